@@ -1,0 +1,132 @@
+// Runs the hart: finds (or translates) the block at pc and calls it, until the
+// hart's instruction limit is reached or a block asks the run loop to look at
+// the machine (exit 2: MMIO, CSR and privilege changes, WFI, code writes).
+//
+// Blocks are cached per physical RAM page and dropped as a whole when the
+// guest writes into translated code. When a block would overshoot the limit,
+// single-instruction translations (cached by instruction word, since
+// translated code is position independent) finish the slice exactly, so every
+// event lands on the same instruction however the host slices the run.
+import { RAM_BASE } from '../memory.ts';
+import { EXIT_RESCHEDULE, type Hart } from './hart.ts';
+import { mulh, mulhsu, mulhu } from './muldiv.ts';
+import { MAX_BLOCK, translateBlock, type ParcelReader } from './translate.ts';
+
+interface Block {
+  readonly run: () => void;
+  readonly length: number;
+}
+
+const MAX_SINGLES = 1 << 16;
+
+export class Executor {
+  private pages: Array<Array<Block | undefined> | undefined>;
+  private singles = new Map<number, Block>();
+  /** Blocks translated so far (statistics). */
+  translated = 0;
+
+  constructor(private readonly hart: Hart) {
+    this.pages = new Array(hart.ram.size >>> 12);
+    hart.onCodeWrite = (page) => this.invalidatePage(page);
+  }
+
+  invalidatePage(page: number): void {
+    const ram = this.hart.ram;
+    this.pages[page] = undefined;
+    ram.codePage[page] = 0;
+    ram.codeChunk.fill(0, page * 64, page * 64 + 64);
+  }
+
+  invalidateAll(): void {
+    for (let p = 0; p < this.pages.length; p++) if (this.pages[p] !== undefined) this.invalidatePage(p);
+  }
+
+  /** Executes until instret reaches hart.limit, a block exits with EXIT_RESCHEDULE, or the hart waits. */
+  run(): void {
+    const h = this.hart;
+    const ft = h.tlbFetch;
+    const u16 = h.ram.u16;
+    while (h.instret < h.limit) {
+      const pc = h.pc;
+      const vpn = pc >>> 12;
+      const slot = vpn & 255;
+      let off: number;
+      if (ft.tag[slot] === vpn) {
+        off = (ft.off[slot]! + pc) | 0;
+      } else {
+        h.exit = 0;
+        const pa = h.fetchAddress(pc);
+        if (pa < 0) continue; // fetch fault taken
+        off = pa - RAM_BASE;
+      }
+      const page = off >>> 12;
+      let blocks = this.pages[page];
+      if (blocks === undefined) blocks = this.pages[page] = new Array(2048);
+      let b = blocks[(off & 4095) >>> 1];
+      if (b === undefined) {
+        if ((off & 4095) === 4094 && (u16[off >>> 1]! & 3) === 3) {
+          // A 32-bit instruction straddling two pages.
+          const second = h.fetchAddress((pc + 2) | 0);
+          if (second < 0) continue;
+          b = this.single((u16[off >>> 1]! | (u16[(second - RAM_BASE) >>> 1]! << 16)) | 0);
+        } else {
+          b = blocks[(off & 4095) >>> 1] = this.translate(off);
+        }
+      }
+      if (h.instret + b.length > h.limit) {
+        const lo = u16[off >>> 1]!;
+        if ((lo & 3) !== 3) b = this.single(lo);
+        else if ((off & 4095) !== 4094) b = this.single((lo | (u16[(off >>> 1) + 1]! << 16)) | 0);
+      }
+      h.exit = 0;
+      b.run();
+      if (h.exit === EXIT_RESCHEDULE || h.wfi) return;
+    }
+  }
+
+  private translate(off: number): Block {
+    const ram = this.hart.ram;
+    const u16 = ram.u16;
+    const src = translateBlock((o) => u16[(off + o) >>> 1]!, 4096 - (off & 4095), MAX_BLOCK);
+    const bytesEnd = off + Math.max(2, this.extent(src.length, off));
+    for (let c = off >>> 6; c <= (bytesEnd - 1) >>> 6; c++) ram.codeChunk[c] = 1;
+    const page = off >>> 12;
+    if (ram.codePage[page] === 0) {
+      ram.codePage[page] = 1;
+      this.hart.tlbStore.dropPage(page);
+    }
+    return this.compile(src.body, src.length);
+  }
+
+  /** Bytes covered by `count` instructions from `off` (re-reads the parcels). */
+  private extent(count: number, off: number): number {
+    const u16 = this.hart.ram.u16;
+    let o = 0;
+    for (let k = 0; k < count && (off & 4095) + o < 4096; k++) o += (u16[(off + o) >>> 1]! & 3) === 3 ? 4 : 2;
+    return Math.min(o, 4096 - (off & 4095));
+  }
+
+  private single(word: number): Block {
+    let b = this.singles.get(word);
+    if (b === undefined) {
+      const read: ParcelReader = (o) => (o === 0 ? word & 0xffff : o === 2 ? word >>> 16 : -1);
+      const src = translateBlock(read, (word & 3) === 3 ? 4 : 2, 1);
+      b = this.compile(src.body, src.length);
+      if (this.singles.size >= MAX_SINGLES) this.singles.clear();
+      this.singles.set(word, b);
+    }
+    return b;
+  }
+
+  private compile(body: string, length: number): Block {
+    const h = this.hart;
+    const ram = h.ram;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the translator's output
+    const factory = new Function('c', 'x', 'm8', 's8', 'm16', 's16', 'm32', 'lt', 'lo', 'st', 'so',
+      'mulh', 'mulhsu', 'mulhu', `return function block() {\n${body}\n};`);
+    const run = factory(h, h.x, ram.u8, ram.i8, ram.u16, ram.i16, ram.i32, h.tlbLoad.tag, h.tlbLoad.off,
+      h.tlbStore.tag, h.tlbStore.off, mulh, mulhsu, mulhu) as () => void;
+    this.translated++;
+    return { run, length };
+  }
+}
