@@ -35,7 +35,7 @@ export class Plic implements MmioDevice, IrqController {
   constructor(private readonly lines: HartLines, readonly base = PLIC_BASE) {}
 
   setLevel(source: number, high: boolean): void {
-    if (!(source >= 1 && source < PLIC_NUM_SOURCES)) return;
+    if (!Number.isInteger(source) || source < 1 || source >= PLIC_NUM_SOURCES) return;
     const w = source >>> 5;
     const bit = 1 << (source & 31);
     const before = this.level[w]!;
