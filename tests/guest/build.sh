@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds every guest program (programs/<name>.c or .S, linked with runtime/)
+# Builds every guest program (programs/<name>.c and/or programs/<name>.S,
+# linked with runtime/)
 # into bin/<name>.elf, and records QEMU's transcripts as the reference.
 #
 #   build.sh            rebuild bin/*.elf
@@ -27,18 +28,20 @@ programs() {
   for f in programs/*.c programs/*.S; do
     [ -e "$f" ] || continue
     basename "${f%.*}"
-  done | sort
+  done | sort -u
 }
 
-source_of() {
-  if [ -e "programs/$1.c" ]; then echo "programs/$1.c"; else echo "programs/$1.S"; fi
+sources_of() {
+  for f in "programs/$1.c" "programs/$1.S"; do
+    if [ -e "$f" ]; then echo "$f"; fi
+  done
 }
 
 build_into() {
   local out="$1" name
   mkdir -p "$out"
   for name in $(programs); do
-    "$CC" "${CFLAGS[@]}" -o "$out/$name.elf" "${RUNTIME[@]}" "$(source_of "$name")"
+    "$CC" "${CFLAGS[@]}" -o "$out/$name.elf" "${RUNTIME[@]}" $(sources_of "$name")
   done
 }
 
