@@ -1,5 +1,6 @@
-// ns16550a UART as on QEMU's `virt` (registers one byte apart, aliased every 8
-// bytes of the window; any access width touches just the addressed register).
+// ns16550a UART as on QEMU's `virt`: eight byte-wide registers at offsets 0..7
+// (any access width touches just the addressed register). QEMU maps only those
+// 8 bytes of the 0x100 window and faults beyond; here the rest reads 0.
 //
 // Transmission is instantaneous: a THR write hands the byte to `onByte` and
 // THR/TSR are empty again at once, so LSR always shows THRE|TEMT.
@@ -99,7 +100,7 @@ export class Uart16550 implements MmioDevice {
 
   read(offset: number, _width: Width): number {
     const dlab = (this.lcr & LCR_DLAB) !== 0;
-    switch (offset & 7) {
+    switch (offset) {
       case 0: return dlab ? this.divider & 0xff : this.readRbr();
       case 1: return dlab ? (this.divider >>> 8) & 0xff : this.ier;
       case 2: return this.readIir();
@@ -107,14 +108,15 @@ export class Uart16550 implements MmioDevice {
       case 4: return this.mcr;
       case 5: return LSR_THRE | LSR_TEMT | (this.rxCount > 0 ? LSR_DR : 0);
       case 6: return MSR_IDLE;
-      default: return this.scr;
+      case 7: return this.scr;
+      default: return 0;
     }
   }
 
   write(offset: number, value: number, _width: Width): void {
     const v = value & 0xff;
     const dlab = (this.lcr & LCR_DLAB) !== 0;
-    switch (offset & 7) {
+    switch (offset) {
       case 0:
         if (dlab) { this.divider = (this.divider & 0xff00) | v; return; }
         this.onByte(v);
@@ -135,7 +137,7 @@ export class Uart16550 implements MmioDevice {
       case 3: this.lcr = v; return;
       case 4: this.mcr = v & MCR_MASK; return;
       case 7: this.scr = v; return;
-      default: return; // LSR and MSR are read-only
+      default: return; // LSR and MSR are read-only; nothing lives past offset 7
     }
     this.updateIrq();
   }
