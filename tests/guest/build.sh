@@ -45,10 +45,13 @@ build_into() {
   done
 }
 
+# The hart the board implements (no H, Sstc or Zb*): see tests/helpers/qemu.ts.
+QEMU_CPU="rv32,h=false,sstc=false,zba=false,zbb=false,zbc=false,zbs=false"
+
 qemu_transcript() {
   # Exit status 0 is the guest's success power-off; anything else is recorded too.
   local status=0
-  timeout 60 qemu-system-riscv32 -machine virt -bios none -m 128 -display none -monitor none \
+  timeout 60 qemu-system-riscv32 -machine virt -cpu "$QEMU_CPU" -bios none -m 128 -display none -monitor none \
     -serial stdio -kernel "$1" </dev/null || status=$?
   return "$status"
 }

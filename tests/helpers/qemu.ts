@@ -24,6 +24,15 @@ export interface QemuResult {
   timedOut: boolean;
 }
 
+/**
+ * The hart QEMU emulates: its default rv32 CPU also has the hypervisor
+ * extension, Sstc and Zba/Zbb/Zbc/Zbs, which the board does not implement
+ * (its device tree says rv32imafdc_zicntr_zicsr_zifencei). Switching them off
+ * makes misa, mideleg, mie/mip, mstatush and the CSR map comparable.
+ * tests/guest/build.sh --record uses the same CPU.
+ */
+export const QEMU_CPU = 'rv32,h=false,sstc=false,zba=false,zbb=false,zbc=false,zbs=false';
+
 let qemuPresent: boolean | undefined;
 
 /** True when qemu-system-riscv32 can be started. */
@@ -35,7 +44,7 @@ export function hasQemu(): boolean {
 /** The command line: -bios none starts the ELF in M-mode like the board's default. */
 export function qemuArgs(elfPath: string, extraArgs: string[] = []): string[] {
   return [
-    '-machine', 'virt', '-bios', 'none', '-m', '128',
+    '-machine', 'virt', '-cpu', QEMU_CPU, '-bios', 'none', '-m', '128',
     '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
     '-kernel', elfPath, ...extraArgs,
   ];
