@@ -1,0 +1,63 @@
+/*
+ * Internal instruction set. Code is an array of 32-bit words: an opcode word
+ * followed by its operands. Slot operands are byte offsets from the frame
+ * pointer; branch operands are word offsets relative to the opcode word.
+ *
+ * Numeric and memory instructions keep their WebAssembly opcode value
+ * (0x28..0xC4) so the translator maps them 1:1:
+ *   unary   [op dst a]          binary  [op dst a b]
+ *   load    [op dst addr off]   store   [op addr val off]
+ * An "_imm" binary variant (op | W_IMM) takes the right operand as an
+ * immediate: one word for i32, two (lo, hi) for i64.
+ */
+#ifndef WASMOS_WASM_OPS_H
+#define WASMOS_WASM_OPS_H
+
+enum {
+  OP_UNREACHABLE = 0x00,  /* [op] */
+  OP_BR = 0x0C,           /* [op rel] */
+  OP_BR_IF = 0x0D,        /* [op rel cond] jump when cond != 0 */
+  OP_BR_TABLE = 0x0E,     /* [op idx n rel_0 .. rel_n] rel_n is the default */
+  OP_RETURN = 0x0F,       /* [op] results already in slots 0.. */
+  OP_CALL = 0x10,         /* [op func frame_off] */
+  OP_CALL_INDIRECT = 0x11,/* [op canon_type table frame_off idx] */
+  OP_BR_UNLESS = 0x12,    /* [op rel cond] jump when cond == 0 */
+  OP_SELECT32 = 0x1B,     /* [op dst a b cond] */
+  OP_SELECT64 = 0x1C,
+  OP_COPY32 = 0x20,       /* [op dst src] */
+  OP_COPY64 = 0x21,
+  OP_CONST32 = 0x22,      /* [op dst v] */
+  OP_CONST64 = 0x23,      /* [op dst lo hi] */
+  OP_GLOBAL_GET32 = 0x24, /* [op dst idx] */
+  OP_GLOBAL_GET64 = 0x25,
+  OP_GLOBAL_SET32 = 0x26, /* [op idx src] */
+  OP_GLOBAL_SET64 = 0x27,
+  /* 0x28..0x3E loads and stores */
+  OP_MEMORY_SIZE = 0x3F,  /* [op dst] */
+  OP_MEMORY_GROW = 0x40,  /* [op dst delta] */
+  /* 0x45..0xC4 numeric */
+  OP_I32_TRUNC_SAT_F32_S = 0xC5, /* ..0xCC: the eight trunc_sat conversions, unary form */
+  OP_TRUNC_SAT_LAST = 0xCC,
+  OP_REF_IS_NULL = 0xD1,  /* [op dst a] */
+  OP_TABLE_GET = 0xD3,    /* [op dst idx table] */
+  OP_TABLE_SET = 0xD4,    /* [op table idx val] */
+  OP_MEMORY_INIT = 0xE0,  /* [op seg d s n] */
+  OP_DATA_DROP = 0xE1,    /* [op seg] */
+  OP_MEMORY_COPY = 0xE2,  /* [op d s n] */
+  OP_MEMORY_FILL = 0xE3,  /* [op d val n] */
+  OP_TABLE_INIT = 0xE4,   /* [op table seg d s n] */
+  OP_ELEM_DROP = 0xE5,    /* [op seg] */
+  OP_TABLE_COPY = 0xE6,   /* [op dst_table src_table d s n] */
+  OP_TABLE_GROW = 0xE7,   /* [op dst table init n] */
+  OP_TABLE_SIZE = 0xE8,   /* [op dst table] */
+  OP_TABLE_FILL = 0xE9,   /* [op table i val n] */
+  OP_ENTER = 0xEA,        /* [op first_local count] zero declared locals at function entry */
+  OP_IMM_BASE = 0x100,    /* W_IMM | binary op: right operand immediate */
+  /* Fused i32 compare-and-branch: [op rel a b] / [op rel a imm]. */
+  OP_BR_CMP = 0x200,      /* + (cmp opcode - 0x46) */
+  OP_BR_CMP_IMM = 0x210,  /* + (cmp opcode - 0x46) */
+  OP_COUNT = 0x220
+};
+#define W_IMM 0x100
+
+#endif
