@@ -154,6 +154,20 @@ function related(r: Rng, fp: Fp, a: Bits, op: 'add' | 'mul' | 'div'): Bits {
   }
 }
 
+/**
+ * (a, b) with a*b within a couple of ulps of the smallest normal, where
+ * tininess after rounding (RISC-V) and before rounding disagree.
+ */
+function nearMinNormal(r: Rng, fp: Fp): [Bits, Bits] {
+  const a = (r.chance(0.5) ? -1 : 1) * (1 + r.u32() / 2 ** 32) * 2 ** (r.below(41) - 20);
+  const av = fp === S ? Math.fround(a) : a;
+  const maxSub = fp === S ? 2 ** -126 - 2 ** -149 : 2 ** -1022 - 2 ** -1074;
+  const q = fp === S ? Math.fround(maxSub / av) : maxSub / av;
+  const b = fp.bits(q);
+  b[0] = (b[0] + r.below(3) - 1) >>> 0; // nudge b by one ulp either way (b's fraction is dense: no carry out)
+  return [fp.bits(av), b];
+}
+
 /** Values around integer boundaries, for conversions to integers. */
 function intEdge(r: Rng, fp: Fp): Bits {
   const base = r.pick([0, 1, 2, 3, 100, 2 ** 23, 2 ** 24, 2 ** 30, 2 ** 31, 2 ** 32, 2 ** 52, 2 ** 53, 2 ** 63,
@@ -194,6 +208,11 @@ export function generateVectors(seed = 0x5eed_f00d): Uint32Array {
         const a = fp.rand(r);
         let b = rel && r.chance(0.5) ? related(r, fp, a, rel) : fp.rand(r);
         if (rel === 'div' && r.chance(0.06)) b = fp.bits(r.chance(0.5) ? 0 : -0);
+        if (rel === 'mul' && r.chance(0.25)) {
+          const [x, y] = nearMinNormal(r, fp);
+          push(rType((f5 << 2) | fmt, 2, 1, rmOf()), r.u32(), x, y, fp.rand(r));
+          continue;
+        }
         push(rType((f5 << 2) | fmt, rs2Of(), 1, rmOf()), r.u32(), a, b, fp.rand(r));
       }
     };
@@ -212,9 +231,14 @@ export function generateVectors(seed = 0x5eed_f00d): Uint32Array {
     }
     for (const op of [0x43, 0x47, 0x4b, 0x4f]) {
       for (let i = 0; i < (op === 0x43 ? 200 : 70); i++) {
-        const a = fp.rand(r);
-        const b = r.chance(0.4) ? related(r, fp, a, 'mul') : fp.rand(r);
+        let a = fp.rand(r);
+        let b = r.chance(0.4) ? related(r, fp, a, 'mul') : fp.rand(r);
         let c = fp.rand(r);
+        if (r.chance(0.1)) {
+          [a, b] = nearMinNormal(r, fp);
+          push(r4(op, fmt, rmOf()), r.u32(), a, b, fp.bits(r.pick([0, -0, 2 ** -149, -(2 ** -149)])));
+          continue;
+        }
         const p = fp.val(a) * fp.val(b);
         if (r.chance(0.4) && Number.isFinite(p)) { // near-cancellation of the product
           const near = fp === S ? Math.fround(p) : p;
@@ -258,7 +282,11 @@ export function generateVectors(seed = 0x5eed_f00d): Uint32Array {
   }
   for (let i = 0; i < 200; i++) { // fcvt.s.d
     let a = D.rand(r);
-    if (r.chance(0.3)) { // doubles on or near f32 rounding boundaries, including the subnormal and overflow ranges
+    if (r.chance(0.1)) { // just below the smallest f32 normal
+      a = [r.u32() | 0, ((r.chance(0.5) ? 0x80000000 : 0) | ((1023 - 127) << 20) | 0xfffff) >>> 0];
+      a[1] = (a[1] ^ (r.chance(0.5) ? r.below(4) : 0)) >>> 0;
+      a[0] = (a[0] | (r.chance(0.5) ? 0xf0000000 : 0)) >>> 0;
+    } else if (r.chance(0.3)) { // doubles on or near f32 rounding boundaries, including the subnormal and overflow ranges
       const e = r.pick([-150, -149, -140, -127, -126, -125, 0, 10, 126, 127, 128]);
       const m = 2 ** 23 + r.below(2 ** 23) + r.pick([0.5, 0.25, 0.75, 0.5 + 2 ** -20, 0, 0.5 - 2 ** -25]);
       a = D.bits((r.chance(0.5) ? -1 : 1) * m * 2 ** (e - 23));
@@ -268,6 +296,28 @@ export function generateVectors(seed = 0x5eed_f00d): Uint32Array {
   for (let i = 0; i < 60; i++) push(rType(0x21, 0, 1, rmOf()), r.u32(), S.rand(r), S.rand(r), S.rand(r)); // fcvt.d.s
   for (let i = 0; i < 30; i++) push(withRd(rType(0x70, 0, 1, 0), 28), r.u32(), S.rand(r), S.rand(r), S.rand(r)); // fmv.x.w
   for (let i = 0; i < 30; i++) push(rType(0x78, 0, 29, 0), randInt(r), S.rand(r), S.rand(r), S.rand(r)); // fmv.w.x
+  // Hand-picked products and conversions right at the underflow boundary (see tests/board/fpu-known.test.ts).
+  const sb = (b: number): Bits => [b, 0xffffffff];
+  const db = (hi: number, lo: number): Bits => [lo, hi];
+  for (let rm = 0; rm < 5; rm++) {
+    for (const [x, y] of [[0x3f7fffff, 0x00800000], [0x3f800020, 0x007fffe0], [0xbf800020, 0x007fffe0], [0x3f800000, 0x00000001]]) {
+      push(rType(0x08, 2, 1, rm), 0, sb(x!), sb(y!), sb(0));
+    }
+    for (const [x, y] of [[db(0x3fefffff, 0xffffffff), db(0x00100000, 0)], [db(0x3ff00000, 0x04000001), db(0x000fffff, 0xfc000000)]]) {
+      push(rType(0x09, 2, 1, rm), 0, x!, y!, db(0, 0));
+    }
+    for (const lo of [0xe0000000, 0xf0000000, 0xefffe000]) push(rType(0x20, 1, 1, rm), 0, db(0x380fffff, lo), db(0, 0), db(0, 0));
+  }
+  // Fused multiply-add on special operands: ∞ × 0 with any addend (NV even for a quiet NaN addend), NaN mixes.
+  for (const [fmt, fp] of [[0, S], [1, D]] as const) {
+    const specials = fp === S
+      ? [0x7f800000, 0x80000000, 0x7fc00000, 0x7f800001, 0x3fc00000].map((b): Bits => [b, 0xffffffff])
+      : ([[0, 0x7ff00000], [0, 0x80000000], [0, 0x7ff80000], [1, 0x7ff00000], [0, 0x3ff80000]] as Bits[]);
+    const addends = [specials[2]!, specials[3]!, fp.bits(-Infinity), fp.bits(0)];
+    for (const a of specials) for (const b of specials) for (const c of addends) {
+      push(r4(r.pick([0x43, 0x47, 0x4b, 0x4f]), fmt, rmOf()), r.u32(), a, b, c);
+    }
+  }
   // Reserved rounding modes and encodings (illegal), and rm-less instructions that stay legal whatever frm holds.
   const badFrm = (): number => 5 + r.below(3);
   const some = (): Bits => (r.chance(0.5) ? S.rand(r) : D.rand(r));
