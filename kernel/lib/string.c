@@ -1,0 +1,133 @@
+#include "lib/string.h"
+#include <stdint.h>
+
+/* Word copies when both pointers share alignment: IPC copies go through here. */
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+	if ((((uintptr_t)d ^ (uintptr_t)s) & 3) == 0) {
+		while (n && ((uintptr_t)d & 3)) {
+			*d++ = *s++;
+			n--;
+		}
+		uint32_t *dw = (uint32_t *)d;
+		const uint32_t *sw = (const uint32_t *)s;
+		while (n >= 16) {
+			uint32_t a = sw[0], b = sw[1], c = sw[2], e = sw[3];
+			dw[0] = a;
+			dw[1] = b;
+			dw[2] = c;
+			dw[3] = e;
+			dw += 4;
+			sw += 4;
+			n -= 16;
+		}
+		while (n >= 4) {
+			*dw++ = *sw++;
+			n -= 4;
+		}
+		d = (uint8_t *)dw;
+		s = (const uint8_t *)sw;
+	}
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+	if (d == s || n == 0)
+		return dst;
+	if (d < s || d >= s + n)
+		return memcpy(dst, src, n);
+	while (n--)
+		d[n] = s[n];
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	uint8_t *d = dst;
+	uint8_t b = (uint8_t)c;
+	while (n && ((uintptr_t)d & 3)) {
+		*d++ = b;
+		n--;
+	}
+	uint32_t w = b * 0x01010101u;
+	uint32_t *dw = (uint32_t *)d;
+	while (n >= 4) {
+		*dw++ = w;
+		n -= 4;
+	}
+	d = (uint8_t *)dw;
+	while (n--)
+		*d++ = b;
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (a[i] != b[i] || !a[i])
+			return (unsigned char)a[i] - (unsigned char)b[i];
+	}
+	return 0;
+}
+
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+	if (size) {
+		size_t n = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, n);
+		dst[n] = 0;
+	}
+	return len;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return 0;
+	}
+}
