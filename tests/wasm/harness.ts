@@ -256,7 +256,8 @@ function fnv(u8: Uint8Array): string {
 }
 
 /** Instantiates in V8 and performs the calls; returns per-call outcomes (plus memory digest). */
-export function runV8(bytes: Uint8Array, calls: Call[]): { load: Outcome; results: V8Result[] } {
+export function runV8(input: Uint8Array, calls: Call[]): { load: Outcome; results: V8Result[] } {
+  const bytes = new Uint8Array(input);
   let inst: WebAssembly.Instance;
   let mem: WebAssembly.Memory | undefined;
   try {
@@ -332,8 +333,10 @@ export function exportSignatures(bytes: Uint8Array): { params: Map<string, ValTy
     } else if (id === 2) {
       const n = readU32(bytes, p);
       for (let k = 0; k < n; k++) {
-        p.i += readU32(bytes, p);
-        p.i += readU32(bytes, p);
+        const ml = readU32(bytes, p);
+        p.i += ml;
+        const fl0 = readU32(bytes, p);
+        p.i += fl0;
         const kind = bytes[p.i++];
         if (kind === 0) funcTypes.push(readU32(bytes, p));
         else if (kind === 1) {

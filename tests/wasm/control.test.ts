@@ -1,0 +1,422 @@
+// Control flow, calls, locals, globals, memory, tables and references: spec-style modules run
+// in V8 and in the kernel's runtime on the same inputs (differential), plus runtime-only checks
+// (trap messages, quotas, leaks) that V8 cannot answer.
+import { describe, expect, it } from 'vitest';
+import { compiler, differential, hex, runDriver, wat, type Call, type Val } from './harness.ts';
+import { v } from './values.ts';
+
+const i32 = (x: number | bigint): Val => v('i32', BigInt.asUintN(32, BigInt(x)));
+const i64 = (x: number | bigint): Val => v('i64', BigInt.asUintN(64, BigInt(x)));
+
+function callsFor(fns: Record<string, Val[][]>): Call[] {
+  return Object.entries(fns).flatMap(([fn, argsList]) => argsList.map((args) => ({ fn, args })));
+}
+
+const I = [0, 1, 2, 5, 7, 10, -1, 100, 0x7fffffff, -0x80000000].map(i32);
+
+const CONTROL = `(module
+  (type $ii_i (func (param i32 i32) (result i32)))
+  (type $i_i (func (param i32) (result i32)))
+  (type $v_ii (func (result i32 i32)))
+  (func (export "block_result") (param i32) (result i32)
+    (block (result i32) (br_if 0 (i32.const 10) (local.get 0)) (drop) (i32.const 20)))
+  (func (export "nested_br") (param i32) (result i32)
+    (i32.add (i32.const 1000)
+      (block $a (result i32)
+        (i32.mul (i32.const 10)
+          (block $b (result i32)
+            (drop (br_if $a (i32.const 7) (i32.eq (local.get 0) (i32.const 1))))
+            (drop (br_if $b (i32.const 8) (i32.eq (local.get 0) (i32.const 2))))
+            (i32.const 9))))))
+  (func (export "loop_sum") (param i32) (result i32) (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.le_s (local.get 0) (i32.const 0)))
+      (local.set $s (i32.add (local.get $s) (local.get 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br $l)))
+    (local.get $s))
+  (func (export "loop_params") (param i32) (result i32)
+    ;; a loop with a block parameter carrying the accumulator
+    (i32.const 0)
+    (loop $l (param i32) (result i32)
+      (i32.add (local.get 0))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $l (i32.gt_s (local.get 0) (i32.const 0)))))
+  (func (export "if_else") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 5))
+      (then (i32.const 1)) (else (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 2)) (else (i32.const 3))))))
+  (func (export "if_params") (param i32 i32) (result i32)
+    (local.get 0)
+    (if (param i32) (result i32) (local.get 1) (then (i32.const 3) (i32.mul)) (else (i32.const -3) (i32.mul))))
+  (func (export "if_no_else") (param i32) (result i32)
+    (if (i32.ge_s (local.get 0) (i32.const 3)) (then (local.set 0 (i32.const 3))))
+    (local.get 0))
+  (func (export "br_table") (param i32) (result i32)
+    (block $d (result i32) (block $c (result i32) (block $b (result i32) (block $a (result i32)
+      (br_table $a $b $c $a $d (i32.const 50) (local.get 0))) (i32.const 1) (i32.add)) (i32.const 2) (i32.add)) (i32.const 3) (i32.add)))
+  (func (export "br_table_return") (param i32) (result i32)
+    (block (result i32) (br_table 0 1 0 (i32.const 5) (local.get 0)))
+    (i32.const 77) (i32.add))
+  (func (export "br_table_loop") (param i32) (result i32) (local $n i32)
+    (block $exit (loop $l
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_table $l $l $exit (i32.and (local.get 0) (i32.const 3)))))
+    (local.get $n))
+  (func (export "return_nested") (param i32) (result i32)
+    (block (block (drop (br_if 2 (i32.const 5) (local.get 0))))) (i32.const 6))
+  (func $swap (param i32 i32) (result i32 i32) (local.get 1) (local.get 0))
+  (func (export "multi") (param i32 i32) (result i32)
+    (call $swap (local.get 0) (local.get 1)) (i32.sub))
+  (func (export "multi_ret") (param i32 i32) (result i32 i32 i32)
+    (local.get 1) (local.get 0) (i32.add (local.get 0) (local.get 1)))
+  (func (export "multi_block") (param i32) (result i32)
+    (block (result i32 i32) (br_if 0 (i32.const 1) (i32.const 2) (local.get 0)) (drop) (drop) (i32.const 3) (i32.const 4))
+    (i32.sub))
+  (func (export "stale_local") (param i32) (result i32)
+    ;; the first operand must see the value of local 0 from before the set
+    (local.get 0) (local.set 0 (i32.const 100)) (local.get 0) (i32.sub))
+  (func (export "stale_local_block") (param i32) (result i32)
+    (i32.sub (local.get 0) (block (result i32) (local.set 0 (i32.const 1000)) (local.get 0))))
+  (func (export "stale_local_if") (param i32 i32) (result i32)
+    (local.get 0) (if (local.get 1) (then (local.set 0 (i32.const 55)))) (local.get 0) (i32.mul))
+  (func (export "stale_retarget") (param i32) (result i32)
+    ;; a pending local.get below must not see the retargeted add
+    (local.get 0) (local.get 0) (i32.const 1) (i32.add) (local.set 0) (local.get 0) (i32.mul))
+  (func (export "tee_chain") (param i32) (result i32) (local i32 i32)
+    (i32.add (local.tee 1 (local.tee 2 (i32.mul (local.get 0) (i32.const 3)))) (i32.add (local.get 1) (local.get 2))))
+  (func (export "self_assign") (param i32 i32) (result i32)
+    (local.set 0 (local.get 0)) (local.set 1 (local.get 0)) (local.set 0 (local.get 1)) (i32.add (local.get 0) (local.get 1)))
+  (func (export "select_i") (param i32 i32 i32) (result i32) (select (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "select_l") (param i64 i64 i32) (result i64) (select (result i64) (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "select_f") (param f64 f64 i32) (result f64) (select (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "dead_code") (param i32) (result i32)
+    (block (result i32) (br 0 (local.get 0)) (i32.add) (drop) (unreachable)))
+  (func (export "dead_if") (param i32) (result i32)
+    (if (result i32) (local.get 0) (then (return (i32.const 1)) (i32.const 9)) (else (i32.const 2))))
+  (func (export "unreachable_trap") (param i32) (result i32)
+    (if (local.get 0) (then (unreachable))) (i32.const 4))
+  (func (export "fused_cmp") (param i32 i32) (result i32) (local $n i32)
+    (block (loop
+      (br_if 1 (i32.ge_u (local.get $n) (local.get 0)))
+      (br_if 1 (i32.eq (local.get $n) (local.get 1)))
+      (br_if 1 (i32.eqz (i32.sub (local.get 1) (local.get $n))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br 0)))
+    (local.get $n))
+  (func (export "fused_cmp_value") (param i32 i32) (result i32)
+    ;; br_if whose branch carries a value (not fusable without copies)
+    (block (result i32) (drop (br_if 0 (local.get 1) (i32.lt_s (local.get 0) (local.get 1)))) (local.get 0)))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1))) (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func $deep (export "deep") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $deep (i32.sub (local.get 0) (i32.const 1)))))))
+  (func $forever (export "forever") (param i32) (result i32) (call $forever (local.get 0)))
+  (func (export "locals_zeroed") (param i32) (result i64) (local i64 f32 i32)
+    ;; locals start at zero on every call, even after a previous call left values in the frame
+    (if (local.get 0) (then (local.set 1 (i64.const 99)) (local.set 3 (i32.const 5))))
+    (i64.add (local.get 1) (i64.extend_i32_u (local.get 3))))
+  (func (export "many_args") (param i32 i64 f32 f64 i32 i64 f32 f64) (result f64)
+    (f64.add (f64.add (f64.convert_i32_s (local.get 0)) (f64.convert_i64_s (local.get 1)))
+      (f64.add (f64.promote_f32 (local.get 2)) (f64.mul (local.get 3) (f64.convert_i32_u (local.get 4))))))
+)`;
+
+const MEMORY = `(module
+  (memory (export "memory") 1 4)
+  (data (i32.const 16) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\\0d\\0e\\0f\\10\\ff\\fe\\80\\7f")
+  (data $p "passive-data!")
+  (func (export "ld8s") (param i32) (result i32) (i32.load8_s offset=16 (local.get 0)))
+  (func (export "ld8u") (param i32) (result i32) (i32.load8_u offset=16 (local.get 0)))
+  (func (export "ld16s") (param i32) (result i32) (i32.load16_s offset=16 (local.get 0)))
+  (func (export "ld16u") (param i32) (result i32) (i32.load16_u offset=16 (local.get 0)))
+  (func (export "ld32") (param i32) (result i32) (i32.load offset=16 (local.get 0)))
+  (func (export "ld64") (param i32) (result i64) (i64.load offset=16 (local.get 0)))
+  (func (export "ld64_8s") (param i32) (result i64) (i64.load8_s (local.get 0)))
+  (func (export "ld64_16s") (param i32) (result i64) (i64.load16_s (local.get 0)))
+  (func (export "ld64_32s") (param i32) (result i64) (i64.load32_s (local.get 0)))
+  (func (export "ld64_32u") (param i32) (result i64) (i64.load32_u (local.get 0)))
+  (func (export "ldf32") (param i32) (result f32) (f32.load (local.get 0)))
+  (func (export "ldf64") (param i32) (result f64) (f64.load (local.get 0)))
+  (func (export "ld_big_off") (param i32) (result i32) (i32.load offset=0xfffffff0 (local.get 0)))
+  (func (export "st8") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+  (func (export "st16") (param i32 i32) (i32.store16 offset=1 (local.get 0) (local.get 1)))
+  (func (export "st32") (param i32 i32) (i32.store offset=2 (local.get 0) (local.get 1)))
+  (func (export "st64") (param i32 i64) (i64.store (local.get 0) (local.get 1)))
+  (func (export "st64_8") (param i32 i64) (i64.store8 (local.get 0) (local.get 1)))
+  (func (export "st64_16") (param i32 i64) (i64.store16 (local.get 0) (local.get 1)))
+  (func (export "st64_32") (param i32 i64) (i64.store32 (local.get 0) (local.get 1)))
+  (func (export "stf32") (param i32 f32) (f32.store (local.get 0) (local.get 1)))
+  (func (export "stf64") (param i32 f64) (f64.store (local.get 0) (local.get 1)))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "init") (param i32 i32 i32) (memory.init $p (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "drop") (data.drop $p))
+  (func (export "drop_active") (data.drop 0))
+  (func (export "init_active") (param i32) (memory.init 0 (local.get 0) (i32.const 0) (i32.const 1)))
+)`;
+
+const TABLES = `(module
+  (type $i_i (func (param i32) (result i32)))
+  (type $v_i (func (result i32)))
+  (type $i_i_dup (func (param i32) (result i32)))
+  (table $t 8 16 funcref)
+  (table $e 2 externref)
+  (elem (table $t) (i32.const 1) func $inc $dec $const7)
+  (elem $pass funcref (ref.func $inc) (ref.null func) (ref.func $const7))
+  (elem declare func $dec)
+  (func $inc (type $i_i) (i32.add (local.get 0) (i32.const 1)))
+  (func $dec (type $i_i_dup) (i32.sub (local.get 0) (i32.const 1)))
+  (func $const7 (type $v_i) (i32.const 7))
+  (func (export "ci") (param i32 i32) (result i32) (call_indirect $t (type $i_i) (local.get 1) (local.get 0)))
+  (func (export "ci_v") (param i32) (result i32) (call_indirect $t (type $v_i) (local.get 0)))
+  (func (export "size") (result i32) (table.size $t))
+  (func (export "grow") (param i32) (result i32) (table.grow $t (ref.func $dec) (local.get 0)))
+  (func (export "fill") (param i32 i32) (table.fill $t (local.get 0) (ref.null func) (local.get 1)))
+  (func (export "copy") (param i32 i32 i32) (table.copy $t $t (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "init") (param i32 i32 i32) (table.init $t $pass (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "edrop") (elem.drop $pass))
+  (func (export "is_null") (param i32) (result i32) (ref.is_null (table.get $t (local.get 0))))
+  (func (export "set_dec") (param i32) (table.set $t (local.get 0) (ref.func $dec)))
+  (func (export "ext_null") (param i32) (result i32) (ref.is_null (table.get $e (local.get 0))))
+  (func (export "ext_grow") (param i32) (result i32) (table.grow $e (ref.null extern) (local.get 0)))
+  (func (export "ref_func_null") (result i32) (ref.is_null (ref.func $inc)))
+  (func (export "get_ref") (param i32) (result funcref) (table.get $t (local.get 0)))
+)`;
+
+const GLOBALS = `(module
+  (global $a (mut i32) (i32.const -5))
+  (global $b (mut i64) (i64.const 0x123456789))
+  (global $c (mut f32) (f32.const 1.5))
+  (global $d (mut f64) (f64.const -2.25))
+  (global $k i32 (i32.const 42))
+  (global $r (mut funcref) (ref.func $f))
+  (func $f)
+  (func (export "bump") (param i32) (result i32) (global.set $a (i32.add (global.get $a) (local.get 0))) (global.get $a))
+  (func (export "bump64") (param i64) (result i64) (global.set $b (i64.mul (global.get $b) (local.get 0))) (global.get $b))
+  (func (export "fl") (param f32 f64) (result f64)
+    (global.set $c (f32.add (global.get $c) (local.get 0)))
+    (global.set $d (f64.sub (global.get $d) (local.get 1)))
+    (f64.add (f64.promote_f32 (global.get $c)) (global.get $d)))
+  (func (export "k") (result i32) (global.get $k))
+  (func (export "r_null") (result i32) (global.set $r (ref.null func)) (ref.is_null (global.get $r)))
+)`;
+
+const HOST = `(module
+  (import "host" "add" (func $add (param i32 i32) (result i32)))
+  (import "host" "fail" (func $fail))
+  (import "host" "sum" (func $sum (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "\\01\\02\\03\\04\\05")
+  (global $started (mut i32) (i32.const 0))
+  (func $start (global.set $started (call $add (i32.const 40) (i32.const 2))))
+  (start $start)
+  (func (export "started") (result i32) (global.get $started))
+  (func (export "add") (param i32 i32) (result i32) (call $add (local.get 0) (local.get 1)))
+  (func (export "fail") (param i32) (result i32) (if (local.get 0) (then (call $fail))) (i32.const 1))
+  (func (export "sum") (param i32 i32) (result i32) (call $sum (local.get 0) (local.get 1)))
+)`;
+
+describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differential against V8)', () => {
+  it('control flow and calls agree with V8', async () => {
+    const bytes = await wat(CONTROL);
+    const pairs = I.flatMap((a) => I.slice(0, 6).map((b) => [a, b]));
+    const calls = callsFor({
+      block_result: I.map((x) => [x]),
+      nested_br: [0, 1, 2, 3].map((x) => [i32(x)]),
+      loop_sum: [0, 1, 10, 100, -3].map((x) => [i32(x)]),
+      loop_params: [1, 2, 10, 50].map((x) => [i32(x)]),
+      if_else: I.map((x) => [x]),
+      if_params: pairs,
+      if_no_else: I.map((x) => [x]),
+      br_table: [0, 1, 2, 3, 4, 5, 100, -1].map((x) => [i32(x)]),
+      br_table_return: [0, 1, 2, 3].map((x) => [i32(x)]),
+      br_table_loop: [1, 5, 6, 7, 8, 100].map((x) => [i32(x)]),
+      return_nested: I.map((x) => [x]),
+      multi: pairs,
+      multi_ret: pairs,
+      multi_block: I.map((x) => [x]),
+      stale_local: I.map((x) => [x]),
+      stale_local_block: I.map((x) => [x]),
+      stale_local_if: pairs,
+      stale_retarget: I.map((x) => [x]),
+      tee_chain: I.map((x) => [x]),
+      self_assign: pairs,
+      select_i: pairs.map(([a, b]) => [a, b, a]),
+      select_l: [[i64(1), i64(-2), i32(0)], [i64(1), i64(-2), i32(7)]],
+      select_f: [[v('f64', 0x3ff0000000000000n), v('f64', 0n), i32(0)], [v('f64', 0x3ff0000000000000n), v('f64', 0n), i32(1)]],
+      dead_code: I.map((x) => [x]),
+      dead_if: I.map((x) => [x]),
+      unreachable_trap: [[i32(0)], [i32(1)], [i32(0)]],
+      fused_cmp: pairs,
+      fused_cmp_value: pairs,
+      fib: [0, 1, 2, 10, 20].map((x) => [i32(x)]),
+      deep: [0, 100, 500].map((x) => [i32(x)]),
+      forever: [[i32(1)]],
+      locals_zeroed: [[i32(1)], [i32(0)], [i32(1)], [i32(0)]],
+      many_args: [[i32(-3), i64(1n << 40n), v('f32', 0x3fc00000n), v('f64', 0x4000000000000000n), i32(-1), i64(0), v('f32', 0n), v('f64', 0n)]],
+    });
+    const { mismatches, calls: n } = differential([{ name: 'control', bytes, calls }]);
+    expect(mismatches).toEqual([]);
+    expect(n).toBe(calls.length);
+  });
+
+  it('memory loads, stores, growth and bulk operations agree with V8 (results, traps and memory contents)', async () => {
+    const bytes = await wat(MEMORY);
+    const addrs = [0, 1, 3, 15, 16, 65535 - 16, 65536 - 20, 65536 - 17, 65536 - 16, 65536, -1, -16].map(i32);
+    const calls = callsFor({
+      ld8s: addrs.map((a) => [a]),
+      ld8u: addrs.map((a) => [a]),
+      ld16s: addrs.map((a) => [a]),
+      ld16u: addrs.map((a) => [a]),
+      ld32: addrs.map((a) => [a]),
+      ld64: addrs.map((a) => [a]),
+      ld64_8s: addrs.map((a) => [a]),
+      ld64_16s: addrs.map((a) => [a]),
+      ld64_32s: addrs.map((a) => [a]),
+      ld64_32u: addrs.map((a) => [a]),
+      ldf32: addrs.map((a) => [a]),
+      ldf64: addrs.map((a) => [a]),
+      ld_big_off: [0, 16, 32].map((a) => [i32(a)]),
+      st8: addrs.map((a) => [a, i32(0x1ff)]),
+      st16: addrs.map((a) => [a, i32(0xabcd1234)]),
+      st32: addrs.map((a) => [a, i32(0xdeadbeef)]),
+      st64: addrs.map((a) => [a, i64(0x0102030405060708n)]),
+      st64_8: addrs.slice(0, 4).map((a) => [a, i64(-1)]),
+      st64_16: addrs.slice(0, 4).map((a) => [a, i64(-2)]),
+      st64_32: addrs.map((a) => [a, i64(0x1122334455667788n)]),
+      stf32: addrs.map((a) => [a, v('f32', 0x40490fdbn)]),
+      stf64: addrs.map((a) => [a, v('f64', 0x400921fb54442d18n)]),
+      fill: [[i32(100), i32(0x55), i32(50)], [i32(65530), i32(1), i32(6)], [i32(65530), i32(1), i32(7)], [i32(65536), i32(1), i32(0)], [i32(65537), i32(1), i32(0)]],
+      copy: [[i32(200), i32(16), i32(20)], [i32(17), i32(16), i32(20)], [i32(16), i32(17), i32(20)], [i32(65530), i32(0), i32(7)], [i32(0), i32(65530), i32(7)], [i32(65536), i32(65536), i32(0)]],
+      init: [[i32(300), i32(0), i32(13)], [i32(300), i32(5), i32(9)], [i32(300), i32(0), i32(14)], [i32(65535), i32(0), i32(2)], [i32(0), i32(13), i32(0)]],
+    });
+    // Order matters for growth and dropping: run these after the above.
+    calls.push(
+      ...callsFor({ size: [[]], grow: [[i32(0)], [i32(1)], [i32(2)], [i32(1)], [i32(0)], [i32(-1)]] }),
+      ...callsFor({ size: [[]], ld32: [[i32(65536 * 2)], [i32(65536 * 4 - 20)], [i32(65536 * 4 - 19)]] }),
+      ...callsFor({ drop: [[]], init: [[i32(0), i32(0), i32(0)], [i32(0), i32(0), i32(1)]], drop_active: [[]], init_active: [[i32(0)]] }),
+    );
+    const { mismatches } = differential([{ name: 'memory', bytes, calls, checkMemory: true }]);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('tables, call_indirect and references agree with V8', async () => {
+    const bytes = await wat(TABLES);
+    const calls = callsFor({
+      ci: [0, 1, 2, 3, 4, 7, 8, 100, -1].map((i) => [i32(i), i32(10)]),
+      ci_v: [1, 3, 5].map((i) => [i32(i)]),
+      size: [[]],
+      is_null: [0, 1, 7, 8].map((i) => [i32(i)]),
+      get_ref: [0, 1, 8].map((i) => [i32(i)]),
+      ref_func_null: [[]],
+      ext_null: [[i32(0)], [i32(2)]],
+      ext_grow: [[i32(3)], [i32(0)]],
+    });
+    calls.push(
+      ...callsFor({
+        init: [[i32(4), i32(0), i32(3)], [i32(6), i32(1), i32(3)], [i32(7), i32(0), i32(0)]],
+        ci: [4, 5, 6].map((i) => [i32(i), i32(1)]),
+        copy: [[i32(0), i32(1), i32(3)], [i32(6), i32(0), i32(3)], [i32(8), i32(0), i32(0)]],
+        grow: [[i32(2)], [i32(0)], [i32(100)]],
+        set_dec: [[i32(9)], [i32(10)], [i32(100)]],
+        fill: [[i32(1), i32(2)], [i32(9), i32(2)], [i32(10), i32(1)]],
+        edrop: [[]],
+      }),
+      ...callsFor({ init: [[i32(0), i32(0), i32(0)], [i32(0), i32(0), i32(1)]], size: [[]] }),
+      ...callsFor({ ci: [0, 1, 2, 3, 8, 9].map((i) => [i32(i), i32(5)]) }),
+    );
+    const { mismatches } = differential([{ name: 'tables', bytes, calls }]);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('globals and host imports (with a start function) agree with V8', async () => {
+    const g = await wat(GLOBALS);
+    const h = await wat(HOST);
+    const { mismatches } = differential([
+      {
+        name: 'globals',
+        bytes: g,
+        calls: callsFor({
+          bump: [[i32(1)], [i32(-10)], [i32(7)]],
+          bump64: [[i64(3)], [i64(-1)]],
+          fl: [[v('f32', 0x3f800000n), v('f64', 0x3ff0000000000000n)]],
+          k: [[]],
+          r_null: [[]],
+        }),
+      },
+      {
+        name: 'host',
+        bytes: h,
+        checkMemory: true,
+        calls: callsFor({
+          started: [[]],
+          add: [[i32(1), i32(2)], [i32(-1), i32(0x7fffffff)]],
+          fail: [[i32(0)], [i32(1)], [i32(0)]],
+          sum: [[i32(100), i32(5)], [i32(65530), i32(6)], [i32(65530), i32(7)], [i32(-1), i32(2)]],
+        }),
+      },
+    ]);
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe.skipIf(!compiler)('runtime-only behaviour', () => {
+  it('trap messages name the module, the function (name section) and the code offset', async () => {
+    const bytes = await wat(`(module (func $compute_ratio (export "f") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0))))`);
+    const out = runDriver([`load ${hex(bytes)}`, 'call f i32:0']);
+    expect(out[0]).toBe('ok');
+    expect(out[1]).toMatch(/^trap div_zero integer divide by zero in module 'test', function 'compute_ratio' \(#0\), at code offset 0x[0-9a-f]+$/);
+    // The offset is that of the i32.div_u opcode (0x6e) in the binary.
+    const off = parseInt(/offset 0x([0-9a-f]+)/.exec(out[1])![1], 16);
+    expect(bytes[off]).toBe(0x6e);
+  });
+
+  it('stack exhaustion traps cleanly at the configured depth and the instance stays usable', async () => {
+    const bytes = await wat(`(module
+      (func $r (export "r") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) (else (i32.add (i32.const 1) (call $r (i32.sub (local.get 0) (i32.const 1))))))))`);
+    const out = runDriver(['limits 0 50 0', `load ${hex(bytes)}`, 'call r i32:31', 'call r i32:60', 'call r i32:a', 'limits 256 0 0', `load ${hex(bytes)}`, 'call r i32:3', 'call r i32:100']);
+    expect(out.slice(2, 5)).toEqual(['ok i32:31', expect.stringMatching(/^trap stack_exhausted call stack exhausted in module 'test', function 'r'/), 'ok i32:a']);
+    expect(out[7]).toBe('ok i32:3');
+    expect(out[8]).toMatch(/^trap stack_exhausted/);
+  });
+
+  it('memory.grow fails (-1) at the quota instead of trapping, and allocation failure refuses a module cleanly', async () => {
+    const bytes = await wat(`(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`);
+    const big = await wat(`(module (memory 200))`);
+    const out = runDriver(['quota 600000', `load ${hex(bytes)}`, 'call grow i32:1', 'call grow i32:4', 'call grow i32:1', `load ${hex(big)}`, 'unload', 'quota 1000', `load ${hex(bytes)}`, 'unload']);
+    expect(out[1]).toBe('ok');
+    expect(out[2]).toBe('ok i32:1');
+    expect(out[3]).toBe('ok i32:ffffffff');
+    expect(out[4]).toBe('ok i32:2');
+    expect(out[5]).toMatch(/^error .*memory.*quota/);
+    expect(out[6]).toBe('used 0');
+    expect(out[8]).toMatch(/^error .*(quota|memory)/);
+    expect(out[9]).toBe('used 0');
+  });
+
+  it('unknown imports are refused with a clear error', async () => {
+    const bytes = await wat(`(module (import "env" "open" (func (param i32) (result i32))))`);
+    const wrong = await wat(`(module (import "host" "add" (func (param i64) (result i32))))`);
+    const mem = await wat(`(module (import "host" "mem" (memory 1)))`);
+    const out = runDriver([`load ${hex(bytes)}`, `load ${hex(wrong)}`, `load ${hex(mem)}`]);
+    expect(out[0]).toBe("error module 'test': import env.open refused: unknown import module");
+    expect(out[1]).toBe("error module 'test': import host.add refused: wrong signature");
+    expect(out[2]).toMatch(/only function imports are supported/);
+  });
+
+  it('a trap in the start function refuses instantiation; 1000 load/instantiate/free cycles leak nothing', async () => {
+    const bad = await wat(`(module (func $s (unreachable)) (start $s))`);
+    const good = hex(await wat(CONTROL));
+    const lines = [`load ${hex(bad)}`, 'unload'];
+    for (let i = 0; i < 1000; i++) lines.push(`load ${good}`, 'call fib i32:5', 'unload');
+    const out = runDriver(lines);
+    expect(out[0]).toMatch(/^error start function trapped: unreachable executed in module 'test', function 's'/);
+    expect(out[1]).toBe('used 0');
+    for (let i = 0; i < 1000; i++) expect(out.slice(2 + 3 * i, 5 + 3 * i)).toEqual(['ok', 'ok i32:5', 'used 0']);
+  });
+});
