@@ -37,7 +37,7 @@ function roundShift(sig: bigint, sh: number, sticky: boolean, neg: boolean, rm: 
 }
 
 /** The result of an overflow in mode rm: infinity or the largest finite value. */
-export function overflowValue(fmt: Fmt, neg: boolean, rm: number): number {
+function overflowValue(fmt: Fmt, neg: boolean, rm: number): number {
   const toInf = rm === RNE || rm === RMM || (rm === RUP && !neg) || (rm === RDN && neg);
   const mag = toInf ? Infinity : fmt.maxFinite;
   return neg ? -mag : mag;

@@ -67,6 +67,11 @@ function isSnan(fr: FpRegs, isD: boolean, i: number): boolean {
   return (s & 0x7fc00000) === 0x7f800000 && (s & 0x3fffff) !== 0;
 }
 
+/** Whether register i or j (already read as a and b) holds a signalling NaN; cheap when neither is a NaN. */
+function anySnan(fr: FpRegs, isD: boolean, i: number, j: number, a: number, b: number): boolean {
+  return (a !== a || b !== b) && (isSnan(fr, isD, i) || isSnan(fr, isD, j));
+}
+
 /** Writes a result; NaN becomes the canonical NaN, f32 results are boxed. */
 function write(fr: FpRegs, isD: boolean, i: number, v: number): void {
   if (isD) {
@@ -145,7 +150,7 @@ function execOpFp(insn: number, fr: FpRegs, x: Int32Array): number {
       const b = read(fr, isD, rs2);
       let r: number;
       if (a !== a || b !== b) {
-        if (isSnan(fr, isD, rs1) || isSnan(fr, isD, rs2)) fr.fflags |= NV;
+        if (anySnan(fr, isD, rs1, rs2, a, b)) fr.fflags |= NV;
         r = NaN;
       } else if (funct5 === 0) r = fadd(fmt, a, b, rm, fr);
       else if (funct5 === 1) r = fadd(fmt, a, -b, rm, fr);
@@ -180,8 +185,9 @@ function execOpFp(insn: number, fr: FpRegs, x: Int32Array): number {
     }
     case 0x05: { // fmin fmax
       if (f3 > 1) return ILLEGAL;
-      const r = fminmax(f3 === 1, read(fr, isD, rs1), read(fr, isD, rs2), isSnan(fr, isD, rs1), isSnan(fr, isD, rs2), fr);
-      write(fr, isD, rd, r);
+      const a = read(fr, isD, rs1);
+      const b = read(fr, isD, rs2);
+      write(fr, isD, rd, fminmax(f3 === 1, a, b, anySnan(fr, isD, rs1, rs2, a, b), fr));
       return OK;
     }
     case 0x08: { // fcvt.s.d (fmt S, rs2 1) / fcvt.d.s (fmt D, rs2 0)
@@ -195,7 +201,9 @@ function execOpFp(insn: number, fr: FpRegs, x: Int32Array): number {
     }
     case 0x14: { // fle flt feq
       if (f3 > 2) return ILLEGAL;
-      const r = fcompare(f3, read(fr, isD, rs1), read(fr, isD, rs2), isSnan(fr, isD, rs1), isSnan(fr, isD, rs2), fr);
+      const a = read(fr, isD, rs1);
+      const b = read(fr, isD, rs2);
+      const r = fcompare(f3, a, b, anySnan(fr, isD, rs1, rs2, a, b), fr);
       if (rd !== 0) x[rd] = r;
       return OK;
     }
