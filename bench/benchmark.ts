@@ -1,0 +1,31 @@
+// What every benchmark reports, so the runner can print one table and one
+// JSON line for all of them.
+
+export interface BenchmarkOptions {
+  /** Timed repetitions; the best is reported. */
+  runs: number;
+  /** Also run under QEMU when it is installed. */
+  qemu: boolean;
+  log: (line: string) => void;
+}
+
+export interface BenchmarkResult {
+  name: string;
+  /** Instructions the board retired (also used for QEMU's MIPS). */
+  instructions: number;
+  board: { seconds: number; mips: number };
+  /** null when QEMU was not run. */
+  qemu: { seconds: number; mips: number } | null;
+  /** MIPS_board / MIPS_qemu; null without QEMU. */
+  ratio: number | null;
+  /** true/false when QEMU ran and its checksums were compared; null otherwise. */
+  checksumsMatch: boolean | null;
+  /** Problems that make the result invalid (wrong output, failed power-off). */
+  errors: string[];
+}
+
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(opts: BenchmarkOptions): BenchmarkResult;
+}
