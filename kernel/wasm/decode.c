@@ -684,9 +684,11 @@ static bool load_sections(loader *L) {
   wreader *r = &L->r;
   const uint8_t *b;
   r->section = "header";
-  if (!rd_bytes(r, 4, &b)) return rd_fail(r, r->base, "magic header not detected (file too short)");
+  if (r->end - r->p < 4) return rd_fail(r, r->base, "magic header not detected (file too short)");
+  rd_bytes(r, 4, &b);
   if (wu_memcmp(b, "\0asm", 4)) return rd_fail(r, b, "magic header not detected");
-  if (!rd_bytes(r, 4, &b)) return rd_fail(r, b, "unknown binary version (file too short)");
+  if (r->end - r->p < 4) return rd_fail(r, r->p, "unknown binary version (file too short)");
+  rd_bytes(r, 4, &b);
   if (b[0] != 1 || b[1] || b[2] || b[3]) return rd_fail(r, b, "unknown binary version");
   const uint8_t *file_end = r->end;
   int last_rank = 0;
