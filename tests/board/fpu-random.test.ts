@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Cpu, enc, encR4, OP, FMADD, FMSUB, FNMSUB, FNMADD, dval, dbits, sval, sbits } from './fpu-harness.ts';
 import * as ref from './fpu-ref.ts';
 
-/** xorshift128+ on BigInt-free 32-bit halves: deterministic across engines. */
+/** xoshiro128** on 32-bit integers: deterministic across engines. */
 class Rng {
   private a: number;
   private b: number;
@@ -18,7 +18,7 @@ class Rng {
     this.a = seed | 0; this.b = 0x9e3779b9; this.c = 0x243f6a88; this.d = 0xb7e15162;
     for (let i = 0; i < 16; i++) this.u32();
   }
-  u32(): number { // xoshiro128**
+  u32(): number {
     const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9);
     const t = this.b << 9;
     this.c ^= this.a; this.d ^= this.b; this.b ^= this.c; this.a ^= this.d;

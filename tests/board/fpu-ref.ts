@@ -238,7 +238,7 @@ export function refToInt(f: RefFmt, ab: bigint, unsigned: boolean, rm: number): 
   if (a.k === 'nan') return { value: Number(hi), flags: NV };
   if (a.k === 'inf') return { value: Number(a.neg ? lo : hi), flags: NV };
   // Round |a| to an integer on the grid 2^0, then apply the sign.
-  const [k, cls] = ratOracle(a.n === 0n ? 0n : a.n, a.d).at(0);
+  const [k, cls] = ratOracle(a.n, a.d).at(0);
   const mag = k + (roundsUp(k, cls, a.neg, rm) ? 1n : 0n);
   const v = a.neg ? -mag : mag;
   if (v < lo) return { value: Number(lo), flags: NV };
