@@ -112,9 +112,13 @@ export async function boardRun(o: BoardRunOptions, t: Terminal): Promise<number>
     input.start();
     const outcome = await runLoop(machine, input, { maxInsns: o.maxInsns, afterSlice: () => serial.flushed() });
     status = exitStatus(outcome);
-    if (outcome.kind === 'limit') t.stderr.write(`wasmos: instruction limit reached (${o.maxInsns})\n`);
-    if (outcome.kind === 'stuck') t.stderr.write('wasmos: the guest waits for input forever and stdin is closed\n');
-    if (outcome.kind === 'quit' && !serial.broken) t.stderr.write('wasmos: terminated\n');
+    // On a terminal stdout and stderr share the screen: start notices on a line of their own.
+    const notice = (text: string): void => {
+      t.stderr.write(`${serial.atLineStart || !t.stderr.isTTY ? '' : '\n'}wasmos: ${text}\n`);
+    };
+    if (outcome.kind === 'limit') notice(`instruction limit reached (${o.maxInsns})`);
+    if (outcome.kind === 'stuck') notice('the guest waits for input forever and stdin is closed');
+    if (outcome.kind === 'quit' && !serial.broken) notice('terminated');
   } finally {
     input.close();
     for (const [name, h] of handlers) process.off(name, h);
