@@ -17,7 +17,7 @@ struct free_obj {
 #define LARGE_TAG 0x80000000u
 static uint32_t *page_meta;
 static struct free_obj *free_lists[NCLASSES];
-static uint32_t in_use;
+static uint32_t in_use, slab_pages;
 
 static uint32_t *meta_of(const void *p)
 {
@@ -74,6 +74,7 @@ void *kmalloc(size_t size)
 			return 0;
 		}
 		*meta_of((void *)pa) = (uint32_t)c + 1;
+		slab_pages++;
 		uint32_t sz = 1u << (c + MIN_SHIFT);
 		for (uint32_t off = 0; off < PAGE_SIZE; off += sz) {
 			struct free_obj *o = (struct free_obj *)(pa + off);
@@ -132,3 +133,4 @@ void kfree(void *p)
 }
 
 uint32_t heap_bytes_in_use(void) { return in_use; }
+uint32_t heap_slab_pages(void) { return slab_pages; }

@@ -15,5 +15,7 @@ void kfree(void *p);
 size_t ksize(const void *p);
 /* Bytes handed out and not yet freed (by class size), for leak checks. */
 uint32_t heap_bytes_in_use(void);
+/* Pages held by the small-object slabs (kept for reuse, never returned). */
+uint32_t heap_slab_pages(void);
 
 #endif

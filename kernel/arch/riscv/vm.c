@@ -22,7 +22,7 @@
 
 static uint32_t root[1024] __attribute__((aligned(4096)));
 static uint32_t vmem_bitmap[VMEM_PAGES / 32];
-static uint32_t vmem_hint, vmem_used;
+static uint32_t vmem_used, pt_pages;
 /* vmem pages that are reserved as guards (bit set = guard). */
 static uint32_t guard_bitmap[VMEM_PAGES / 32];
 static uint32_t rodata_end_addr, mem_lo, mem_hi;
@@ -48,6 +48,7 @@ static uint32_t *l0_table(uint32_t va, bool create)
 		return 0;
 	memset((void *)pa, 0, PAGE_SIZE);
 	*e = make_pte(pa, PTE_V);
+	pt_pages++;
 	return (uint32_t *)pa;
 }
 
@@ -152,12 +153,9 @@ void *vmem_alloc(uint32_t pages, uint32_t guard)
 	if (!pages || total > VMEM_PAGES)
 		return 0;
 	uint32_t f = irq_save();
-	/* First fit from a rotating hint, so freed stacks are not reused at once. */
+	/* First fit from the bottom keeps the area (and its page tables) compact. */
 	uint32_t start = VMEM_PAGES, run = 0;
-	for (uint32_t n = 0; n < VMEM_PAGES; n++) {
-		uint32_t i = (vmem_hint + n) % VMEM_PAGES;
-		if (i == 0)
-			run = 0;
+	for (uint32_t i = 0; i < VMEM_PAGES; i++) {
 		if (vbit(vmem_bitmap, i)) {
 			run = 0;
 			continue;
@@ -198,7 +196,6 @@ void *vmem_alloc(uint32_t pages, uint32_t guard)
 		}
 		memset((void *)pa, 0, PAGE_SIZE);
 	}
-	vmem_hint = start + total;
 	vmem_used += pages;
 	irq_restore(f);
 	return (void *)(va0 + guard * PAGE_SIZE);
@@ -275,3 +272,4 @@ bool vm_check_str(uintptr_t va, uint32_t max)
 }
 
 uint32_t vmem_pages_in_use(void) { return vmem_used; }
+uint32_t vm_pt_pages(void) { return pt_pages; }

@@ -32,5 +32,7 @@ bool vm_check_str(uintptr_t va, uint32_t max);
 /* True when va lies in an unmapped guard page of the vmem area. */
 bool vm_is_guard(uintptr_t va);
 uint32_t vmem_pages_in_use(void);
+/* Pages used by level-0 page tables (created on demand, kept). */
+uint32_t vm_pt_pages(void);
 
 #endif
