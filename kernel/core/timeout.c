@@ -26,11 +26,13 @@ uint64_t deadline_after_ms(int32_t ms)
 	return time_now() + (uint64_t)ms * ticks_per_ms;
 }
 
-static void insert_sorted(struct list *head, struct list *node, uint64_t key, size_t key_off)
+static uint64_t key_deadline(struct list *l) { return list_entry(l, struct task, timeout_link)->deadline; }
+static uint64_t key_timer(struct list *l) { return list_entry(l, struct task, timer_link)->timer_deadline; }
+
+static void insert_sorted(struct list *head, struct list *node, uint64_t key, uint64_t (*key_of)(struct list *))
 {
 	list_for_each(it, head) {
-		uint64_t k = *(uint64_t *)((char *)it - key_off);
-		if (k > key) {
+		if (key_of(it) > key) {
 			list_insert_before(it, node);
 			return;
 		}
@@ -40,8 +42,7 @@ static void insert_sorted(struct list *head, struct list *node, uint64_t key, si
 
 void timeout_add(struct task *t)
 {
-	insert_sorted(&timeouts, &t->timeout_link, t->deadline,
-		      offsetof(struct task, timeout_link) - offsetof(struct task, deadline));
+	insert_sorted(&timeouts, &t->timeout_link, t->deadline, key_deadline);
 	timer_want(t->deadline);
 }
 
@@ -51,8 +52,7 @@ void task_timer_arm(struct task *t, uint64_t deadline)
 {
 	list_del(&t->timer_link);
 	t->timer_deadline = deadline;
-	insert_sorted(&timers, &t->timer_link, deadline,
-		      offsetof(struct task, timer_link) - offsetof(struct task, timer_deadline));
+	insert_sorted(&timers, &t->timer_link, deadline, key_timer);
 	timer_want(deadline);
 }
 
@@ -66,12 +66,9 @@ void timer_want(uint64_t deadline)
 	}
 }
 
-static uint64_t first_deadline(struct list *head, size_t link_off, size_t key_off)
+static uint64_t first_deadline(struct list *head, uint64_t (*key_of)(struct list *))
 {
-	if (list_empty(head))
-		return NO_DEADLINE;
-	char *t = (char *)head->next - link_off;
-	return *(uint64_t *)(t + key_off);
+	return list_empty(head) ? NO_DEADLINE : key_of(head->next);
 }
 
 void timer_interrupt(void)
@@ -93,8 +90,8 @@ void timer_interrupt(void)
 	}
 	/* Everything above only ever asks for earlier deadlines; recompute from scratch. */
 	armed = NO_DEADLINE;
-	uint64_t next = first_deadline(&timeouts, offsetof(struct task, timeout_link), offsetof(struct task, deadline));
-	uint64_t t2 = first_deadline(&timers, offsetof(struct task, timer_link), offsetof(struct task, timer_deadline));
+	uint64_t next = first_deadline(&timeouts, key_deadline);
+	uint64_t t2 = first_deadline(&timers, key_timer);
 	if (t2 < next)
 		next = t2;
 	uint64_t t3 = trace_stats_tick(now);

@@ -1,0 +1,60 @@
+// Boots the committed kernel image (public/kernel.elf) with the `selftest`
+// bootarg, under QEMU (when installed) and on the board, and requires the
+// kernel's summary line "selftest: N passed, 0 failed" and a clean power-off.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Machine } from '../../src/board/machine.ts';
+
+const IMAGE = fileURLToPath(new URL('../../public/kernel.elf', import.meta.url));
+const SUMMARY = /^selftest: (\d+) passed, (\d+) failed\r?$/m;
+
+const hasQemu = spawnSync('qemu-system-riscv32', ['--version'], { stdio: 'ignore' }).status === 0;
+
+function bootQemu(bootargs: string): { out: string; status: number | null } {
+  const r = spawnSync('timeout', ['120', 'qemu-system-riscv32', '-machine', 'virt', '-bios', 'none', '-nographic',
+    '-m', '128', '-kernel', IMAGE, '-append', bootargs], { encoding: 'latin1', maxBuffer: 16 << 20 });
+  return { out: r.stdout, status: r.status };
+}
+
+function bootBoard(bootargs: string): { out: string; code: number | null } {
+  const m = new Machine({ image: new Uint8Array(readFileSync(IMAGE)), bootargs, memMiB: 128 });
+  const chunks: string[] = [];
+  m.onSerial = (b) => { chunks.push(Buffer.from(b).toString('latin1')); };
+  // Up to 400 M cycles; the self-test retires about 40 M instructions.
+  for (let slice = 0; slice < 400; slice++) {
+    const r = m.run(1_000_000);
+    if (r.kind === 'poweroff') return { out: chunks.join(''), code: r.code };
+    if (r.kind === 'reset') break;
+  }
+  return { out: chunks.join(''), code: null };
+}
+
+function summary(out: string): { passed: number; failed: number } {
+  const m = SUMMARY.exec(out);
+  expect(m, `no summary line in:\n${out}`).not.toBeNull();
+  return { passed: Number(m![1]), failed: Number(m![2]) };
+}
+
+describe('kernel self-test', () => {
+  let qemuSummary: { passed: number; failed: number } | undefined;
+
+  it.skipIf(!hasQemu)('passes under qemu-system-riscv32 -bios none', () => {
+    const { out, status } = bootQemu('selftest');
+    const s = summary(out);
+    expect(s.failed, out).toBe(0);
+    expect(s.passed).toBeGreaterThan(200);
+    expect(status).toBe(0);
+    qemuSummary = s;
+  });
+
+  it('passes on the board, with the same summary as under QEMU', () => {
+    const { out, code } = bootBoard('selftest');
+    const s = summary(out);
+    expect(s.failed, out).toBe(0);
+    expect(s.passed).toBeGreaterThan(200);
+    expect(code).toBe(0);
+    if (qemuSummary) expect(s).toEqual(qemuSummary);
+  });
+});
