@@ -1,4 +1,5 @@
 // Entry, trap entries and privilege switching for the guest programs.
+#include "runtime.h"
 //
 // QEMU virt with -bios none and the board both start here in M-mode with
 // a0 = hart id and a1 = the device tree address.
@@ -9,7 +10,6 @@
 #define OFF_TVAL 136
 #define OFF_STATUS 140
 #define OFF_MODE 144
-#define MODE_EXIT_MAGIC 0x6d6f6465
 
   .option norelax
 

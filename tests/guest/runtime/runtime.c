@@ -5,7 +5,6 @@
 #define UART_LSR ((volatile uint8_t *)0x10000005)
 #define LSR_THRE 0x20
 #define TEST_DEVICE ((volatile u32 *)0x00100000)
-#define MODE_EXIT_MAGIC 0x6d6f6465u
 
 u32 boot_hartid, boot_fdt;
 u32 failures;
@@ -147,6 +146,26 @@ void trap_unexpected(struct frame *f) {
   exit_(0x7f);
 }
 
+// The trapped instruction may sit at a virtual address (S/U code under
+// translation, possibly in a U or execute-only page): read it the way the
+// trapped mode saw it, with SUM and MXR so the read itself cannot fault.
+static u32 trapped_insn_len(const struct frame *f) {
+  uint16_t half;
+  u32 old;
+  if (f->mode == PRV_S) {
+    __asm__ volatile("csrr %1, sstatus\n\tcsrs sstatus, %3\n\tlhu %0, 0(%2)\n\tcsrw sstatus, %1"
+                     : "=&r"(half), "=&r"(old) : "r"(f->epc), "r"(MSTATUS_SUM | MSTATUS_MXR) : "memory");
+  } else if (prev_mode(f) != PRV_M) {
+    // MPRV makes this one load use the translation of the mode in MPP.
+    __asm__ volatile("csrr %1, mstatus\n\tcsrs mstatus, %3\n\tlhu %0, 0(%2)\n\tcsrw mstatus, %1"
+                     : "=&r"(half), "=&r"(old)
+                     : "r"(f->epc), "r"(MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR) : "memory");
+  } else {
+    half = *(volatile uint16_t *)f->epc;
+  }
+  return (half & 3) == 3 ? 4 : 2;
+}
+
 void trap_skip(struct frame *f) {
   last_trap.count++;
   last_trap.cause = f->cause;
@@ -162,7 +181,7 @@ void trap_skip(struct frame *f) {
     // A fetch fault: the bad target came from a call, so go back to the caller.
     f->epc = f->x[1];
   } else {
-    f->epc += insn_len(f->epc);
+    f->epc += trapped_insn_len(f);
   }
 }
 

@@ -7,6 +7,10 @@
 #ifndef GUEST_RUNTIME_H
 #define GUEST_RUNTIME_H
 
+/** a7 value of the ECALL that ends a run_in_mode callee (usable from assembly). */
+#define MODE_EXIT_MAGIC 0x6d6f6465
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
 typedef uint32_t u32;
@@ -135,4 +139,5 @@ u32 insn_len(u32 pc);
 
 extern u32 boot_hartid, boot_fdt;
 
+#endif  // __ASSEMBLER__
 #endif
