@@ -14,18 +14,20 @@
 #define F64(o) (((wslot *)(fp + (o)))->f64)
 
 /*
- * Linear memory is accessed with plain (possibly misaligned) loads: RISC-V
- * hardware or the kernel's trap handler emulate misaligned accesses, and this
- * is much faster than byte-wise access. Define WASM_STRICT_ALIGN otherwise.
+ * Linear memory accesses may be misaligned. On RISC-V they use plain word
+ * loads/stores: the hardware or the kernel's trap handler handles misaligned
+ * accesses, far faster than byte-wise code (define WASM_STRICT_ALIGN for
+ * byte-wise access instead). Elsewhere a fixed-size memcpy compiles to one
+ * unaligned move without undefined behaviour.
  */
-#ifdef WASM_STRICT_ALIGN
+#if defined(WASM_STRICT_ALIGN)
 static inline uint32_t ld32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 static inline uint64_t ld64(const uint8_t *p) { return ld32(p) | (uint64_t)ld32(p + 4) << 32; }
 static inline uint16_t ld16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static inline void st32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24); }
 static inline void st64(uint8_t *p, uint64_t v) { st32(p, (uint32_t)v); st32(p + 4, (uint32_t)(v >> 32)); }
 static inline void st16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-#else
+#elif defined(__riscv)
 typedef uint16_t __attribute__((may_alias)) u16a;
 typedef uint32_t __attribute__((may_alias)) u32a;
 typedef uint64_t __attribute__((may_alias, aligned(4))) u64a;
@@ -35,6 +37,13 @@ static inline uint16_t ld16(const uint8_t *p) { return *(const u16a *)(const voi
 static inline void st32(uint8_t *p, uint32_t v) { *(u32a *)(void *)p = v; }
 static inline void st64(uint8_t *p, uint64_t v) { *(u64a *)(void *)p = v; }
 static inline void st16(uint8_t *p, uint16_t v) { *(u16a *)(void *)p = v; }
+#else
+static inline uint32_t ld32(const uint8_t *p) { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
+static inline uint64_t ld64(const uint8_t *p) { uint64_t v; __builtin_memcpy(&v, p, 8); return v; }
+static inline uint16_t ld16(const uint8_t *p) { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }
+static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
+static inline void st64(uint8_t *p, uint64_t v) { __builtin_memcpy(p, &v, 8); }
+static inline void st16(uint8_t *p, uint16_t v) { __builtin_memcpy(p, &v, 2); }
 #endif
 
 #define IMM64(i) ((uint64_t)ip[i] | (uint64_t)ip[(i) + 1] << 32)

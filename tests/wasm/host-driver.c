@@ -11,7 +11,7 @@
  *   mem                       -> mem <bytes> <fnv1a-32 hex>
  *   global <export>           -> ok <value> | error <msg>
  *   unload                    -> used <bytes still held by the runtime>
- *   fuzz <hex>                -> refused <msg> | ran <n> | timeout | crash <signal>
+ *   fuzz <hex>                -> invalid <msg> | unlinkable <msg> | ran <n> | leak <n> | timeout | crash <signal>
  *                                (in a forked child: load, instantiate, call every
  *                                export with zero arguments)
  *   bench <hex> <export> <i32 arg> -> ok <result> <nanoseconds>
@@ -234,30 +234,36 @@ static int fuzz_child(const uint8_t *b, size_t n, int fd) {
   char err[512];
   char line[600];
   int len;
-  if (!load(b, n, err, sizeof err)) {
-    len = snprintf(line, sizeof line, "refused %s\n", err);
-  } else {
-    uint32_t count = wasm_export_count(mod), ran = 0;
-    for (uint32_t i = 0; i < count && ran < 16; i++) {
-      const char *nm;
-      uint32_t nl, idx;
-      uint8_t kind;
-      wasm_export_info(mod, i, &nm, &nl, &kind, &idx);
-      if (kind != WASM_EXTERN_FUNC) continue;
-      uint64_t args[1024] = {0}, res[1024];
-      wasm_functype t;
-      wasm_func_type(mod, idx, &t);
-      if (t.nparams > 1024 || t.nresults > 1024) continue;
-      wasm_call(inst, idx, args, res);
-      ran++;
-    }
-    unload();
-    if (heap.used != 0) {
-      len = snprintf(line, sizeof line, "leak %zu\n", heap.used);
+  unload();
+  mod = wasm_load(&heap, b, n, "fuzz", err, sizeof err);
+  if (mod) {
+    inst = wasm_instantiate(mod, &heap, &limits, resolve, NULL, err, sizeof err);
+    if (!inst) {
+      wasm_module_free(mod);
+      mod = NULL;
+      len = snprintf(line, sizeof line, "unlinkable %s\n", err);
     } else {
+      uint32_t count = wasm_export_count(mod), ran = 0;
+      for (uint32_t i = 0; i < count && ran < 16; i++) {
+        const char *nm;
+        uint32_t nl, idx;
+        uint8_t kind;
+        wasm_export_info(mod, i, &nm, &nl, &kind, &idx);
+        if (kind != WASM_EXTERN_FUNC) continue;
+        static uint64_t args[1024], res[1024];
+        wasm_functype t;
+        wasm_func_type(mod, idx, &t);
+        if (t.nparams > 1024 || t.nresults > 1024) continue;
+        wasm_call(inst, idx, args, res);
+        ran++;
+      }
       len = snprintf(line, sizeof line, "ran %u\n", ran);
     }
+  } else {
+    len = snprintf(line, sizeof line, "invalid %s\n", err);
   }
+  unload();
+  if (heap.used != 0) len = snprintf(line, sizeof line, "leak %zu\n", heap.used);
   if (write(fd, line, (size_t)len) < 0) return 1;
   return 0;
 }
