@@ -419,7 +419,7 @@ export interface DiffCase {
 }
 
 /** Runs cases in V8 and in the runtime (one driver process); returns a list of mismatches. */
-export function differential(cases: DiffCase[]): { mismatches: string[]; calls: number } {
+export function differential(cases: DiffCase[], run: (lines: string[]) => string[] = runDriver): { mismatches: string[]; calls: number } {
   const script: string[] = [];
   const plan: { c: DiffCase; v8: ReturnType<typeof runV8> }[] = [];
   for (const c of cases) {
@@ -431,7 +431,7 @@ export function differential(cases: DiffCase[]): { mismatches: string[]; calls: 
       if (c.checkMemory) script.push('mem');
     }
   }
-  const out = runDriver(script);
+  const out = run(script);
   const mismatches: string[] = [];
   let k = 0;
   let calls = 0;

@@ -1,0 +1,74 @@
+// Runs the Wasm runtime's test driver on rv32 (bare metal under qemu-system-riscv32, virt
+// machine, the board's ISA): the same script protocol as the native driver, with the script
+// linked into the image.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot, runtimeDir } from './harness.ts';
+
+const here = join(repoRoot, 'tests/wasm');
+const rvDir = join(here, 'rv32');
+const CC = 'clang-19';
+const QEMU = 'qemu-system-riscv32';
+// The hart the board implements (no H, Sstc or Zb*), as in tests/guest.
+const QEMU_CPU = 'rv32,h=false,sstc=false,zba=false,zbb=false,zbc=false,zbs=false';
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+export const rv32Available = has(CC) && has(QEMU) && has('ld.lld-19') === has('ld.lld-19');
+
+const TARGET = ['--target=riscv32-unknown-elf', '-march=rv32imafdc', '-mabi=ilp32d', '-ffreestanding', '-nostdlib', '-fno-pic', '-mno-relax'];
+
+let objects: string[] | null = null;
+let objDir = '';
+
+function compileObjects(): string[] {
+  if (objects) return objects;
+  const srcs = [
+    ...readdirSync(runtimeDir).filter((f) => f.endsWith('.c')).map((f) => join(runtimeDir, f)),
+    join(rvDir, 'driver.c'),
+    join(rvDir, 'crt0.S'),
+    join(here, 'bench/bench.c'),
+  ];
+  const h = createHash('sha256');
+  for (const f of [...srcs, ...readdirSync(runtimeDir).filter((f) => f.endsWith('.h')).map((f) => join(runtimeDir, f))]) h.update(readFileSync(f));
+  objDir = join(tmpdir(), `wasmos-wasm-rv32-${h.digest('hex').slice(0, 16)}`);
+  mkdirSync(objDir, { recursive: true });
+  objects = srcs.map((src) => {
+    const out = join(objDir, src.replace(/[^A-Za-z0-9]/g, '_') + '.o');
+    if (!existsSync(out)) {
+      const r = spawnSync(CC, [...TARGET, '-O2', '-Wall', '-Wextra', '-Werror', '-I', runtimeDir, '-c', src, '-o', out], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`rv32 build of ${src} failed:\n${r.stderr}`);
+    }
+    return out;
+  });
+  return objects;
+}
+
+/** Links the driver with `lines` as its script and runs it under QEMU; returns the answer lines. */
+export function runRv32(lines: string[], opts: { icount?: boolean; timeoutMs?: number } = {}): string[] {
+  const objs = compileObjects();
+  const id = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+  const script = join(objDir, `script-${id}.txt`);
+  const asm = join(objDir, `script-${id}.S`);
+  const elf = join(objDir, `image-${id}.elf`);
+  writeFileSync(script, lines.join('\n') + '\n');
+  writeFileSync(
+    asm,
+    `  .section .rodata.script, "a"\n  .globl script_start\n  .globl script_end\nscript_start:\n  .incbin "${script}"\nscript_end:\n`,
+  );
+  const link = spawnSync(CC, [...TARGET, '-fuse-ld=lld', `-Wl,-T,${join(rvDir, 'link.ld')}`, '-o', elf, ...objs, asm], { encoding: 'utf8' });
+  if (link.status !== 0) throw new Error(`rv32 link failed:\n${link.stderr}`);
+  const args = ['-machine', 'virt', '-cpu', QEMU_CPU, '-bios', 'none', '-m', '128', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-kernel', elf];
+  if (opts.icount) args.push('-icount', 'shift=0');
+  const r = spawnSync(QEMU, args, { encoding: 'utf8', maxBuffer: 1 << 30, timeout: opts.timeoutMs ?? 600_000, input: '' });
+  if (r.status !== 0) throw new Error(`qemu exited with ${r.status} ${r.signal ?? ''}: ${r.stderr}\n${r.stdout.slice(-2000)}`);
+  const out = r.stdout.replace(/\r/g, '').split('\n');
+  if (out[out.length - 1] === '') out.pop();
+  if (out.length !== lines.filter((l) => l.length > 0).length) throw new Error(`rv32 driver answered ${out.length} of ${lines.length} commands: ${out.slice(-3).join(' | ')}`);
+  return out;
+}
