@@ -281,6 +281,54 @@ static void delegation(void) {
   quiet();
 }
 
+// S-mode vector table: each entry notes its index in fflags (S-mode has no
+// spare scratch register) and joins the common S-mode trap entry.
+__asm__(
+    "  .text\n"
+    "  .balign 256\n"
+    "  .option push\n"
+    "  .option norvc\n"
+    "s_vector_table:\n"
+    "  .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+    "  j s_vector_stub_\\n\n"
+    "  .endr\n"
+    "  .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+    "s_vector_stub_\\n:\n"
+    "  csrwi fflags, \\n\n"
+    "  j s_trap_entry\n"
+    "  .endr\n"
+    "  .option pop\n");
+extern char s_vector_table[];
+
+static u32 s_vectored(u32 bits) {
+  u32 old = csr_swap(stvec, (u32)s_vector_table | 1);
+  csr_write(fflags, 0x1f);
+  csr_set(sie, bits);
+  csr_set(sip, BIT(IRQ_SSI));
+  csr_set(sstatus, MSTATUS_SIE);
+  __asm__ volatile("nop");
+  csr_clear(sstatus, MSTATUS_SIE);
+  u32 vector = csr_read(fflags);
+  __asm__ volatile("ebreak");  // an exception: vectored mode sends it to the base
+  u32 exc_vector = csr_read(fflags);
+  csr_write(stvec, old);
+  return vector << 8 | exc_vector;
+}
+
+static void vectored(void) {
+  section("vectored stvec");
+  csr_set(mstatus, 1u << 13);  // FS=Initial: the stubs use fflags
+  csr_write(mideleg, BIT(IRQ_SSI));
+  csr_write(medeleg, BIT(3));
+  csr_write(mie, BIT(IRQ_SSI));
+  u32 r = run_in_mode(PRV_S, s_vectored, BIT(IRQ_SSI));
+  show("vector of the delegated SSI", r >> 8);
+  show("vector of a delegated ebreak", r & 0xff);
+  show_seq("taken", 0);
+  csr_write(medeleg, 0);
+  quiet();
+}
+
 static void lower_modes(void) {
   section("M-level interrupts in lower modes");
   csr_write(mie, BIT(IRQ_MSI));
@@ -314,6 +362,7 @@ int main(void) {
   software();
   priority();
   delegation();
+  vectored();
   lower_modes();
   forbid_traps();
   return finish();
