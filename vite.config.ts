@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 // The playground is a static site: `base: './'` lets it be served under any path.
 export default defineConfig({

@@ -53,6 +53,11 @@ export class Hart {
 
   /** Retired instructions; guest cycles are instret + idleCycles. */
   instret = 0;
+  /**
+   * Cycles that retired nothing: time skipped in WFI, plus one per trap taken,
+   * so that even a guest trapping in a loop (a handler that faults) moves time
+   * forward and ends its slice.
+   */
   idleCycles = 0;
   /** Translated code returns to the run loop once instret reaches this. */
   limit = 0;
@@ -172,6 +177,8 @@ export class Hart {
       this.setPriv(PRV_M);
     }
     this.exit = EXIT_TRAP;
+    this.idleCycles++;
+    this.limit--;
   }
 
   private setPriv(p: number): void {
