@@ -82,20 +82,11 @@ bool names_subset(const struct name_set *sub, const struct name_set *super)
 
 uint32_t names_bytes(const struct name_set *s) { return s ? (uint32_t)ksize(s) : 0; }
 
-bool access_may_send(const struct task *from, const struct task *to)
+bool access_may_send_slow(const struct task *from, const struct task *to)
 {
-	uint32_t slot = task_slot(to->id);
-	if (from->send_ok[slot / 32] & (1u << (slot % 32)))
-		return true;
 	if (from->uses && from->uses->all)
 		return true;
 	return to->parent == from->id || from->parent == to->id;
-}
-
-void access_grant_send(struct task *from, const struct task *to)
-{
-	uint32_t slot = task_slot(to->id);
-	from->send_ok[slot / 32] |= 1u << (slot % 32);
 }
 
 static void forget_one(struct task *t, void *ctx)

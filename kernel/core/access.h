@@ -20,8 +20,17 @@ bool names_has(const struct name_set *s, const char *name);
 bool names_subset(const struct name_set *sub, const struct name_set *super);
 uint32_t names_bytes(const struct name_set *s);
 
-bool access_may_send(const struct task *from, const struct task *to);
-void access_grant_send(struct task *from, const struct task *to);
+bool access_may_send_slow(const struct task *from, const struct task *to);
+static inline bool access_may_send(const struct task *from, const struct task *to)
+{
+	uint32_t slot = task_slot(to->id);
+	return (from->send_ok[slot / 32] & (1u << (slot % 32))) || access_may_send_slow(from, to);
+}
+static inline void access_grant_send(struct task *from, const struct task *to)
+{
+	uint32_t slot = task_slot(to->id);
+	from->send_ok[slot / 32] |= 1u << (slot % 32);
+}
 /* A task's slot is being reused: nobody keeps a right to send to it. */
 void access_forget(const struct task *dead);
 

@@ -14,12 +14,13 @@ struct free_obj {
 
 /* Per RAM page: 0 = not heap, 1..NCLASSES = slab of that class, or
  * LARGE_TAG | pages for the first page of a large allocation. */
-#define LARGE_TAG 0x80000000u
-static uint32_t *page_meta;
+#define LARGE_TAG 0x8000u
+#define LARGE_MAX_PAGES 0x7fffu
+static uint16_t *page_meta;
 static struct free_obj *free_lists[NCLASSES];
 static uint32_t in_use, slab_pages;
 
-static uint32_t *meta_of(const void *p)
+static uint16_t *meta_of(const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
 	if (a < pmm_mem_base() || a >= pmm_mem_end())
@@ -29,12 +30,12 @@ static uint32_t *meta_of(const void *p)
 
 void heap_init(void)
 {
-	uint32_t bytes = pmm_total_pages() * sizeof(uint32_t);
+	uint32_t bytes = pmm_total_pages() * sizeof(uint16_t);
 	uint32_t pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
 	uintptr_t pa = pmm_alloc_contig(pages);
 	if (!pa)
 		panic("heap_init: no memory for page metadata");
-	page_meta = (uint32_t *)pa;
+	page_meta = (uint16_t *)pa;
 	memset(page_meta, 0, pages * PAGE_SIZE);
 }
 
@@ -57,9 +58,9 @@ void *kmalloc(size_t size)
 	void *p = 0;
 	if (size > (1u << MAX_SHIFT)) {
 		uint32_t n = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-		uintptr_t pa = pmm_alloc_contig(n);
+		uintptr_t pa = size <= LARGE_MAX_PAGES * PAGE_SIZE ? pmm_alloc_contig(n) : 0;
 		if (pa) {
-			*meta_of((void *)pa) = LARGE_TAG | n;
+			*meta_of((void *)pa) = (uint16_t)(LARGE_TAG | n);
 			in_use += n * PAGE_SIZE;
 			p = (void *)pa;
 		}
@@ -73,7 +74,7 @@ void *kmalloc(size_t size)
 			irq_restore(f);
 			return 0;
 		}
-		*meta_of((void *)pa) = (uint32_t)c + 1;
+		*meta_of((void *)pa) = (uint16_t)(c + 1);
 		slab_pages++;
 		uint32_t sz = 1u << (c + MIN_SHIFT);
 		for (uint32_t off = 0; off < PAGE_SIZE; off += sz) {
@@ -112,7 +113,7 @@ void kfree(void *p)
 	if (!p)
 		return;
 	uint32_t f = irq_save();
-	uint32_t *m = meta_of(p);
+	uint16_t *m = meta_of(p);
 	if (*m & LARGE_TAG) {
 		uint32_t n = *m & ~LARGE_TAG;
 		if ((uintptr_t)p & (PAGE_SIZE - 1))

@@ -104,10 +104,22 @@ void ipc_task_gone(struct task *dead)
 	task_for_each(gone_one, dead);
 }
 
+/* Both buffers are 4-byte aligned (vm_check): copy words, then the odd tail. */
+static inline void copy_msg(struct msg *dst, const struct msg *src, uint32_t len)
+{
+	uint32_t *d = (uint32_t *)dst;
+	const uint32_t *s = (const uint32_t *)src;
+	uint32_t words = len / 4;
+	for (uint32_t i = 0; i < words; i++)
+		d[i] = s[i];
+	for (uint32_t i = words * 4; i < len; i++)
+		((uint8_t *)dst)[i] = ((const uint8_t *)src)[i];
+}
+
 /* The receiver `r` gets the message: copy, stamp the source, trace. */
 static inline void deliver(struct task *r, struct msg *dst, const struct msg *m, uint32_t len, int32_t src, bool call)
 {
-	memcpy(dst, m, len);
+	copy_msg(dst, m, len);
 	dst->src = src;
 	if (TRACE_ON())
 		trace_ipc(call ? TR_IPC_CALL : TR_IPC_SEND, src, r->id, m->type, len, (int32_t)len, m->payload);
@@ -303,7 +315,7 @@ int ipc_reply(int dst, const struct msg *m, uint32_t len)
 		irq_restore(f);
 		return r;
 	}
-	memcpy(t->rbuf, m, len);
+	copy_msg(t->rbuf, m, len);
 	t->rbuf->src = me->id;
 	if (TRACE_ON())
 		trace_ipc(TR_IPC_REPLY, me->id, dst, m->type, len, (int32_t)len, m->payload);

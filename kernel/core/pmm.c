@@ -6,7 +6,7 @@
 /* Up to 1 GiB of RAM: 262144 pages, a 32 KiB bitmap (bit set = page in use). */
 #define MAX_PAGES (262144u)
 
-static uint32_t bitmap[MAX_PAGES / 32];
+static uint32_t bitmap[MAX_PAGES / 32] __attribute__((section(".noclear.pmm")));
 static uint32_t base, npages, nfree, hint;
 
 static inline bool used(uint32_t i) { return bitmap[i / 32] & (1u << (i % 32)); }
@@ -19,7 +19,7 @@ void pmm_init(uint32_t mem_base, uint32_t mem_size)
 	npages = mem_size / PAGE_SIZE;
 	if (npages > MAX_PAGES)
 		npages = MAX_PAGES;
-	memset(bitmap, 0, sizeof bitmap);
+	memset(bitmap, 0, (npages + 31) / 32 * 4);
 	nfree = npages;
 	hint = 0;
 }

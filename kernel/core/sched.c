@@ -10,21 +10,21 @@
 static struct list ready[NPRIO];
 static uint32_t ready_mask;
 static uint64_t slice_ticks;
+/* highest[m] = the highest set bit of the 8-bit mask m (no clz instruction in rv32gc). */
+static uint8_t highest[1u << NPRIO];
 
 void sched_init(uint32_t timebase_hz)
 {
 	for (int i = 0; i < NPRIO; i++)
 		list_init(&ready[i]);
+	for (uint32_t m = 1; m < (1u << NPRIO); m++)
+		highest[m] = (uint8_t)(highest[m >> 1] + (m > 1 ? 1 : 0));
 	slice_ticks = (uint64_t)timebase_hz * SLICE_MS / 1000;
 }
 
 int sched_highest_ready(void)
 {
-	uint32_t m = ready_mask;
-	for (int p = NPRIO - 1; p > 0; p--)
-		if (m & (1u << p))
-			return p;
-	return 0;
+	return highest[ready_mask];
 }
 
 void sched_make_ready(struct task *t)
@@ -81,7 +81,8 @@ static void switch_to(struct task *prev, struct task *next)
 		trace_switch(prev->id, next->id);
 	switch_context(&prev->saved_sp, next->saved_sp, next);
 	/* Back in prev: whoever ran before may have left a zombie to free. */
-	task_reap_zombies();
+	if (task_zombies_pending)
+		task_reap_zombies();
 }
 
 void schedule(void)

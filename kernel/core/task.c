@@ -29,11 +29,13 @@ struct task_alloc_hdr {
 };
 #define ALLOC_MAGIC 0x7a5c0a11u
 
-static struct task *table[MAX_TASKS];
+struct task *task_table[MAX_TASKS];
+#define table task_table
 static uint32_t generation[MAX_TASKS];
 static uint32_t ntasks;
 static struct task boot_task;
 static struct list zombies = LIST_INIT(zombies);
+uint32_t task_zombies_pending;
 
 extern char boot_stack_bottom[], boot_stack_top[];
 
@@ -67,14 +69,6 @@ void task_init_boot(void)
 struct task *idle_task(void) { return &boot_task; }
 uint32_t task_count(void) { return ntasks; }
 
-struct task *task_lookup(int32_t id)
-{
-	if (id <= 0)
-		return NULL;
-	struct task *t = table[task_slot(id)];
-	return t && t->id == id ? t : NULL;
-}
-
 void task_for_each(void (*fn)(struct task *t, void *ctx), void *ctx)
 {
 	for (int i = 1; i < MAX_TASKS; i++)
@@ -98,6 +92,7 @@ void task_reap_zombies(void)
 			continue;
 		list_del(&z->run_link);
 		free_task_memory(z);
+		task_zombies_pending--;
 	}
 }
 
@@ -269,6 +264,7 @@ void task_destroy(struct task *t, int32_t reason)
 		t->cleanup(t->arg);
 	if (t == current_task()) {
 		list_push_back(&zombies, &t->run_link);
+		task_zombies_pending++;
 		schedule();
 		panic("exited task %d was scheduled", (int)t->id);
 	}

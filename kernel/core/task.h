@@ -102,9 +102,16 @@ static inline struct task *current_task(void)
 	return t;
 }
 
-/* id -> task, NULL if no live task has this id. */
-struct task *task_lookup(int32_t id);
 static inline uint32_t task_slot(int32_t id) { return (uint32_t)id % MAX_TASKS; }
+extern struct task *task_table[MAX_TASKS];
+/* id -> task, NULL if no live task has this id. */
+static inline struct task *task_lookup(int32_t id)
+{
+	if (id <= 0)
+		return 0;
+	struct task *t = task_table[task_slot(id)];
+	return t && t->id == id ? t : 0;
+}
 /* Calls fn for every live task (interrupts off). */
 void task_for_each(void (*fn)(struct task *t, void *ctx), void *ctx);
 /* The boot thread becomes the idle task. */
@@ -115,6 +122,8 @@ int task_create_root(const struct task_spec *spec);
 /* Destroys t for `reason`; when t is the current task this does not return. */
 void task_destroy(struct task *t, int32_t reason);
 void task_reap_zombies(void);
+/* Nonzero while exited tasks wait for their stacks to be freed. */
+extern uint32_t task_zombies_pending;
 uint32_t task_count(void);
 
 #endif

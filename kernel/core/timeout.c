@@ -8,7 +8,8 @@
 
 static struct list timeouts = LIST_INIT(timeouts); /* by t->deadline */
 static struct list timers = LIST_INIT(timers);     /* by t->timer_deadline */
-static uint64_t armed = NO_DEADLINE;
+uint64_t timer_armed = NO_DEADLINE;
+#define armed timer_armed
 static uint32_t ticks_per_ms = 10000;
 
 void timeout_init(uint32_t timebase_hz)
@@ -16,13 +17,10 @@ void timeout_init(uint32_t timebase_hz)
 	ticks_per_ms = timebase_hz / 1000 ? timebase_hz / 1000 : 1;
 }
 
-uint64_t time_now(void) { return rd_time(); }
 uint32_t time_ticks_per_ms(void) { return ticks_per_ms; }
 
-uint64_t deadline_after_ms(int32_t ms)
+uint64_t deadline_after_ms_slow(int32_t ms)
 {
-	if (ms < 0)
-		return NO_DEADLINE;
 	return time_now() + (uint64_t)ms * ticks_per_ms;
 }
 
@@ -46,8 +44,6 @@ void timeout_add(struct task *t)
 	timer_want(t->deadline);
 }
 
-void timeout_cancel(struct task *t) { list_del(&t->timeout_link); }
-
 void task_timer_arm(struct task *t, uint64_t deadline)
 {
 	list_del(&t->timer_link);
@@ -58,12 +54,10 @@ void task_timer_arm(struct task *t, uint64_t deadline)
 
 void task_timer_cancel(struct task *t) { list_del(&t->timer_link); }
 
-void timer_want(uint64_t deadline)
+void timer_arm(uint64_t deadline)
 {
-	if (deadline < armed) {
-		armed = deadline;
-		sbi_set_timer(deadline);
-	}
+	armed = deadline;
+	sbi_set_timer(deadline);
 }
 
 static uint64_t first_deadline(struct list *head, uint64_t (*key_of)(struct list *))

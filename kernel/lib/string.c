@@ -58,6 +58,14 @@ void *memset(void *dst, int c, size_t n)
 	}
 	uint32_t w = b * 0x01010101u;
 	uint32_t *dw = (uint32_t *)d;
+	while (n >= 16) {
+		dw[0] = w;
+		dw[1] = w;
+		dw[2] = w;
+		dw[3] = w;
+		dw += 4;
+		n -= 16;
+	}
 	while (n >= 4) {
 		*dw++ = w;
 		n -= 4;

@@ -45,7 +45,7 @@ mtrap_entry:
 	csrrw	sp, mscratch, sp
 	mret
 
-	.section .bss.mstack, "aw", @nobits
+	.section .noclear.mstack, "aw", @nobits
 	.balign 16
 mstack_bottom:
 	.space 2048

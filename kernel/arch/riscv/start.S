@@ -47,7 +47,10 @@ _start:
 	la	t1, __bss_end
 1:	bgeu	t0, t1, 2f
 	sw	zero, 0(t0)
-	addi	t0, t0, 4
+	sw	zero, 4(t0)
+	sw	zero, 8(t0)
+	sw	zero, 12(t0)
+	addi	t0, t0, 16
 	j	1b
 2:	ret
 
@@ -59,7 +62,7 @@ s_entry:
 	call	kmain
 	j	.Lpark
 
-	.section .bss.boot_stack, "aw", @nobits
+	.section .noclear.boot_stack, "aw", @nobits
 	.balign 16
 	.globl boot_stack_bottom
 boot_stack_bottom:

@@ -106,7 +106,7 @@ strap_entry:
 	call	trap_stack_overflow
 1:	j	1b
 
-	.section .bss.emergency_stack, "aw", @nobits
+	.section .noclear.emergency_stack, "aw", @nobits
 	.balign 16
 emergency_stack_bottom:
 	.space 4096

@@ -2,6 +2,7 @@
 #include "arch/riscv/csr.h"
 #include "arch/riscv/irq.h"
 #include "core/pmm.h"
+#include "core/task.h"
 #include "core/panic.h"
 #include "lib/string.h"
 #include "wasmos/errors.h"
@@ -235,6 +236,10 @@ bool vm_check(uintptr_t va, uint32_t len, bool write)
 {
 	if (!va || (va & 3) || len == 0 || va + len < va)
 		return false;
+	/* Fast path: a buffer on the caller's own (fully mapped) stack. */
+	const struct task *me = current_task();
+	if (va >= me->stack_bottom && va + len <= me->stack_top)
+		return true;
 	if (va >= mem_lo && va + len <= mem_hi)
 		return !write || va >= rodata_end_addr || va + len <= (uint32_t)__kernel_start;
 	if (va >= VMEM_BASE && va + len <= VMEM_BASE + VMEM_SIZE) {

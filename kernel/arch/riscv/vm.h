@@ -3,7 +3,7 @@
  *   - RAM is identity-mapped (kernel text RX, rodata R, the rest RW);
  *   - devices are identity-mapped when the kernel or a driver grant needs them
  *     (page 0 stays unmapped so NULL dereferences fault);
- *   - the "vmem" area (VMEM_BASE, 256 MiB) holds page-by-page mappings of
+ *   - the "vmem" area (VMEM_BASE, 64 MiB) holds page-by-page mappings of
  *     scattered physical pages: task stacks (with an unmapped guard page
  *     below each) and large task allocations.
  */
@@ -15,7 +15,7 @@
 #include "core/fdt.h"
 
 #define VMEM_BASE 0xc0000000u
-#define VMEM_SIZE 0x10000000u
+#define VMEM_SIZE 0x04000000u
 
 void vm_init(const struct fdt_info *info);
 /* Identity-maps a device window read/write. Returns 0 or E_NO_MEMORY/E_INVALID. */
