@@ -21,7 +21,7 @@ function has(cmd: string): boolean {
 
 export const rv32Available = has(CC) && has(QEMU) && has('ld.lld-19') === has('ld.lld-19');
 
-const TARGET = ['--target=riscv32-unknown-elf', '-march=rv32imafdc', '-mabi=ilp32d', '-ffreestanding', '-nostdlib', '-fno-pic', '-mno-relax'];
+const TARGET = ['--target=riscv32-unknown-elf', '-march=rv32imafdc', '-mabi=ilp32d', '-ffreestanding', '-nostdlib', '-fno-pic', '-mno-relax', '-ffp-contract=off'];
 
 let objects: string[] | null = null;
 let objDir = '';
