@@ -252,6 +252,10 @@ int ipc_recv(int from, struct msg *buf, uint32_t cap, int32_t timeout_ms)
 		r = E_NO_TASK;
 		goto out;
 	}
+	if (from == me->id) {
+		r = E_DEADLOCK;
+		goto out;
+	}
 	me->peer = from;
 	if (wants_notifications(me) && has_notification(me)) {
 		r = (int)take_notification(me, buf, cap);

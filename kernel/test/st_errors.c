@@ -136,8 +136,10 @@ void st_errors(void)
 	CHECK_EQ(ipc_recv(IPC_ANY, (struct msg *)__kernel_start, 64, 0), E_BAD_POINTER);
 	CHECK_EQ(ipc_call(TASK_KERNEL, (struct msg *)0xd0000000u, MSG_HEADER, 64, 0), E_BAD_POINTER);
 	CHECK_EQ(ipc_reply(task_self(), (struct msg *)0x2, MSG_HEADER), E_BAD_POINTER);
-	/* Sending to yourself can never complete. */
+	/* Sending to (or receiving from) yourself can never complete. */
 	CHECK_EQ(ipc_send(task_self(), &m, MSG_HEADER, IPC_FOREVER), E_DEADLOCK);
+	CHECK_EQ(ipc_call(task_self(), &m, MSG_HEADER, sizeof m, IPC_FOREVER), E_DEADLOCK);
+	CHECK_EQ(ipc_recv(task_self(), &m, sizeof m, IPC_FOREVER), E_DEADLOCK);
 
 	/* Would block: non-blocking send to a task that is not receiving; empty poll. */
 	int sl = st_spawn("sleeper", sleeper, (void *)100, 0, 0, 0);

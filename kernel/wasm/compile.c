@@ -58,8 +58,10 @@ typedef struct cc {
   uint32_t sp, scap;
   ctrl *ctrls;
   uint32_t csp, ccap;
-  uint32_t *code;
+  wcode *code;
   uint32_t pc, codecap;
+  uint32_t *opat; /* positions of opcode words, patched to handler addresses at the end */
+  uint32_t nops, opcap;
   wsite *sites;
   uint32_t nsites, sitecap;
   patch *patches;
@@ -124,7 +126,10 @@ static bool grow(cc *c, void **buf, uint32_t *cap, uint32_t need, size_t elem) {
 
 #define GROW(c, field, capf, need) grow((c), (void **)&(c)->field, &(c)->capf, (need), sizeof *(c)->field)
 
-static void emit(cc *c, uint32_t w) {
+/* A branch displacement in words, relative to the branch's opcode word. */
+static wcode wrel(uint32_t d) { return (wcode)(intptr_t)(int32_t)d; }
+
+static void emit(cc *c, wcode w) {
   if (c->dead || c->r->failed) return;
   if (c->pc >= c->codecap && !GROW(c, code, codecap, c->pc + 1)) return;
   c->code[c->pc++] = w;
@@ -134,6 +139,10 @@ static void emit(cc *c, uint32_t w) {
 static uint32_t op(cc *c, uint32_t opcode) {
   c->last = LAST_NONE;
   uint32_t at = c->pc;
+  if (!c->dead && !c->r->failed) {
+    if (c->nops >= c->opcap && !GROW(c, opat, opcap, c->nops + 1)) return at;
+    c->opat[c->nops++] = at;
+  }
   emit(c, opcode);
   return at;
 }
@@ -294,14 +303,14 @@ static uint32_t add_patch(cc *c, ctrl *k, uint32_t word, uint32_t at) {
 static void apply_patch(cc *c, uint32_t idx, uint32_t target) {
   if (c->r->failed || !idx) return;
   patch *p = &c->patches[idx - 1];
-  c->code[p->word] = target - p->op;
+  c->code[p->word] = wrel(target - p->op);
 }
 
 /* Emits the branch word for label k of an instruction at `at`. */
 static void branch_word(cc *c, ctrl *k, uint32_t at) {
   if (c->dead) return;
   if (k->op == 0x03) {
-    emit(c, k->loop_pc - at);
+    emit(c, wrel(k->loop_pc - at));
   } else {
     uint32_t w = c->pc;
     emit(c, 0);
@@ -384,9 +393,10 @@ static void emit_cond_jump(cc *c, const vval *cond, uint32_t h, bool negate, ctr
   if (cond->kind == V_SLOT && c->last == LAST_CMP && c->last_dst_slot == slot(c, h)) {
     uint32_t cmp = c->last_cmp, pos = c->last_pos;
     bool imm = (c->code[pos] & W_IMM) != 0;
-    a = c->code[pos + 2];
-    if (cmp != 0x45) b = c->code[pos + 3];
+    a = (uint32_t)c->code[pos + 2];
+    if (cmp != 0x45) b = (uint32_t)c->code[pos + 3];
     c->pc = pos; /* drop the compare: the branch evaluates it */
+    c->nops--;
     if (cmp == 0x45) {
       fused = negate ? OP_BR_IF : OP_BR_UNLESS;
     } else {
@@ -626,10 +636,10 @@ static bool do_br_table(cc *c) {
       if (i < n) rd_u32(&tr, &d);
       ctrl *k = &c->ctrls[c->csp - 1 - d];
       if (is_function_label(c, k) || branch_needs_copies(c, k)) {
-        if (!c->r->failed) c->code[first + i] = c->pc - at;
+        if (!c->r->failed) c->code[first + i] = wrel(c->pc - at);
         emit_br(c, k);
       } else if (k->op == 0x03) {
-        if (!c->r->failed) c->code[first + i] = k->loop_pc - at;
+        if (!c->r->failed) c->code[first + i] = wrel(k->loop_pc - at);
       } else {
         add_patch(c, k, first + i, at);
       }
@@ -1239,6 +1249,7 @@ static void release(cc *c) {
   wheap_free(h, c->code, (size_t)c->codecap * sizeof *c->code);
   wheap_free(h, c->sites, (size_t)c->sitecap * sizeof *c->sites);
   wheap_free(h, c->patches, (size_t)c->patchcap * sizeof *c->patches);
+  wheap_free(h, c->opat, (size_t)c->opcap * sizeof *c->opat);
   wheap_free(h, c->ltypes, c->nlocals ? c->nlocals : 1);
   wheap_free(h, c->lrefs, (size_t)(c->nlocals ? c->nlocals : 1) * sizeof *c->lrefs);
 }
@@ -1320,12 +1331,14 @@ bool wcompile_function(wasm_module *m, uint32_t func_index, wreader *r, const ui
     if (frame_slots < fn->nresults) frame_slots = fn->nresults;
     if (frame_slots > W_MAX_FRAME_SLOTS) ok = fail(c, "function frame too large (implementation limit)");
     fn->frame_bytes = frame_slots * 8u;
-    uint32_t *code = warena_alloc(&m->arena, (size_t)c->pc * sizeof *code);
+    wcode *code = warena_alloc(&m->arena, (size_t)c->pc * sizeof *code);
     wsite *sites = warena_alloc(&m->arena, (size_t)c->nsites * sizeof *sites);
     if (!code || !sites) {
       ok = fail(c, "out of memory (quota exceeded while translating)");
     } else {
       wu_memcpy(code, c->code, (size_t)c->pc * sizeof *code);
+      /* Threaded code: each opcode word becomes the address of its handler. */
+      for (uint32_t i = 0; i < c->nops; i++) code[c->opat[i]] = winterp_handler((uint32_t)code[c->opat[i]]);
       wu_memcpy(sites, c->sites, (size_t)c->nsites * sizeof *sites);
       fn->code = code;
       fn->code_len = c->pc;

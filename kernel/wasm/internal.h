@@ -56,6 +56,9 @@ typedef struct wtype {
   uint32_t canon; /* index of the first structurally equal type */
 } wtype;
 
+/* One word of translated code: a handler address (threaded code) or an operand. */
+typedef uintptr_t wcode;
+
 /* Trap site: internal code position -> byte offset of the instruction in the module. */
 typedef struct wsite {
   uint32_t pc, offset;
@@ -67,7 +70,7 @@ typedef struct wfunc {
   uint32_t nparams, nresults;
   uint32_t nlocals;    /* params + declared locals */
   uint32_t frame_bytes; /* (locals + max operand stack) * 8 */
-  const uint32_t *code;
+  const wcode *code;
   uint32_t code_len;
   const wsite *sites;
   uint32_t nsites;
@@ -186,7 +189,7 @@ const char *wtype_name(uint8_t t);
 
 /* --- instance --- */
 typedef struct wframe {
-  const uint32_t *ret_ip;
+  const wcode *ret_ip;
   uint8_t *fp;
   const wfunc *fn;
 } wframe;
@@ -219,6 +222,8 @@ struct wasm_instance {
 
 /* interp.c */
 wasm_status winterp_run(wasm_instance *inst, const wfunc *fn);
+/* Handler address for an internal opcode (ops.h). */
+wcode winterp_handler(uint32_t op);
 /* instance.c helpers used by the interpreter */
 int32_t winst_memory_grow(wasm_instance *inst, uint32_t delta_pages);
 int32_t winst_table_grow(wasm_instance *inst, uint32_t table, uint64_t init, uint32_t delta);

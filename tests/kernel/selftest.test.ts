@@ -18,8 +18,8 @@ function bootQemu(bootargs: string): { out: string; status: number | null } {
   return { out: r.stdout, status: r.status };
 }
 
-function bootBoard(bootargs: string): { out: string; code: number | null } {
-  const m = new Machine({ image: new Uint8Array(readFileSync(IMAGE)), bootargs, memMiB: 128 });
+function bootBoard(bootargs: string, bios: 'none' | 'sbi' = 'none'): { out: string; code: number | null } {
+  const m = new Machine({ image: new Uint8Array(readFileSync(IMAGE)), bootargs, memMiB: 128, bios });
   const chunks: string[] = [];
   m.onSerial = (b) => { chunks.push(Buffer.from(b).toString('latin1')); };
   // Up to 400 M cycles; the self-test retires about 40 M instructions.
@@ -56,5 +56,14 @@ describe('kernel self-test', () => {
     expect(s.passed).toBeGreaterThan(200);
     expect(code).toBe(0);
     if (qemuSummary) expect(s).toEqual(qemuSummary);
+  });
+
+  it('passes when started in S-mode by the board\'s SBI firmware', () => {
+    const { out, code } = bootBoard('selftest', 'sbi');
+    expect(out).toContain('SBI firmware');
+    const s = summary(out);
+    expect(s.failed, out).toBe(0);
+    if (qemuSummary) expect(s).toEqual(qemuSummary);
+    expect(code).toBe(0);
   });
 });

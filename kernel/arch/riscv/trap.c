@@ -22,6 +22,9 @@ void trap_init(void)
 	csr_write(stvec, (uint32_t)strap_entry);
 	csr_write(sscratch, 0);
 	csr_write(sie, SIE_STIE | SIE_SEIE);
+	/* A firmware may hand over with the FPU off; tasks (Wasm floats) need it. */
+	csr_clear(sstatus, SSTATUS_FS);
+	csr_set(sstatus, SSTATUS_FS_INITIAL);
 }
 
 static const char *cause_name(uint32_t c)
