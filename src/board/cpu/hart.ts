@@ -31,19 +31,24 @@ const MSTATUS_WRITABLE = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_MIE | MSTATUS_MPIE
   MSTATUS_SUM | MSTATUS_MPP | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TSR | MSTATUS_TW | MSTATUS_VS | MSTATUS_FS;
 const SSTATUS_MASK = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_VS | MSTATUS_FS | MSTATUS_SUM |
   MSTATUS_MXR | MSTATUS_SD;
-/** Interrupts S-mode can own (mideleg) and the software-writable mip bits. */
-const S_INTS = MIP_SSIP | MIP_STIP | MIP_SEIP;
-const ALL_INTS = S_INTS | MIP_MSIP | MIP_MTIP | MIP_MEIP;
-const MIP_WRITABLE = MIP_SSIP | MIP_STIP;
-/** Exceptions medeleg can delegate (as QEMU 7.2: all standard ones). */
-const DELEGABLE_EXC = 0xb3ff;
-/** Interrupt priority order (privileged spec 3.1.9): MEI, MSI, MTI, SEI, SSI, STI. */
-const IRQ_ORDER = [11, 3, 7, 9, 1, 5];
+// WARL masks as QEMU 7.2 has them, hypervisor and LCOFI bits included even
+// without the H extension, so guests probing them read what they read on QEMU.
+const VS_INTS = (1 << 2) | (1 << 6) | (1 << 10);
+const LCOFI = 1 << 13;
+/** Interrupts mideleg can delegate, and the software-writable mip bits. */
+const DELEGABLE_INTS = MIP_SSIP | MIP_STIP | MIP_SEIP | VS_INTS | LCOFI;
+const ALL_INTS = DELEGABLE_INTS | MIP_MSIP | MIP_MTIP | MIP_MEIP;
+/** What sie/sip show of the delegated interrupts. */
+const S_VISIBLE = MIP_SSIP | MIP_STIP | MIP_SEIP | LCOFI;
+/** Exceptions medeleg can delegate. */
+const DELEGABLE_EXC = 0x00f0bfff;
+/** The standard interrupts this hart can take (no VS interrupts without H). */
+const TAKEABLE_INTS = MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_MSIP | MIP_MTIP | MIP_MEIP | LCOFI;
 
 /** QEMU 7.2 identification values, so guests see the same machine. */
 export const MVENDORID = 0;
-export const MARCHID = 0x70200;
-export const MIMPID = 0x70200;
+export const MARCHID = 0x70216;
+export const MIMPID = 0x70216;
 
 export class Hart {
   readonly x = new Int32Array(32);
@@ -89,6 +94,8 @@ export class Hart {
   menvcfgh = 0;
   senvcfg = 0;
   mcountinhibit = 0;
+  /** Only GVA/MPV, writable (but meaningless) on QEMU 7.2 even without H. */
+  mstatush = 0;
   readonly pmpcfg = new Int32Array(4);
   readonly pmpaddr = new Int32Array(16);
   /** Offsets written through mcycle/minstret (the counters keep running from there). */
@@ -125,7 +132,7 @@ export class Hart {
     this.mstatus = this.medeleg = this.mideleg = this.mie = this.mipSw = 0;
     this.mtvec = this.mcounteren = this.mscratch = this.mepc = this.mcause = this.mtval = 0;
     this.stvec = this.scounteren = this.sscratch = this.sepc = this.scause = this.stval = this.satp = 0;
-    this.menvcfg = this.menvcfgh = this.senvcfg = this.mcountinhibit = 0;
+    this.menvcfg = this.menvcfgh = this.senvcfg = this.mcountinhibit = this.mstatush = 0;
     this.pmpcfg.fill(0);
     this.pmpaddr.fill(0);
     this.resAddr = -1;
@@ -196,10 +203,10 @@ export class Hart {
     const mOn = this.priv < PRV_M || (this.mstatus & MSTATUS_MIE) !== 0;
     const s = pending & this.mideleg;
     const sOn = this.priv < PRV_S || (this.priv === PRV_S && (this.mstatus & MSTATUS_SIE) !== 0);
-    const take = (mOn ? m : 0) || (sOn ? s : 0);
-    if (take === 0) return -1;
-    for (const irq of IRQ_ORDER) if (take & (1 << irq)) return irq;
-    return -1;
+    // M-level interrupts first; within a level QEMU 7.2 (no AIA) takes the
+    // lowest-numbered one.
+    const take = ((mOn ? m : 0) || (sOn ? s : 0)) & TAKEABLE_INTS;
+    return take === 0 ? -1 : 31 - Math.clz32(take & -take);
   }
 
   /** Takes a pending, enabled interrupt if there is one. */
@@ -292,10 +299,11 @@ export class Hart {
   private dataAddress(va: number, len: number, access: Access): number {
     const pa = this.translateFill(va, access);
     if (pa < 0 || len === 1 || ((va + len - 1) & ~0xfff) === (va & ~0xfff)) return pa;
-    // Misaligned across a page: the second page must translate too.
-    const pa2 = this.translate((va + len - 1) | 0, access);
+    // Misaligned across a page: the second page must translate too; a fault
+    // there reports the page's first byte, as QEMU does.
+    const pa2 = this.translate((va + len - 1) & ~0xfff, access);
     if (pa2 < 0) return -1;
-    if ((pa2 - (len - 1)) !== pa) return -2 - pa; // discontiguous: signalled to the caller
+    if (pa2 !== pa - (pa % 4096) + 4096) return -2 - pa; // discontiguous: signalled to the caller
     return pa;
   }
 
@@ -409,23 +417,24 @@ export class Hart {
       if (pa < 0) return;
       const v = this.loadPhys(pa, va, 4, false);
       if (this.exit === EXIT_TRAP) return;
-      this.resAddr = pa;
+      this.resAddr = va;
       if (rd) this.x[rd] = v;
       return;
     }
-    if (va & 3) { this.trap(Cause.StoreMisaligned, va); return; }
-    const pa = this.translateFill(va, Access.Store);
-    if (pa < 0) return;
-    if (f5 === 3) { // SC.W
-      const ok = this.resAddr === pa;
+    if (f5 === 3) { // SC.W: like QEMU, fails before any check when the reservation does not match
+      const ok = this.resAddr === va;
       this.resAddr = -1;
       if (ok) {
-        this.storePhys(pa, va, 4, src);
+        this.store(va, 4, src);
         if (this.exit === EXIT_TRAP) return;
       }
       if (rd) this.x[rd] = ok ? 0 : 1;
       return;
     }
+    // QEMU 7.2 reports a misaligned AMO as a load address misalignment.
+    if (va & 3) { this.trap(Cause.LoadMisaligned, va); return; }
+    const pa = this.translateFill(va, Access.Store);
+    if (pa < 0) return;
     // An AMO to a hole in the address space is a store/AMO access fault.
     if (this.ram.offsetOf(pa, 4) < 0 && (pa >= 0x100000000 || this.bus.find(pa, 4) === null)) {
       this.trap(Cause.StoreAccess, va);
@@ -497,7 +506,11 @@ export class Hart {
   /** Every other F/D instruction. */
   fop(insn: number): void {
     if (this.fpOff() || execFp(insn, this.fr, this.x) !== 0) { this.illegal(insn); return; }
-    this.mstatus |= MSTATUS_FS;
+    // Like QEMU, only a write to an FP register makes the state dirty:
+    // compares, fclass, fmv.x.w and conversions to integer write x registers.
+    const f7 = insn >>> 25;
+    const toX = (insn & 0x7f) === 0x53 && (f7 === 0x50 || f7 === 0x51 || f7 === 0x60 || f7 === 0x61 || f7 === 0x70 || f7 === 0x71);
+    if (!toX) this.mstatus |= MSTATUS_FS;
   }
 
   // ---------------------------------------------------------------- SYSTEM
@@ -524,17 +537,17 @@ export class Hart {
         this.trap(this.priv === PRV_U ? Cause.EcallU : this.priv === PRV_S ? Cause.EcallS : Cause.EcallM, 0);
         return;
       }
-      if (insn === 0x00100073) { this.trap(Cause.Breakpoint, this.pc); return; }
+      if (insn === 0x00100073) { this.trap(Cause.Breakpoint, 0); return; } // QEMU 7.2: tval 0
       if (insn === 0x30200073) { // MRET
         if (this.priv < PRV_M) { this.illegal(insn); return; }
         const s = this.mstatus;
         const mpp = (s >>> 11) & 3;
         let n = (s & MSTATUS_MPIE) ? (s | MSTATUS_MIE) : (s & ~MSTATUS_MIE);
+        // MPRV stays as it is: QEMU 7.2 predates priv 1.12's clearing it on xRET.
         n = (n | MSTATUS_MPIE) & ~MSTATUS_MPP;
-        if (mpp !== PRV_M) n &= ~MSTATUS_MPRV;
         this.mstatus = n;
-        this.pc = this.mepc;
-        this.setPriv(mpp);
+        this.pc = this.mepc & ~1;
+        this.setPriv(mpp === 2 ? PRV_U : mpp); // MPP=2 (no H-mode) is stored as written but never entered
         this.exit = EXIT_RESCHEDULE;
         this.instret++;
         return;
@@ -544,9 +557,9 @@ export class Hart {
         const s = this.mstatus;
         const spp = (s & MSTATUS_SPP) ? PRV_S : PRV_U;
         let n = (s & MSTATUS_SPIE) ? (s | MSTATUS_SIE) : (s & ~MSTATUS_SIE);
-        n = (n | MSTATUS_SPIE) & ~MSTATUS_SPP & ~MSTATUS_MPRV;
+        n = (n | MSTATUS_SPIE) & ~MSTATUS_SPP;
         this.mstatus = n;
-        this.pc = this.sepc;
+        this.pc = this.sepc & ~1;
         this.setPriv(spp);
         this.exit = EXIT_RESCHEDULE;
         this.instret++;
@@ -617,7 +630,7 @@ export class Hart {
       case Csr.time: this.clock.cycles = this.cycles; return lo32(this.clock.mtime());
       case Csr.timeh: this.clock.cycles = this.cycles; return hi32(this.clock.mtime());
       case Csr.sstatus: return withSd(this.mstatus) & SSTATUS_MASK;
-      case Csr.sie: return this.mie & this.mideleg;
+      case Csr.sie: return this.mie & this.mideleg & S_VISIBLE;
       case Csr.stvec: return this.stvec;
       case Csr.scounteren: return this.scounteren;
       case Csr.senvcfg: return this.senvcfg;
@@ -625,7 +638,7 @@ export class Hart {
       case Csr.sepc: return this.sepc;
       case Csr.scause: return this.scause;
       case Csr.stval: return this.stval;
-      case Csr.sip: return this.mip & this.mideleg;
+      case Csr.sip: return this.mip & this.mideleg & S_VISIBLE;
       case Csr.satp: return this.satp;
       case Csr.mstatus: return withSd(this.mstatus);
       case Csr.misa: return MISA;
@@ -636,7 +649,7 @@ export class Hart {
       case Csr.mcounteren: return this.mcounteren;
       case Csr.menvcfg: return this.menvcfg;
       case Csr.menvcfgh: return this.menvcfgh;
-      case Csr.mstatush: return 0;
+      case Csr.mstatush: return this.mstatush;
       case Csr.mcountinhibit: return this.mcountinhibit;
       case Csr.mscratch: return this.mscratch;
       case Csr.mepc: return this.mepc;
@@ -669,16 +682,20 @@ export class Hart {
       case Csr.minstret: this.instretDelta = setLo(this.instret + this.instretDelta, v) - this.instret - 1; return true;
       case Csr.minstreth: this.instretDelta = setHi(this.instret + this.instretDelta, v) - this.instret - 1; return true;
       case Csr.sstatus: this.writeMstatus((this.mstatus & ~SSTATUS_MASK) | (v & SSTATUS_MASK)); return true;
-      case Csr.sie: this.mie = (this.mie & ~this.mideleg) | (v & this.mideleg); return true;
+      case Csr.sie: {
+        const m = this.mideleg & S_VISIBLE;
+        this.mie = (this.mie & ~m) | (v & m);
+        return true;
+      }
       case Csr.stvec: if ((v & 3) < 2) this.stvec = v; return true;
       case Csr.scounteren: this.scounteren = v; return true;
       case Csr.senvcfg: this.senvcfg = v & 0xf1; return true;
       case Csr.sscratch: this.sscratch = v; return true;
-      case Csr.sepc: this.sepc = v & ~1; return true;
+      case Csr.sepc: this.sepc = v; return true;
       case Csr.scause: this.scause = v; return true;
       case Csr.stval: this.stval = v; return true;
       case Csr.sip: {
-        const m = this.mideleg & MIP_SSIP;
+        const m = this.mideleg & (MIP_SSIP | LCOFI);
         this.mipSw = (this.mipSw & ~m) | (v & m);
         return true;
       }
@@ -691,19 +708,19 @@ export class Hart {
       case Csr.mstatus: this.writeMstatus(v); return true;
       case Csr.misa: return true; // fixed
       case Csr.medeleg: this.medeleg = v & DELEGABLE_EXC; return true;
-      case Csr.mideleg: this.mideleg = v & S_INTS; return true;
+      case Csr.mideleg: this.mideleg = v & DELEGABLE_INTS; return true;
       case Csr.mie: this.mie = v & ALL_INTS; return true;
       case Csr.mtvec: if ((v & 3) < 2) this.mtvec = v; return true;
       case Csr.mcounteren: this.mcounteren = v; return true;
       case Csr.menvcfg: this.menvcfg = v & 0xf1; return true;
       case Csr.menvcfgh: return true;
-      case Csr.mstatush: return true;
-      case Csr.mcountinhibit: this.mcountinhibit = v & ~2; return true;
+      case Csr.mstatush: this.mstatush = v & 0xc0; return true;
+      case Csr.mcountinhibit: this.mcountinhibit = v; return true;
       case Csr.mscratch: this.mscratch = v; return true;
-      case Csr.mepc: this.mepc = v & ~1; return true;
+      case Csr.mepc: this.mepc = v; return true;
       case Csr.mcause: this.mcause = v; return true;
       case Csr.mtval: this.mtval = v; return true;
-      case Csr.mip: this.mipSw = (this.mipSw & ~MIP_WRITABLE) | (v & MIP_WRITABLE); return true;
+      case Csr.mip: this.mipSw = (this.mipSw & ~DELEGABLE_INTS) | (v & DELEGABLE_INTS); return true;
     }
     if (csr >= Csr.pmpcfg0 && csr < Csr.pmpcfg0 + 4) { this.pmpcfg[csr - Csr.pmpcfg0] = v; return true; }
     if (csr >= Csr.pmpaddr0 && csr < Csr.pmpaddr0 + 16) { this.pmpaddr[csr - Csr.pmpaddr0] = v; return true; }
@@ -713,8 +730,7 @@ export class Hart {
   }
 
   private writeMstatus(v: number): void {
-    let n = (this.mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
-    if (((n >>> 11) & 3) === 2) n = (n & ~MSTATUS_MPP) | (this.mstatus & MSTATUS_MPP); // MPP: no H-mode
+    const n = (this.mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
     const ctx = MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR;
     if ((n & ctx) !== (this.mstatus & ctx)) this.flushTlb();
     this.mstatus = n;
@@ -755,9 +771,9 @@ export class Hart {
     const v = this.csrWords().map(() => r.i32());
     [this.mstatus, this.medeleg, this.mideleg, this.mie, this.mipSw, this.mtvec, this.mcounteren, this.mscratch,
       this.mepc, this.mcause, this.mtval, this.stvec, this.scounteren, this.sscratch, this.sepc, this.scause,
-      this.stval, this.satp, this.menvcfg, this.menvcfgh, this.senvcfg, this.mcountinhibit] = v as [
+      this.stval, this.satp, this.menvcfg, this.menvcfgh, this.senvcfg, this.mcountinhibit, this.mstatush] = v as [
       number, number, number, number, number, number, number, number, number, number, number, number, number,
-      number, number, number, number, number, number, number, number, number];
+      number, number, number, number, number, number, number, number, number, number];
     r.u32arrayInto(this.pmpcfg);
     r.u32arrayInto(this.pmpaddr);
     this.cycleDelta = r.f64();
@@ -770,7 +786,7 @@ export class Hart {
   private csrWords(): number[] {
     return [this.mstatus, this.medeleg, this.mideleg, this.mie, this.mipSw, this.mtvec, this.mcounteren,
       this.mscratch, this.mepc, this.mcause, this.mtval, this.stvec, this.scounteren, this.sscratch, this.sepc,
-      this.scause, this.stval, this.satp, this.menvcfg, this.menvcfgh, this.senvcfg, this.mcountinhibit];
+      this.scause, this.stval, this.satp, this.menvcfg, this.menvcfgh, this.senvcfg, this.mcountinhibit, this.mstatush];
   }
 }
 
