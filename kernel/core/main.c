@@ -64,6 +64,8 @@ void kmain(uint32_t hartid, uint32_t fdt, uint32_t own_mmode)
 	kprintf("memory: %u MiB at %p, %u KiB free; bootargs \"%s\"\n", info.mem_size >> 20, (void *)info.mem_base,
 		pmm_free_pages() * 4, info.bootargs);
 
+	if (bootarg_has("panictest"))
+		panic("requested by the \"panictest\" bootarg");
 	if (bootarg_has("selftest")) {
 		start_root("selftest", selftest_main, 0);
 	} else if (bootarg_has("bench")) {

@@ -20,15 +20,18 @@ void backtrace(uintptr_t fp, uintptr_t pc)
 {
 	struct task *t = current_task();
 	uintptr_t lo = t ? t->stack_bottom : 0, hi = t ? t->stack_top : 0;
-	kprintf("backtrace:\n  #0 pc %p\n", (void *)pc);
-	for (int i = 1; i < 16; i++) {
+	kprintf("backtrace:\n");
+	int i = 0;
+	if (pc)
+		kprintf("  #%d pc %p\n", i++, (void *)pc);
+	for (int n = 0; n < 16; n++) {
 		if (fp < lo + 8 || fp > hi || (fp & 3))
 			break;
 		uintptr_t ra = ((uintptr_t *)fp)[-1];
 		uintptr_t next = ((uintptr_t *)fp)[-2];
 		if (!ra)
 			break;
-		kprintf("  #%d ra %p\n", i, (void *)ra);
+		kprintf("  #%d ra %p\n", i++, (void *)ra);
 		if (next <= fp)
 			break;
 		fp = next;
@@ -47,6 +50,6 @@ void panic(const char *fmt, ...)
 	kprintf("\n*** KERNEL PANIC: %s\n", msg);
 	if (t)
 		kprintf("task: %d (%s)\n", t->id, t->name);
-	backtrace((uintptr_t)__builtin_frame_address(0), (uintptr_t)__builtin_return_address(0));
+	backtrace((uintptr_t)__builtin_frame_address(0), 0);
 	poweroff(POWEROFF_PANIC);
 }

@@ -12,7 +12,7 @@
 
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 __attribute__((noreturn)) void poweroff(int code);
-/* Prints a frame-pointer backtrace starting at fp. */
+/* Prints a frame-pointer backtrace from frame pointer fp (and pc first, if nonzero). */
 void backtrace(uintptr_t fp, uintptr_t pc);
 
 #define KASSERT(c) do { if (!(c)) panic("assertion failed: %s (%s:%d)", #c, __FILE__, __LINE__); } while (0)

@@ -486,8 +486,8 @@ static bool check_params(cc *c, uint32_t n, const uint8_t *t) {
 }
 
 static bool enter_block(cc *c, uint8_t opc) {
-  uint32_t np, nr;
-  const uint8_t *p, *res;
+  uint32_t np = 0, nr = 0;
+  const uint8_t *p = NULL, *res = NULL;
   if (!read_blocktype(c, &np, &p, &nr, &res)) return false;
   vval cond;
   uint32_t ch = 0;
@@ -824,20 +824,31 @@ static bool memarg(cc *c, uint32_t natural_log2, uint32_t *offset) {
   return true;
 }
 
+/* Operand for a memory access: offset + size, or false when that exceeds 4 GiB (always traps). */
+static bool access_end(uint32_t off, uint32_t log2size, uint32_t *end) {
+  uint64_t e = (uint64_t)off + (1u << log2size);
+  *end = (uint32_t)e;
+  return e <= 0xFFFFFFFFu;
+}
+
 static bool do_load(cc *c, uint32_t opc) {
   static const uint8_t lg[] = {2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2};
   static const uint8_t ty[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_I32, WASM_I32, WASM_I32,
                                WASM_I32, WASM_I64, WASM_I64, WASM_I64, WASM_I64, WASM_I64, WASM_I64};
-  uint32_t off;
+  uint32_t off, end;
   if (!memarg(c, lg[opc - 0x28], &off)) return false;
   vval a;
   uint32_t h;
   if (!pop(c, WASM_I32, &a, &h)) return false;
   uint32_t src = operand(c, &a, h);
+  if (!access_end(off, lg[opc - 0x28], &end)) {
+    site(c, op(c, OP_MEM_TRAP));
+    return push_slot(c, ty[opc - 0x28]);
+  }
   uint32_t at = op(c, opc);
   emit(c, slot(c, h));
   emit(c, src);
-  emit(c, off);
+  emit(c, end);
   site(c, at);
   if (!push_slot(c, ty[opc - 0x28])) return false;
   result_at(c, at, at + 1, h);
@@ -847,17 +858,21 @@ static bool do_load(cc *c, uint32_t opc) {
 static bool do_store(cc *c, uint32_t opc) {
   static const uint8_t lg[] = {2, 3, 2, 3, 0, 1, 0, 1, 2};
   static const uint8_t ty[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_I32, WASM_I32, WASM_I64, WASM_I64, WASM_I64};
-  uint32_t off;
+  uint32_t off, end;
   if (!memarg(c, lg[opc - 0x36], &off)) return false;
   vval a, v;
   uint32_t ha, hv;
   if (!pop(c, ty[opc - 0x36], &v, &hv) || !pop(c, WASM_I32, &a, &ha)) return false;
   uint32_t sa = operand(c, &a, ha);
   uint32_t sv = operand(c, &v, hv);
+  if (!access_end(off, lg[opc - 0x36], &end)) {
+    site(c, op(c, OP_MEM_TRAP));
+    return true;
+  }
   uint32_t at = op(c, opc);
   emit(c, sa);
   emit(c, sv);
-  emit(c, off);
+  emit(c, end);
   site(c, at);
   return true;
 }

@@ -1,17 +1,79 @@
 /*
- * The interpreter: one switch over the translated code (ops.h). All state is
- * in locals or hangs off the instance, so any number of instances can run
- * interleaved on one hart (the kernel preempts by switching threads). Calls
- * between Wasm functions do not recurse in C: frames live in inst->frames.
+ * The interpreter, as tail-call threaded code. Each translated instruction
+ * starts with the address of its handler; a handler does its work and ends by
+ * jumping to the next instruction's handler with a guaranteed tail call
+ * (clang's musttail), so dispatch is a load and an indirect jump, and the
+ * interpreter state (ip, fp, memory base and size) stays in argument
+ * registers. Compilers without musttail get the same handlers driven by a
+ * trampoline loop instead.
+ *
+ * All state is in registers or hangs off the instance, so any number of
+ * instances can run interleaved on one hart (the kernel preempts by switching
+ * threads). Calls between Wasm functions do not grow the C stack: frames live
+ * in inst->frames.
  */
 #include "internal.h"
 #include "numeric.h"
 #include "ops.h"
 
-#define R32(o) (((wslot *)(fp + (o)))->i32)
-#define R64(o) (((wslot *)(fp + (o)))->i64)
-#define F32(o) (((wslot *)(fp + (o)))->f32)
-#define F64(o) (((wslot *)(fp + (o)))->f64)
+#if defined(__has_attribute)
+#if __has_attribute(musttail)
+#define W_THREADED 1
+#endif
+#endif
+
+#define W_CONTINUE ((wasm_status)0x7fff)
+
+typedef struct wrun wrun;
+typedef wasm_status (*whandler)(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r);
+
+struct wrun {
+  wasm_instance *inst;
+  const wasm_module *m;
+  wframe *frames;
+  uint32_t depth, max_depth;
+  uint8_t *stack_end;
+  uint64_t *globals;
+  const wfunc *fn; /* function executing now: names the trap site */
+  const wcode *trap_ip;
+#ifndef W_THREADED
+  const wcode *ip;
+  uint8_t *fp;
+  uint8_t *mem;
+  uint32_t memsize;
+#endif
+};
+
+#define H(name) static wasm_status name(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r)
+#define W(i) ((uint32_t)ip[i])
+#define R32(o) (((wslot *)(void *)(fp + (o)))->i32)
+#define R64(o) (((wslot *)(void *)(fp + (o)))->i64)
+#define F32(o) (((wslot *)(void *)(fp + (o)))->f32)
+#define F64(o) (((wslot *)(void *)(fp + (o)))->f64)
+#define IMM64(i) ((uint64_t)W(i) | (uint64_t)W((i) + 1) << 32)
+#define TRAP(s)       \
+  do {                \
+    r->trap_ip = ip;  \
+    return (s);       \
+  } while (0)
+#ifdef W_THREADED
+#define JUMP(target)                                                              \
+  do {                                                                            \
+    const wcode *next_ = (target);                                                \
+    __attribute__((musttail)) return ((whandler)next_[0])(next_, fp, mem, memsize, r); \
+  } while (0)
+#else
+#define JUMP(target)     \
+  do {                   \
+    r->ip = (target);    \
+    r->fp = fp;          \
+    r->mem = mem;        \
+    r->memsize = memsize; \
+    return W_CONTINUE;   \
+  } while (0)
+#endif
+#define NEXT(n) JUMP(ip + (n))
+#define REL(i) ((intptr_t)ip[i])
 
 /*
  * Linear memory accesses may be misaligned. On RISC-V they use plain word
@@ -46,95 +108,6 @@ static inline void st64(uint8_t *p, uint64_t v) { __builtin_memcpy(p, &v, 8); }
 static inline void st16(uint8_t *p, uint16_t v) { __builtin_memcpy(p, &v, 2); }
 #endif
 
-#define IMM64(i) ((uint64_t)ip[i] | (uint64_t)ip[(i) + 1] << 32)
-#define TRAP(s) do { st = (s); goto trap; } while (0)
-
-/* Binary op on i32 slots, with its immediate variant. */
-#define BIN32(opc, expr)                                      \
-  case opc: {                                                 \
-    uint32_t a = R32(ip[2]), b = R32(ip[3]);                  \
-    R32(ip[1]) = (expr);                                      \
-    ip += 4;                                                  \
-    break;                                                    \
-  }                                                           \
-  case opc | W_IMM: {                                         \
-    uint32_t a = R32(ip[2]), b = ip[3];                       \
-    R32(ip[1]) = (expr);                                      \
-    ip += 4;                                                  \
-    break;                                                    \
-  }
-#define BIN64(opc, expr)                                      \
-  case opc: {                                                 \
-    uint64_t a = R64(ip[2]), b = R64(ip[3]);                  \
-    R64(ip[1]) = (expr);                                      \
-    ip += 4;                                                  \
-    break;                                                    \
-  }                                                           \
-  case opc | W_IMM: {                                         \
-    uint64_t a = R64(ip[2]), b = IMM64(3);                    \
-    R64(ip[1]) = (expr);                                      \
-    ip += 5;                                                  \
-    break;                                                    \
-  }
-#define CMP64(opc, expr)                                      \
-  case opc: {                                                 \
-    uint64_t a = R64(ip[2]), b = R64(ip[3]);                  \
-    R32(ip[1]) = (expr);                                      \
-    ip += 4;                                                  \
-    break;                                                    \
-  }                                                           \
-  case opc | W_IMM: {                                         \
-    uint64_t a = R64(ip[2]), b = IMM64(3);                    \
-    R32(ip[1]) = (expr);                                      \
-    ip += 5;                                                  \
-    break;                                                    \
-  }
-#define FBIN(opc, T, R, RES, expr)                            \
-  case opc: {                                                 \
-    T a = R(ip[2]), b = R(ip[3]);                             \
-    RES(ip[1]) = (expr);                                      \
-    ip += 4;                                                  \
-    break;                                                    \
-  }
-#define UN(opc, IN, OUT, expr)                                \
-  case opc: {                                                 \
-    OUT(ip[1]) = (expr(IN(ip[2])));                           \
-    ip += 3;                                                  \
-    break;                                                    \
-  }
-/* Fused compare-and-branch on i32 slots. */
-#define BRCMP(idx, cond)                                      \
-  case OP_BR_CMP + idx: {                                     \
-    uint32_t a = R32(ip[2]), b = R32(ip[3]);                  \
-    ip += (cond) ? (int32_t)ip[1] : 4;                        \
-    break;                                                    \
-  }                                                           \
-  case OP_BR_CMP_IMM + idx: {                                 \
-    uint32_t a = R32(ip[2]), b = ip[3];                       \
-    ip += (cond) ? (int32_t)ip[1] : 4;                        \
-    break;                                                    \
-  }
-
-/* Effective address check: `n` bytes at addr + offset must lie inside memory. */
-#define EA(addr, n)                                                  \
-  uint64_t ea = (uint64_t)(addr) + ip[3];                            \
-  if (W_UNLIKELY(ea + (n) > memsize)) TRAP(WASM_TRAP_MEMORY_OOB);
-#define LOAD(opc, n, dst, expr)                                      \
-  case opc: {                                                        \
-    EA(R32(ip[2]), n);                                               \
-    const uint8_t *p = mem + (uint32_t)ea;                           \
-    dst(ip[1]) = (expr);                                             \
-    ip += 4;                                                         \
-    break;                                                           \
-  }
-#define STORE(opc, n, stmt)                                          \
-  case opc: {                                                        \
-    EA(R32(ip[1]), n);                                               \
-    uint8_t *p = mem + (uint32_t)ea;                                 \
-    stmt;                                                            \
-    ip += 4;                                                         \
-    break;                                                           \
-  }
 
 static inline uint32_t rotl32(uint32_t a, uint32_t b) { b &= 31; return b ? (a << b) | (a >> (32 - b)) : a; }
 static inline uint32_t rotr32(uint32_t a, uint32_t b) { b &= 31; return b ? (a >> b) | (a << (32 - b)) : a; }
@@ -184,418 +157,601 @@ static inline uint64_t srem64(uint64_t a, uint64_t b) {
   return na ? 0 - r : r;
 }
 
+
 static inline void zero_locals(uint8_t *fp, const wfunc *fn) {
   uint64_t *s = (uint64_t *)(void *)fp;
   for (uint32_t i = fn->nparams; i < fn->nlocals; i++) s[i] = 0;
 }
 
-static bool table_item(const wasm_instance *inst, const welem *e, uint32_t k, uint64_t *out) {
-  return wconst_eval(inst, &e->items[k], out);
+/* ---- control ---- */
+
+H(h_bad) {
+  (void)fp, (void)mem, (void)memsize;
+  TRAP(WASM_TRAP_UNREACHABLE);
+}
+H(h_unreachable) {
+  (void)fp, (void)mem, (void)memsize;
+  TRAP(WASM_TRAP_UNREACHABLE);
+}
+H(h_mem_trap) {
+  (void)fp, (void)mem, (void)memsize;
+  TRAP(WASM_TRAP_MEMORY_OOB);
+}
+H(h_br) { JUMP(ip + REL(1)); }
+H(h_br_if) {
+  if (R32(W(2))) JUMP(ip + REL(1));
+  NEXT(3);
+}
+H(h_br_unless) {
+  if (!R32(W(2))) JUMP(ip + REL(1));
+  NEXT(3);
+}
+H(h_br_table) {
+  uint32_t i = R32(W(1)), n = W(2);
+  if (i > n) i = n;
+  JUMP(ip + REL(3 + i));
+}
+H(h_return) {
+  (void)ip;
+  if (r->depth == 0) return WASM_OK;
+  const wframe *f = &r->frames[--r->depth];
+  fp = f->fp;
+  r->fn = f->fn;
+  JUMP(f->ret_ip);
+}
+
+/* Enters `callee` with its frame at nfp; `next` is the caller's continuation. */
+#define ENTER(callee, nfp, next)                                                              \
+  do {                                                                                        \
+    if ((callee)->imported) {                                                                 \
+      wasm_instance *inst_ = r->inst;                                                         \
+      const wasm_host_binding *hb_ = &inst_->hosts[(callee)->import_index];                   \
+      inst_->trap[0] = 0;                                                                     \
+      wasm_status s_ = hb_->fn(inst_, hb_->ctx, (uint64_t *)(void *)(nfp));                   \
+      if (s_ != WASM_OK) TRAP(s_);                                                            \
+      mem = inst_->mem;                                                                       \
+      memsize = inst_->mem_size;                                                              \
+      JUMP(next);                                                                             \
+    }                                                                                         \
+    if (W_UNLIKELY(r->depth >= r->max_depth || (callee)->frame_bytes > (uint32_t)(r->stack_end - (nfp)))) \
+      TRAP(WASM_TRAP_STACK_EXHAUSTED);                                                        \
+    wframe *f_ = &r->frames[r->depth++];                                                      \
+    f_->ret_ip = (next);                                                                      \
+    f_->fp = fp;                                                                              \
+    f_->fn = r->fn;                                                                           \
+    r->fn = (callee);                                                                         \
+    fp = (nfp);                                                                               \
+    zero_locals(fp, (callee));                                                                \
+    JUMP((callee)->code);                                                                     \
+  } while (0)
+
+H(h_call) {
+  const wfunc *callee = &r->m->funcs[W(1)];
+  uint8_t *nfp = fp + W(2);
+  ENTER(callee, nfp, ip + 3);
+}
+H(h_call_indirect) {
+  const wtable_inst *t = &r->inst->tables[W(2)];
+  uint32_t i = R32(W(4));
+  if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
+  uint64_t e = t->elems[i];
+  if (!e) TRAP(WASM_TRAP_NULL_FUNC);
+  const wfunc *callee = &r->m->funcs[e - 1];
+  if (callee->canon != W(1)) TRAP(WASM_TRAP_SIG_MISMATCH);
+  uint8_t *nfp = fp + W(3);
+  ENTER(callee, nfp, ip + 5);
+}
+
+/* Fused i32 compare-and-branch: [op rel a b] / [op rel a imm]. */
+#define BRCMP(X)              \
+  X(0, eq, a == b)            \
+  X(1, ne, a != b)            \
+  X(2, lt_s, (int32_t)a < (int32_t)b) \
+  X(3, lt_u, a < b)           \
+  X(4, gt_s, (int32_t)a > (int32_t)b) \
+  X(5, gt_u, a > b)           \
+  X(6, le_s, (int32_t)a <= (int32_t)b) \
+  X(7, le_u, a <= b)          \
+  X(8, ge_s, (int32_t)a >= (int32_t)b) \
+  X(9, ge_u, a >= b)
+#define DEF_BRCMP(i, name, cond)                      \
+  H(h_br_##name) {                                    \
+    uint32_t a = R32(W(2)), b = R32(W(3));            \
+    if (cond) JUMP(ip + REL(1));                      \
+    NEXT(4);                                          \
+  }                                                   \
+  H(h_br_##name##_i) {                                \
+    uint32_t a = R32(W(2)), b = W(3);                 \
+    if (cond) JUMP(ip + REL(1));                      \
+    NEXT(4);                                          \
+  }
+BRCMP(DEF_BRCMP)
+
+/* ---- parametric, variables ---- */
+
+H(h_select32) {
+  R32(W(1)) = R32(W(4)) ? R32(W(2)) : R32(W(3));
+  NEXT(5);
+}
+H(h_select64) {
+  R64(W(1)) = R32(W(4)) ? R64(W(2)) : R64(W(3));
+  NEXT(5);
+}
+H(h_copy32) {
+  R32(W(1)) = R32(W(2));
+  NEXT(3);
+}
+H(h_copy64) {
+  R64(W(1)) = R64(W(2));
+  NEXT(3);
+}
+H(h_const32) {
+  R32(W(1)) = W(2);
+  NEXT(3);
+}
+H(h_const64) {
+  R64(W(1)) = IMM64(2);
+  NEXT(4);
+}
+H(h_global_get32) {
+  R32(W(1)) = (uint32_t)r->globals[W(2)];
+  NEXT(3);
+}
+H(h_global_get64) {
+  R64(W(1)) = r->globals[W(2)];
+  NEXT(3);
+}
+H(h_global_set32) {
+  r->globals[W(1)] = R32(W(2));
+  NEXT(3);
+}
+H(h_global_set64) {
+  r->globals[W(1)] = R64(W(2));
+  NEXT(3);
+}
+
+/* ---- memory ----
+ * The translator folds the access size into the offset operand: W(3) = offset + size,
+ * so one overflow test and one compare bound the whole access. */
+#define EA(addr, n)                                              \
+  uint32_t a_ = (addr), end_ = a_ + W(3);                        \
+  if (W_UNLIKELY(end_ < a_ || end_ > memsize)) TRAP(WASM_TRAP_MEMORY_OOB); \
+  uint8_t *p = mem + (end_ - (n));
+#define LOADS(X)                                                   \
+  X(0x28, i32_load, 4, R32, ld32(p))                               \
+  X(0x29, i64_load, 8, R64, ld64(p))                               \
+  X(0x2A, f32_load, 4, R32, ld32(p))                               \
+  X(0x2B, f64_load, 8, R64, ld64(p))                               \
+  X(0x2C, i32_load8_s, 1, R32, (uint32_t)(int32_t)(int8_t)p[0])    \
+  X(0x2D, i32_load8_u, 1, R32, p[0])                               \
+  X(0x2E, i32_load16_s, 2, R32, (uint32_t)(int32_t)(int16_t)ld16(p)) \
+  X(0x2F, i32_load16_u, 2, R32, ld16(p))                           \
+  X(0x30, i64_load8_s, 1, R64, (uint64_t)(int64_t)(int8_t)p[0])    \
+  X(0x31, i64_load8_u, 1, R64, p[0])                               \
+  X(0x32, i64_load16_s, 2, R64, (uint64_t)(int64_t)(int16_t)ld16(p)) \
+  X(0x33, i64_load16_u, 2, R64, ld16(p))                           \
+  X(0x34, i64_load32_s, 4, R64, (uint64_t)(int64_t)(int32_t)ld32(p)) \
+  X(0x35, i64_load32_u, 4, R64, ld32(p))
+#define DEF_LOAD(opc, name, n, DST, expr) \
+  H(h_##name) {                           \
+    EA(R32(W(2)), n);                     \
+    DST(W(1)) = (expr);                   \
+    NEXT(4);                              \
+  }
+LOADS(DEF_LOAD)
+#define STORES(X)                                       \
+  X(0x36, i32_store, 4, st32(p, R32(W(2))))             \
+  X(0x37, i64_store, 8, st64(p, R64(W(2))))             \
+  X(0x38, f32_store, 4, st32(p, R32(W(2))))             \
+  X(0x39, f64_store, 8, st64(p, R64(W(2))))             \
+  X(0x3A, i32_store8, 1, p[0] = (uint8_t)R32(W(2)))     \
+  X(0x3B, i32_store16, 2, st16(p, (uint16_t)R32(W(2)))) \
+  X(0x3C, i64_store8, 1, p[0] = (uint8_t)R64(W(2)))     \
+  X(0x3D, i64_store16, 2, st16(p, (uint16_t)R64(W(2)))) \
+  X(0x3E, i64_store32, 4, st32(p, (uint32_t)R64(W(2))))
+#define DEF_STORE(opc, name, n, stmt) \
+  H(h_##name) {                       \
+    EA(R32(W(1)), n);                 \
+    stmt;                             \
+    NEXT(4);                          \
+  }
+STORES(DEF_STORE)
+
+H(h_memory_size) {
+  R32(W(1)) = memsize / W_PAGE;
+  NEXT(2);
+}
+H(h_memory_grow) {
+  R32(W(1)) = (uint32_t)winst_memory_grow(r->inst, R32(W(2)));
+  mem = r->inst->mem;
+  memsize = r->inst->mem_size;
+  NEXT(3);
+}
+H(h_memory_init) {
+  const wdata *d = &r->m->datas[W(1)];
+  uint32_t dst = R32(W(2)), src = R32(W(3)), n = R32(W(4));
+  uint32_t len = r->inst->data_dropped[W(1)] ? 0 : d->len;
+  if ((uint64_t)src + n > len || (uint64_t)dst + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
+  wu_memcpy(mem + dst, d->bytes + src, n);
+  NEXT(5);
+}
+H(h_data_drop) {
+  r->inst->data_dropped[W(1)] = 1;
+  NEXT(2);
+}
+H(h_memory_copy) {
+  uint32_t dst = R32(W(1)), src = R32(W(2)), n = R32(W(3));
+  if ((uint64_t)src + n > memsize || (uint64_t)dst + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
+  wu_memmove(mem + dst, mem + src, n);
+  NEXT(4);
+}
+H(h_memory_fill) {
+  uint32_t dst = R32(W(1)), v = R32(W(2)), n = R32(W(3));
+  if ((uint64_t)dst + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
+  wu_memset(mem + dst, (int)(uint8_t)v, n);
+  NEXT(4);
+}
+
+/* ---- tables and references ---- */
+
+H(h_ref_is_null) {
+  R32(W(1)) = R64(W(2)) == 0;
+  NEXT(3);
+}
+H(h_table_get) {
+  const wtable_inst *t = &r->inst->tables[W(3)];
+  uint32_t i = R32(W(2));
+  if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
+  R64(W(1)) = t->elems[i];
+  NEXT(4);
+}
+H(h_table_set) {
+  wtable_inst *t = &r->inst->tables[W(1)];
+  uint32_t i = R32(W(2));
+  if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
+  t->elems[i] = R64(W(3));
+  NEXT(4);
+}
+H(h_table_init) {
+  wtable_inst *t = &r->inst->tables[W(1)];
+  const welem *e = &r->m->elems[W(2)];
+  uint32_t dst = R32(W(3)), src = R32(W(4)), n = R32(W(5));
+  uint32_t len = r->inst->elem_dropped[W(2)] ? 0 : e->count;
+  if ((uint64_t)src + n > len || (uint64_t)dst + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
+  for (uint32_t k = 0; k < n; k++) wconst_eval(r->inst, &e->items[src + k], &t->elems[dst + k]);
+  NEXT(6);
+}
+H(h_elem_drop) {
+  r->inst->elem_dropped[W(1)] = 1;
+  NEXT(2);
+}
+H(h_table_copy) {
+  wtable_inst *td = &r->inst->tables[W(1)];
+  const wtable_inst *ts = &r->inst->tables[W(2)];
+  uint32_t dst = R32(W(3)), src = R32(W(4)), n = R32(W(5));
+  if ((uint64_t)src + n > ts->size || (uint64_t)dst + n > td->size) TRAP(WASM_TRAP_TABLE_OOB);
+  if (n) wu_memmove(td->elems + dst, ts->elems + src, (size_t)n * 8u);
+  NEXT(6);
+}
+H(h_table_grow) {
+  R32(W(1)) = (uint32_t)winst_table_grow(r->inst, W(2), R64(W(3)), R32(W(4)));
+  NEXT(5);
+}
+H(h_table_size) {
+  R32(W(1)) = r->inst->tables[W(2)].size;
+  NEXT(3);
+}
+H(h_table_fill) {
+  wtable_inst *t = &r->inst->tables[W(1)];
+  uint32_t i = R32(W(2)), n = R32(W(4));
+  uint64_t v = R64(W(3));
+  if ((uint64_t)i + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
+  for (uint32_t k = 0; k < n; k++) t->elems[i + k] = v;
+  NEXT(5);
+}
+
+/* ---- numeric ---- */
+
+/* Binary ops with an immediate variant (right operand in the code). */
+#define I32_BIN(X)                              \
+  X(0x46, i32_eq, a == b)                       \
+  X(0x47, i32_ne, a != b)                       \
+  X(0x48, i32_lt_s, (int32_t)a < (int32_t)b)    \
+  X(0x49, i32_lt_u, a < b)                      \
+  X(0x4A, i32_gt_s, (int32_t)a > (int32_t)b)    \
+  X(0x4B, i32_gt_u, a > b)                      \
+  X(0x4C, i32_le_s, (int32_t)a <= (int32_t)b)   \
+  X(0x4D, i32_le_u, a <= b)                     \
+  X(0x4E, i32_ge_s, (int32_t)a >= (int32_t)b)   \
+  X(0x4F, i32_ge_u, a >= b)                     \
+  X(0x6A, i32_add, a + b)                       \
+  X(0x6B, i32_sub, a - b)                       \
+  X(0x6C, i32_mul, a * b)                       \
+  X(0x71, i32_and, a & b)                       \
+  X(0x72, i32_or, a | b)                        \
+  X(0x73, i32_xor, a ^ b)                       \
+  X(0x74, i32_shl, a << (b & 31))               \
+  X(0x75, i32_shr_s, (uint32_t)((int32_t)a >> (b & 31))) \
+  X(0x76, i32_shr_u, a >> (b & 31))             \
+  X(0x77, i32_rotl, rotl32(a, b))               \
+  X(0x78, i32_rotr, rotr32(a, b))
+#define DEF_I32_BIN(opc, name, expr)            \
+  H(h_##name) {                                 \
+    uint32_t a = R32(W(2)), b = R32(W(3));      \
+    R32(W(1)) = (expr);                         \
+    NEXT(4);                                    \
+  }                                             \
+  H(h_##name##_i) {                             \
+    uint32_t a = R32(W(2)), b = W(3);           \
+    R32(W(1)) = (expr);                         \
+    NEXT(4);                                    \
+  }
+I32_BIN(DEF_I32_BIN)
+
+#define I64_BIN(X)                              \
+  X(0x7C, i64_add, a + b)                       \
+  X(0x7D, i64_sub, a - b)                       \
+  X(0x7E, i64_mul, a * b)                       \
+  X(0x83, i64_and, a & b)                       \
+  X(0x84, i64_or, a | b)                        \
+  X(0x85, i64_xor, a ^ b)                       \
+  X(0x86, i64_shl, a << (b & 63))               \
+  X(0x87, i64_shr_s, (uint64_t)((int64_t)a >> (b & 63))) \
+  X(0x88, i64_shr_u, a >> (b & 63))             \
+  X(0x89, i64_rotl, rotl64(a, b))               \
+  X(0x8A, i64_rotr, rotr64(a, b))
+#define DEF_I64_BIN(opc, name, expr)            \
+  H(h_##name) {                                 \
+    uint64_t a = R64(W(2)), b = R64(W(3));      \
+    R64(W(1)) = (expr);                         \
+    NEXT(4);                                    \
+  }                                             \
+  H(h_##name##_i) {                             \
+    uint64_t a = R64(W(2)), b = IMM64(3);       \
+    R64(W(1)) = (expr);                         \
+    NEXT(5);                                    \
+  }
+I64_BIN(DEF_I64_BIN)
+
+#define I64_CMP(X)                              \
+  X(0x51, i64_eq, a == b)                       \
+  X(0x52, i64_ne, a != b)                       \
+  X(0x53, i64_lt_s, (int64_t)a < (int64_t)b)    \
+  X(0x54, i64_lt_u, a < b)                      \
+  X(0x55, i64_gt_s, (int64_t)a > (int64_t)b)    \
+  X(0x56, i64_gt_u, a > b)                      \
+  X(0x57, i64_le_s, (int64_t)a <= (int64_t)b)   \
+  X(0x58, i64_le_u, a <= b)                     \
+  X(0x59, i64_ge_s, (int64_t)a >= (int64_t)b)   \
+  X(0x5A, i64_ge_u, a >= b)
+#define DEF_I64_CMP(opc, name, expr)            \
+  H(h_##name) {                                 \
+    uint64_t a = R64(W(2)), b = R64(W(3));      \
+    R32(W(1)) = (expr);                         \
+    NEXT(4);                                    \
+  }                                             \
+  H(h_##name##_i) {                             \
+    uint64_t a = R64(W(2)), b = IMM64(3);       \
+    R32(W(1)) = (expr);                         \
+    NEXT(5);                                    \
+  }
+I64_CMP(DEF_I64_CMP)
+
+/* Binary ops without immediate forms: (opcode, name, operand type, reader, result writer, expr). */
+#define FBIN(X)                                                   \
+  X(0x5B, f32_eq, float, F32, R32, a == b)                        \
+  X(0x5C, f32_ne, float, F32, R32, a != b)                        \
+  X(0x5D, f32_lt, float, F32, R32, a < b)                         \
+  X(0x5E, f32_gt, float, F32, R32, a > b)                         \
+  X(0x5F, f32_le, float, F32, R32, a <= b)                        \
+  X(0x60, f32_ge, float, F32, R32, a >= b)                        \
+  X(0x61, f64_eq, double, F64, R32, a == b)                       \
+  X(0x62, f64_ne, double, F64, R32, a != b)                       \
+  X(0x63, f64_lt, double, F64, R32, a < b)                        \
+  X(0x64, f64_gt, double, F64, R32, a > b)                        \
+  X(0x65, f64_le, double, F64, R32, a <= b)                       \
+  X(0x66, f64_ge, double, F64, R32, a >= b)                       \
+  X(0x92, f32_add, float, F32, F32, a + b)                        \
+  X(0x93, f32_sub, float, F32, F32, a - b)                        \
+  X(0x94, f32_mul, float, F32, F32, a * b)                        \
+  X(0x95, f32_div, float, F32, F32, a / b)                        \
+  X(0x96, f32_min, uint32_t, R32, R32, wn_min32(a, b))            \
+  X(0x97, f32_max, uint32_t, R32, R32, wn_max32(a, b))            \
+  X(0x98, f32_copysign, uint32_t, R32, R32, copysign32(a, b))     \
+  X(0xA0, f64_add, double, F64, F64, a + b)                       \
+  X(0xA1, f64_sub, double, F64, F64, a - b)                       \
+  X(0xA2, f64_mul, double, F64, F64, a * b)                       \
+  X(0xA3, f64_div, double, F64, F64, a / b)                       \
+  X(0xA4, f64_min, uint64_t, R64, R64, wn_min64(a, b))            \
+  X(0xA5, f64_max, uint64_t, R64, R64, wn_max64(a, b))            \
+  X(0xA6, f64_copysign, uint64_t, R64, R64, copysign64(a, b))
+#define DEF_FBIN(opc, name, T, IN, OUT, expr)   \
+  H(h_##name) {                                 \
+    T a = IN(W(2)), b = IN(W(3));               \
+    OUT(W(1)) = (expr);                         \
+    NEXT(4);                                    \
+  }
+FBIN(DEF_FBIN)
+
+/* Trapping integer division: (opcode, name, type, reader, signed overflow test, expr). */
+#define IDIV(X)                                                                        \
+  X(0x6D, i32_div_s, uint32_t, R32, a == 0x80000000u && b == 0xFFFFFFFFu, (uint32_t)((int32_t)a / (int32_t)b)) \
+  X(0x6E, i32_div_u, uint32_t, R32, 0, a / b)                                          \
+  X(0x6F, i32_rem_s, uint32_t, R32, 0, b == 0xFFFFFFFFu ? 0 : (uint32_t)((int32_t)a % (int32_t)b)) \
+  X(0x70, i32_rem_u, uint32_t, R32, 0, a % b)                                          \
+  X(0x7F, i64_div_s, uint64_t, R64, a == 0x8000000000000000ull && b == ~0ull, sdiv64(a, b)) \
+  X(0x80, i64_div_u, uint64_t, R64, 0, udiv64(a, b))                                   \
+  X(0x81, i64_rem_s, uint64_t, R64, 0, srem64(a, b))                                   \
+  X(0x82, i64_rem_u, uint64_t, R64, 0, urem64(a, b))
+#define DEF_IDIV(opc, name, T, IN, ovf, expr)   \
+  H(h_##name) {                                 \
+    T a = IN(W(2)), b = IN(W(3));               \
+    if (!b) TRAP(WASM_TRAP_DIV_ZERO);           \
+    if (ovf) TRAP(WASM_TRAP_INT_OVERFLOW);      \
+    IN(W(1)) = (expr);                          \
+    NEXT(4);                                    \
+  }
+IDIV(DEF_IDIV)
+
+/* Unary: (opcode, name, reader, writer, function). */
+#define UNARY(X)                                   \
+  X(0x45, i32_eqz, R32, R32, eqz32)                \
+  X(0x50, i64_eqz, R64, R32, eqz64)                \
+  X(0x67, i32_clz, R32, R32, wn_clz32)             \
+  X(0x68, i32_ctz, R32, R32, wn_ctz32)             \
+  X(0x69, i32_popcnt, R32, R32, wn_popcnt32)       \
+  X(0x79, i64_clz, R64, R64, wn_clz64)             \
+  X(0x7A, i64_ctz, R64, R64, wn_ctz64)             \
+  X(0x7B, i64_popcnt, R64, R64, wn_popcnt64)       \
+  X(0x8B, f32_abs, R32, R32, fabs32)               \
+  X(0x8C, f32_neg, R32, R32, fneg32)               \
+  X(0x8D, f32_ceil, R32, R32, ceil32)              \
+  X(0x8E, f32_floor, R32, R32, floor32)            \
+  X(0x8F, f32_trunc, R32, R32, trunc32)            \
+  X(0x90, f32_nearest, R32, R32, nearest32)        \
+  X(0x91, f32_sqrt, F32, F32, wn_sqrt32)           \
+  X(0x99, f64_abs, R64, R64, fabs64)               \
+  X(0x9A, f64_neg, R64, R64, fneg64)               \
+  X(0x9B, f64_ceil, R64, R64, ceil64)              \
+  X(0x9C, f64_floor, R64, R64, floor64)            \
+  X(0x9D, f64_trunc, R64, R64, trunc64)            \
+  X(0x9E, f64_nearest, R64, R64, nearest64)        \
+  X(0x9F, f64_sqrt, F64, F64, wn_sqrt64)           \
+  X(0xAC, i64_extend_i32_s, R32, R64, ext_s)       \
+  X(0xAD, i64_extend_i32_u, R32, R64, ext_u)       \
+  X(0xB2, f32_convert_i32_s, R32, F32, cvt_f32_s32) \
+  X(0xB3, f32_convert_i32_u, R32, F32, cvt_f32_u32) \
+  X(0xB4, f32_convert_i64_s, R64, R32, cvt_f32_s64) \
+  X(0xB5, f32_convert_i64_u, R64, R32, wn_u64_to_f32) \
+  X(0xB6, f32_demote_f64, F64, F32, demote)        \
+  X(0xB7, f64_convert_i32_s, R32, F64, cvt_f64_s32) \
+  X(0xB8, f64_convert_i32_u, R32, F64, cvt_f64_u32) \
+  X(0xB9, f64_convert_i64_s, R64, R64, cvt_f64_s64) \
+  X(0xBA, f64_convert_i64_u, R64, R64, wn_u64_to_f64) \
+  X(0xBB, f64_promote_f32, F32, F64, promote)      \
+  X(0xC0, i32_extend8_s, R32, R32, ext8_32)        \
+  X(0xC1, i32_extend16_s, R32, R32, ext16_32)      \
+  X(0xC2, i64_extend8_s, R64, R64, ext8_64)        \
+  X(0xC3, i64_extend16_s, R64, R64, ext16_64)      \
+  X(0xC4, i64_extend32_s, R64, R64, ext32_64)
+#define DEF_UNARY(opc, name, IN, OUT, fn) \
+  H(h_##name) {                           \
+    OUT(W(1)) = fn(IN(W(2)));             \
+    NEXT(3);                              \
+  }
+UNARY(DEF_UNARY)
+
+/* Float -> integer: (opcode, name, source is f64, target, trapping). trunc_sat are renumbered 0xC5... */
+#define TRUNC(X)                                  \
+  X(0xA8, i32_trunc_f32_s, 0, WN_I32S, 1)         \
+  X(0xA9, i32_trunc_f32_u, 0, WN_I32U, 1)         \
+  X(0xAA, i32_trunc_f64_s, 1, WN_I32S, 1)         \
+  X(0xAB, i32_trunc_f64_u, 1, WN_I32U, 1)         \
+  X(0xAE, i64_trunc_f32_s, 0, WN_I64S, 1)         \
+  X(0xAF, i64_trunc_f32_u, 0, WN_I64U, 1)         \
+  X(0xB0, i64_trunc_f64_s, 1, WN_I64S, 1)         \
+  X(0xB1, i64_trunc_f64_u, 1, WN_I64U, 1)         \
+  X(0xC5, i32_trunc_sat_f32_s, 0, WN_I32S, 0)     \
+  X(0xC6, i32_trunc_sat_f32_u, 0, WN_I32U, 0)     \
+  X(0xC7, i32_trunc_sat_f64_s, 1, WN_I32S, 0)     \
+  X(0xC8, i32_trunc_sat_f64_u, 1, WN_I32U, 0)     \
+  X(0xC9, i64_trunc_sat_f32_s, 0, WN_I64S, 0)     \
+  X(0xCA, i64_trunc_sat_f32_u, 0, WN_I64U, 0)     \
+  X(0xCB, i64_trunc_sat_f64_s, 1, WN_I64S, 0)     \
+  X(0xCC, i64_trunc_sat_f64_u, 1, WN_I64U, 0)
+#define DEF_TRUNC(opc, name, from64, dst, trapping)                 \
+  H(h_##name) {                                                     \
+    uint64_t in = (from64) ? R64(W(2)) : R32(W(2)), out;            \
+    if (trapping) {                                                 \
+      int e = wn_trunc(in, (from64), (dst), &out);                  \
+      if (e == 1) TRAP(WASM_TRAP_INVALID_CONVERSION);               \
+      if (e == 2) TRAP(WASM_TRAP_INT_OVERFLOW);                     \
+    } else {                                                        \
+      out = wn_trunc_sat(in, (from64), (dst));                      \
+    }                                                               \
+    if ((dst) == WN_I64S || (dst) == WN_I64U) R64(W(1)) = out;      \
+    else R32(W(1)) = (uint32_t)out;                                 \
+    NEXT(3);                                                        \
+  }
+TRUNC(DEF_TRUNC)
+
+/* ---- handler table ---- */
+
+#define T_PAIR(opc, name, ...) [opc] = h_##name, [(opc) | W_IMM] = h_##name##_i,
+#define T_ONE(opc, name, ...) [opc] = h_##name,
+#define T_BR(i, name, cond) [OP_BR_CMP + (i)] = h_br_##name, [OP_BR_CMP_IMM + (i)] = h_br_##name##_i,
+
+static const whandler handlers[OP_COUNT] = {
+    [OP_UNREACHABLE] = h_unreachable,
+    [OP_BR] = h_br,
+    [OP_BR_IF] = h_br_if,
+    [OP_BR_UNLESS] = h_br_unless,
+    [OP_BR_TABLE] = h_br_table,
+    [OP_RETURN] = h_return,
+    [OP_CALL] = h_call,
+    [OP_CALL_INDIRECT] = h_call_indirect,
+    [OP_SELECT32] = h_select32,
+    [OP_SELECT64] = h_select64,
+    [OP_COPY32] = h_copy32,
+    [OP_COPY64] = h_copy64,
+    [OP_CONST32] = h_const32,
+    [OP_CONST64] = h_const64,
+    [OP_GLOBAL_GET32] = h_global_get32,
+    [OP_GLOBAL_GET64] = h_global_get64,
+    [OP_GLOBAL_SET32] = h_global_set32,
+    [OP_GLOBAL_SET64] = h_global_set64,
+    [OP_MEMORY_SIZE] = h_memory_size,
+    [OP_MEMORY_GROW] = h_memory_grow,
+    [OP_MEMORY_INIT] = h_memory_init,
+    [OP_DATA_DROP] = h_data_drop,
+    [OP_MEMORY_COPY] = h_memory_copy,
+    [OP_MEMORY_FILL] = h_memory_fill,
+    [OP_REF_IS_NULL] = h_ref_is_null,
+    [OP_TABLE_GET] = h_table_get,
+    [OP_TABLE_SET] = h_table_set,
+    [OP_TABLE_INIT] = h_table_init,
+    [OP_ELEM_DROP] = h_elem_drop,
+    [OP_TABLE_COPY] = h_table_copy,
+    [OP_TABLE_GROW] = h_table_grow,
+    [OP_TABLE_SIZE] = h_table_size,
+    [OP_TABLE_FILL] = h_table_fill,
+    [OP_MEM_TRAP] = h_mem_trap,
+    LOADS(T_ONE) STORES(T_ONE) I32_BIN(T_PAIR) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_ONE) IDIV(T_ONE)
+    UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR)
+};
+
+wcode winterp_handler(uint32_t op) {
+  whandler h = op < OP_COUNT ? handlers[op] : NULL;
+  return (wcode)(h ? h : h_bad);
 }
 
 wasm_status winterp_run(wasm_instance *inst, const wfunc *fn) {
-  const wasm_module *m = inst->mod;
-  uint8_t *fp = inst->stack;
-  uint8_t *const stack_end = inst->stack + inst->stack_bytes;
-  wframe *const frames = inst->frames;
-  const uint32_t max_depth = inst->max_depth;
-  uint32_t depth = 0;
-  uint8_t *mem = inst->mem;
-  uint64_t memsize = inst->mem_size;
-  uint64_t *const globals = inst->globals;
-  const uint32_t *ip = fn->code;
+  wrun r;
+  r.inst = inst;
+  r.m = inst->mod;
+  r.frames = inst->frames;
+  r.depth = 0;
+  r.max_depth = inst->max_depth;
+  r.stack_end = inst->stack + inst->stack_bytes;
+  r.globals = inst->globals;
+  r.fn = fn;
+  r.trap_ip = fn->code;
   wasm_status st;
-
-  if (fn->frame_bytes > inst->stack_bytes) TRAP(WASM_TRAP_STACK_EXHAUSTED);
-  zero_locals(fp, fn);
-
-  for (;;) {
-    switch (ip[0]) {
-    case OP_UNREACHABLE: TRAP(WASM_TRAP_UNREACHABLE);
-    case OP_BR: ip += (int32_t)ip[1]; break;
-    case OP_BR_IF: ip += R32(ip[2]) ? (int32_t)ip[1] : 3; break;
-    case OP_BR_UNLESS: ip += R32(ip[2]) ? 3 : (int32_t)ip[1]; break;
-    case OP_BR_TABLE: {
-      uint32_t i = R32(ip[1]), n = ip[2];
-      if (i > n) i = n;
-      ip += (int32_t)ip[3 + i];
-      break;
-    }
-    case OP_RETURN:
-      if (depth == 0) return WASM_OK;
-      depth--;
-      ip = frames[depth].ret_ip;
-      fp = frames[depth].fp;
-      fn = frames[depth].fn;
-      break;
-    case OP_CALL:
-    case OP_CALL_INDIRECT: {
-      const wfunc *callee;
-      uint8_t *nfp;
-      const uint32_t *next;
-      if (ip[0] == OP_CALL) {
-        callee = &m->funcs[ip[1]];
-        nfp = fp + ip[2];
-        next = ip + 3;
-      } else {
-        const wtable_inst *t = &inst->tables[ip[2]];
-        uint32_t i = R32(ip[4]);
-        if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
-        uint64_t e = t->elems[i];
-        if (!e) TRAP(WASM_TRAP_NULL_FUNC);
-        callee = &m->funcs[e - 1];
-        if (callee->canon != ip[1]) TRAP(WASM_TRAP_SIG_MISMATCH);
-        nfp = fp + ip[3];
-        next = ip + 5;
-      }
-      if (callee->imported) {
-        const wasm_host_binding *h = &inst->hosts[callee->import_index];
-        inst->trap[0] = 0;
-        wasm_status s = h->fn(inst, h->ctx, (uint64_t *)(void *)nfp);
-        if (s != WASM_OK) TRAP(s);
-        mem = inst->mem;
-        memsize = inst->mem_size;
-        ip = next;
-        break;
-      }
-      if (W_UNLIKELY(depth >= max_depth || callee->frame_bytes > (uint32_t)(stack_end - nfp)))
-        TRAP(WASM_TRAP_STACK_EXHAUSTED);
-      frames[depth].ret_ip = next;
-      frames[depth].fp = fp;
-      frames[depth].fn = fn;
-      depth++;
-      fp = nfp;
-      fn = callee;
-      ip = callee->code;
-      zero_locals(fp, fn);
-      break;
-    }
-    case OP_SELECT32: R32(ip[1]) = R32(ip[4]) ? R32(ip[2]) : R32(ip[3]); ip += 5; break;
-    case OP_SELECT64: R64(ip[1]) = R32(ip[4]) ? R64(ip[2]) : R64(ip[3]); ip += 5; break;
-    case OP_COPY32: R32(ip[1]) = R32(ip[2]); ip += 3; break;
-    case OP_COPY64: R64(ip[1]) = R64(ip[2]); ip += 3; break;
-    case OP_CONST32: R32(ip[1]) = ip[2]; ip += 3; break;
-    case OP_CONST64: R64(ip[1]) = IMM64(2); ip += 4; break;
-    case OP_GLOBAL_GET32: R32(ip[1]) = (uint32_t)globals[ip[2]]; ip += 3; break;
-    case OP_GLOBAL_GET64: R64(ip[1]) = globals[ip[2]]; ip += 3; break;
-    case OP_GLOBAL_SET32: globals[ip[1]] = R32(ip[2]); ip += 3; break;
-    case OP_GLOBAL_SET64: globals[ip[1]] = R64(ip[2]); ip += 3; break;
-
-    LOAD(0x28, 4, R32, ld32(p))
-    LOAD(0x29, 8, R64, ld64(p))
-    LOAD(0x2A, 4, R32, ld32(p))
-    LOAD(0x2B, 8, R64, ld64(p))
-    LOAD(0x2C, 1, R32, (uint32_t)(int32_t)(int8_t)p[0])
-    LOAD(0x2D, 1, R32, p[0])
-    LOAD(0x2E, 2, R32, (uint32_t)(int32_t)(int16_t)ld16(p))
-    LOAD(0x2F, 2, R32, ld16(p))
-    LOAD(0x30, 1, R64, (uint64_t)(int64_t)(int8_t)p[0])
-    LOAD(0x31, 1, R64, p[0])
-    LOAD(0x32, 2, R64, (uint64_t)(int64_t)(int16_t)ld16(p))
-    LOAD(0x33, 2, R64, ld16(p))
-    LOAD(0x34, 4, R64, (uint64_t)(int64_t)(int32_t)ld32(p))
-    LOAD(0x35, 4, R64, ld32(p))
-    STORE(0x36, 4, st32(p, R32(ip[2])))
-    STORE(0x37, 8, st64(p, R64(ip[2])))
-    STORE(0x38, 4, st32(p, R32(ip[2])))
-    STORE(0x39, 8, st64(p, R64(ip[2])))
-    STORE(0x3A, 1, p[0] = (uint8_t)R32(ip[2]))
-    STORE(0x3B, 2, st16(p, (uint16_t)R32(ip[2])))
-    STORE(0x3C, 1, p[0] = (uint8_t)R64(ip[2]))
-    STORE(0x3D, 2, st16(p, (uint16_t)R64(ip[2])))
-    STORE(0x3E, 4, st32(p, (uint32_t)R64(ip[2])))
-    case OP_MEMORY_SIZE: R32(ip[1]) = (uint32_t)(memsize / W_PAGE); ip += 2; break;
-    case OP_MEMORY_GROW:
-      R32(ip[1]) = (uint32_t)winst_memory_grow(inst, R32(ip[2]));
-      mem = inst->mem;
-      memsize = inst->mem_size;
-      ip += 3;
-      break;
-
-    UN(0x45, R32, R32, eqz32)
-    BIN32(0x46, a == b)
-    BIN32(0x47, a != b)
-    BIN32(0x48, (int32_t)a < (int32_t)b)
-    BIN32(0x49, a < b)
-    BIN32(0x4A, (int32_t)a > (int32_t)b)
-    BIN32(0x4B, a > b)
-    BIN32(0x4C, (int32_t)a <= (int32_t)b)
-    BIN32(0x4D, a <= b)
-    BIN32(0x4E, (int32_t)a >= (int32_t)b)
-    BIN32(0x4F, a >= b)
-    UN(0x50, R64, R32, eqz64)
-    CMP64(0x51, a == b)
-    CMP64(0x52, a != b)
-    CMP64(0x53, (int64_t)a < (int64_t)b)
-    CMP64(0x54, a < b)
-    CMP64(0x55, (int64_t)a > (int64_t)b)
-    CMP64(0x56, a > b)
-    CMP64(0x57, (int64_t)a <= (int64_t)b)
-    CMP64(0x58, a <= b)
-    CMP64(0x59, (int64_t)a >= (int64_t)b)
-    CMP64(0x5A, a >= b)
-    FBIN(0x5B, float, F32, R32, a == b)
-    FBIN(0x5C, float, F32, R32, a != b)
-    FBIN(0x5D, float, F32, R32, a < b)
-    FBIN(0x5E, float, F32, R32, a > b)
-    FBIN(0x5F, float, F32, R32, a <= b)
-    FBIN(0x60, float, F32, R32, a >= b)
-    FBIN(0x61, double, F64, R32, a == b)
-    FBIN(0x62, double, F64, R32, a != b)
-    FBIN(0x63, double, F64, R32, a < b)
-    FBIN(0x64, double, F64, R32, a > b)
-    FBIN(0x65, double, F64, R32, a <= b)
-    FBIN(0x66, double, F64, R32, a >= b)
-    UN(0x67, R32, R32, wn_clz32)
-    UN(0x68, R32, R32, wn_ctz32)
-    UN(0x69, R32, R32, wn_popcnt32)
-    BIN32(0x6A, a + b)
-    BIN32(0x6B, a - b)
-    BIN32(0x6C, a * b)
-    case 0x6D: {
-      uint32_t a = R32(ip[2]), b = R32(ip[3]);
-      if (!b) TRAP(WASM_TRAP_DIV_ZERO);
-      if (a == 0x80000000u && b == 0xFFFFFFFFu) TRAP(WASM_TRAP_INT_OVERFLOW);
-      R32(ip[1]) = (uint32_t)((int32_t)a / (int32_t)b);
-      ip += 4;
-      break;
-    }
-    case 0x6E: {
-      uint32_t a = R32(ip[2]), b = R32(ip[3]);
-      if (!b) TRAP(WASM_TRAP_DIV_ZERO);
-      R32(ip[1]) = a / b;
-      ip += 4;
-      break;
-    }
-    case 0x6F: {
-      uint32_t a = R32(ip[2]), b = R32(ip[3]);
-      if (!b) TRAP(WASM_TRAP_DIV_ZERO);
-      R32(ip[1]) = b == 0xFFFFFFFFu ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
-      ip += 4;
-      break;
-    }
-    case 0x70: {
-      uint32_t a = R32(ip[2]), b = R32(ip[3]);
-      if (!b) TRAP(WASM_TRAP_DIV_ZERO);
-      R32(ip[1]) = a % b;
-      ip += 4;
-      break;
-    }
-    BIN32(0x71, a & b)
-    BIN32(0x72, a | b)
-    BIN32(0x73, a ^ b)
-    BIN32(0x74, a << (b & 31))
-    BIN32(0x75, (uint32_t)((int32_t)a >> (b & 31)))
-    BIN32(0x76, a >> (b & 31))
-    BIN32(0x77, rotl32(a, b))
-    BIN32(0x78, rotr32(a, b))
-    UN(0x79, R64, R64, wn_clz64)
-    UN(0x7A, R64, R64, wn_ctz64)
-    UN(0x7B, R64, R64, wn_popcnt64)
-    BIN64(0x7C, a + b)
-    BIN64(0x7D, a - b)
-    BIN64(0x7E, a * b)
-    case 0x7F: {
-      uint64_t a = R64(ip[2]), b = R64(ip[3]);
-      if (!b) TRAP(WASM_TRAP_DIV_ZERO);
-      if (a == 0x8000000000000000ull && b == ~0ull) TRAP(WASM_TRAP_INT_OVERFLOW);
-      R64(ip[1]) = sdiv64(a, b);
-      ip += 4;
-      break;
-    }
-    case 0x80: {
-      uint64_t a = R64(ip[2]), b = R64(ip[3]);
-      if (!b) TRAP(WASM_TRAP_DIV_ZERO);
-      R64(ip[1]) = udiv64(a, b);
-      ip += 4;
-      break;
-    }
-    case 0x81: {
-      uint64_t a = R64(ip[2]), b = R64(ip[3]);
-      if (!b) TRAP(WASM_TRAP_DIV_ZERO);
-      R64(ip[1]) = srem64(a, b);
-      ip += 4;
-      break;
-    }
-    case 0x82: {
-      uint64_t a = R64(ip[2]), b = R64(ip[3]);
-      if (!b) TRAP(WASM_TRAP_DIV_ZERO);
-      R64(ip[1]) = urem64(a, b);
-      ip += 4;
-      break;
-    }
-    BIN64(0x83, a & b)
-    BIN64(0x84, a | b)
-    BIN64(0x85, a ^ b)
-    BIN64(0x86, a << (b & 63))
-    BIN64(0x87, (uint64_t)((int64_t)a >> (b & 63)))
-    BIN64(0x88, a >> (b & 63))
-    BIN64(0x89, rotl64(a, b))
-    BIN64(0x8A, rotr64(a, b))
-    UN(0x8B, R32, R32, fabs32)
-    UN(0x8C, R32, R32, fneg32)
-    UN(0x8D, R32, R32, ceil32)
-    UN(0x8E, R32, R32, floor32)
-    UN(0x8F, R32, R32, trunc32)
-    UN(0x90, R32, R32, nearest32)
-    UN(0x91, F32, F32, wn_sqrt32)
-    FBIN(0x92, float, F32, F32, a + b)
-    FBIN(0x93, float, F32, F32, a - b)
-    FBIN(0x94, float, F32, F32, a * b)
-    FBIN(0x95, float, F32, F32, a / b)
-    FBIN(0x96, uint32_t, R32, R32, wn_min32(a, b))
-    FBIN(0x97, uint32_t, R32, R32, wn_max32(a, b))
-    FBIN(0x98, uint32_t, R32, R32, copysign32(a, b))
-    UN(0x99, R64, R64, fabs64)
-    UN(0x9A, R64, R64, fneg64)
-    UN(0x9B, R64, R64, ceil64)
-    UN(0x9C, R64, R64, floor64)
-    UN(0x9D, R64, R64, trunc64)
-    UN(0x9E, R64, R64, nearest64)
-    UN(0x9F, F64, F64, wn_sqrt64)
-    FBIN(0xA0, double, F64, F64, a + b)
-    FBIN(0xA1, double, F64, F64, a - b)
-    FBIN(0xA2, double, F64, F64, a * b)
-    FBIN(0xA3, double, F64, F64, a / b)
-    FBIN(0xA4, uint64_t, R64, R64, wn_min64(a, b))
-    FBIN(0xA5, uint64_t, R64, R64, wn_max64(a, b))
-    FBIN(0xA6, uint64_t, R64, R64, copysign64(a, b))
-    case 0xA8: case 0xA9: case 0xAA: case 0xAB:
-    case 0xAE: case 0xAF: case 0xB0: case 0xB1: {
-      /* Trapping float -> int: 0xA8.. i32 from f32 s/u, f64 s/u; 0xAE.. the same to i64. */
-      uint32_t k = ip[0] < 0xAE ? ip[0] - 0xA8 : ip[0] - 0xAE;
-      bool to64 = ip[0] >= 0xAE;
-      bool from64 = k >= 2;
-      int dst = (to64 ? WN_I64S : WN_I32S) + (int)(k & 1);
-      uint64_t out;
-      int r = wn_trunc(from64 ? R64(ip[2]) : R32(ip[2]), from64, dst, &out);
-      if (r == 1) TRAP(WASM_TRAP_INVALID_CONVERSION);
-      if (r == 2) TRAP(WASM_TRAP_INT_OVERFLOW);
-      if (to64) R64(ip[1]) = out;
-      else R32(ip[1]) = (uint32_t)out;
-      ip += 3;
-      break;
-    }
-    UN(0xAC, R32, R64, ext_s)
-    UN(0xAD, R32, R64, ext_u)
-    UN(0xB2, R32, F32, cvt_f32_s32)
-    UN(0xB3, R32, F32, cvt_f32_u32)
-    UN(0xB4, R64, R32, cvt_f32_s64)
-    UN(0xB5, R64, R32, wn_u64_to_f32)
-    UN(0xB6, F64, F32, demote)
-    UN(0xB7, R32, F64, cvt_f64_s32)
-    UN(0xB8, R32, F64, cvt_f64_u32)
-    UN(0xB9, R64, R64, cvt_f64_s64)
-    UN(0xBA, R64, R64, wn_u64_to_f64)
-    UN(0xBB, F32, F64, promote)
-    UN(0xC0, R32, R32, ext8_32)
-    UN(0xC1, R32, R32, ext16_32)
-    UN(0xC2, R64, R64, ext8_64)
-    UN(0xC3, R64, R64, ext16_64)
-    UN(0xC4, R64, R64, ext32_64)
-    case 0xC5: case 0xC6: case 0xC7: case 0xC8:
-    case 0xC9: case 0xCA: case 0xCB: case 0xCC: {
-      uint32_t k = ip[0] - 0xC5; /* i32 f32 s/u, i32 f64 s/u, i64 f32 s/u, i64 f64 s/u */
-      bool to64 = k >= 4, from64 = (k & 2) != 0;
-      int dst = (to64 ? WN_I64S : WN_I32S) + (int)(k & 1);
-      uint64_t out = wn_trunc_sat(from64 ? R64(ip[2]) : R32(ip[2]), from64, dst);
-      if (to64) R64(ip[1]) = out;
-      else R32(ip[1]) = (uint32_t)out;
-      ip += 3;
-      break;
-    }
-    case OP_REF_IS_NULL: R32(ip[1]) = R64(ip[2]) == 0; ip += 3; break;
-    case OP_TABLE_GET: {
-      const wtable_inst *t = &inst->tables[ip[3]];
-      uint32_t i = R32(ip[2]);
-      if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
-      R64(ip[1]) = t->elems[i];
-      ip += 4;
-      break;
-    }
-    case OP_TABLE_SET: {
-      wtable_inst *t = &inst->tables[ip[1]];
-      uint32_t i = R32(ip[2]);
-      if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
-      t->elems[i] = R64(ip[3]);
-      ip += 4;
-      break;
-    }
-    case OP_MEMORY_INIT: {
-      const wdata *d = &m->datas[ip[1]];
-      uint32_t dst = R32(ip[2]), src = R32(ip[3]), n = R32(ip[4]);
-      uint32_t len = inst->data_dropped[ip[1]] ? 0 : d->len;
-      if ((uint64_t)src + n > len || (uint64_t)dst + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
-      wu_memcpy(mem + dst, d->bytes + src, n);
-      ip += 5;
-      break;
-    }
-    case OP_DATA_DROP: inst->data_dropped[ip[1]] = 1; ip += 2; break;
-    case OP_MEMORY_COPY: {
-      uint32_t dst = R32(ip[1]), src = R32(ip[2]), n = R32(ip[3]);
-      if ((uint64_t)src + n > memsize || (uint64_t)dst + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
-      wu_memmove(mem + dst, mem + src, n);
-      ip += 4;
-      break;
-    }
-    case OP_MEMORY_FILL: {
-      uint32_t dst = R32(ip[1]), v = R32(ip[2]), n = R32(ip[3]);
-      if ((uint64_t)dst + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
-      wu_memset(mem + dst, (int)(uint8_t)v, n);
-      ip += 4;
-      break;
-    }
-    case OP_TABLE_INIT: {
-      wtable_inst *t = &inst->tables[ip[1]];
-      const welem *e = &m->elems[ip[2]];
-      uint32_t dst = R32(ip[3]), src = R32(ip[4]), n = R32(ip[5]);
-      uint32_t len = inst->elem_dropped[ip[2]] ? 0 : e->count;
-      if ((uint64_t)src + n > len || (uint64_t)dst + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
-      for (uint32_t k = 0; k < n; k++) table_item(inst, e, src + k, &t->elems[dst + k]);
-      ip += 6;
-      break;
-    }
-    case OP_ELEM_DROP: inst->elem_dropped[ip[1]] = 1; ip += 2; break;
-    case OP_TABLE_COPY: {
-      wtable_inst *td = &inst->tables[ip[1]];
-      const wtable_inst *ts = &inst->tables[ip[2]];
-      uint32_t dst = R32(ip[3]), src = R32(ip[4]), n = R32(ip[5]);
-      if ((uint64_t)src + n > ts->size || (uint64_t)dst + n > td->size) TRAP(WASM_TRAP_TABLE_OOB);
-      if (n) wu_memmove(td->elems + dst, ts->elems + src, (size_t)n * 8u);
-      ip += 6;
-      break;
-    }
-    case OP_TABLE_GROW:
-      R32(ip[1]) = (uint32_t)winst_table_grow(inst, ip[2], R64(ip[3]), R32(ip[4]));
-      ip += 5;
-      break;
-    case OP_TABLE_SIZE: R32(ip[1]) = inst->tables[ip[2]].size; ip += 3; break;
-    case OP_TABLE_FILL: {
-      wtable_inst *t = &inst->tables[ip[1]];
-      uint32_t i = R32(ip[2]), n = R32(ip[4]);
-      uint64_t v = R64(ip[3]);
-      if ((uint64_t)i + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
-      for (uint32_t k = 0; k < n; k++) t->elems[i + k] = v;
-      ip += 5;
-      break;
-    }
-    BRCMP(0, a == b)
-    BRCMP(1, a != b)
-    BRCMP(2, (int32_t)a < (int32_t)b)
-    BRCMP(3, a < b)
-    BRCMP(4, (int32_t)a > (int32_t)b)
-    BRCMP(5, a > b)
-    BRCMP(6, (int32_t)a <= (int32_t)b)
-    BRCMP(7, a <= b)
-    BRCMP(8, (int32_t)a >= (int32_t)b)
-    BRCMP(9, a >= b)
-    default:
-      /* Unreachable for translated code; refuse rather than run off. */
-      TRAP(WASM_TRAP_UNREACHABLE);
-    }
+  if (fn->frame_bytes > inst->stack_bytes) {
+    st = WASM_TRAP_STACK_EXHAUSTED;
+  } else {
+    zero_locals(inst->stack, fn);
+#ifdef W_THREADED
+    st = ((whandler)fn->code[0])(fn->code, inst->stack, inst->mem, inst->mem_size, &r);
+#else
+    r.ip = fn->code;
+    r.fp = inst->stack;
+    r.mem = inst->mem;
+    r.memsize = inst->mem_size;
+    do st = ((whandler)r.ip[0])(r.ip, r.fp, r.mem, r.memsize, &r);
+    while (st == W_CONTINUE);
+#endif
   }
-
-trap:
-  winst_trap_message(inst, st, fn, (uint32_t)(ip - fn->code));
+  if (st != WASM_OK) winst_trap_message(inst, st, r.fn, (uint32_t)(r.trap_ip - r.fn->code));
   return st;
 }

@@ -1,12 +1,15 @@
 /*
- * Internal instruction set. Code is an array of 32-bit words: an opcode word
- * followed by its operands. Slot operands are byte offsets from the frame
- * pointer; branch operands are word offsets relative to the opcode word.
+ * Internal instruction set. Code is an array of pointer-sized words (wcode):
+ * an opcode word followed by its operands. Once a function is translated, each
+ * opcode word is replaced by its handler's address (threaded code, interp.c).
+ * Slot operands are byte offsets from the frame pointer; branch operands are
+ * signed word offsets relative to the opcode word.
  *
  * Numeric and memory instructions keep their WebAssembly opcode value
  * (0x28..0xC4) so the translator maps them 1:1:
  *   unary   [op dst a]          binary  [op dst a b]
- *   load    [op dst addr off]   store   [op addr val off]
+ *   load    [op dst addr end]   store   [op addr val end]
+ * where end = memarg offset + access size (one bounds test covers the access).
  * An "_imm" binary variant (op | W_IMM) takes the right operand as an
  * immediate: one word for i32, two (lo, hi) for i64.
  */
@@ -51,7 +54,7 @@ enum {
   OP_TABLE_GROW = 0xE7,   /* [op dst table init n] */
   OP_TABLE_SIZE = 0xE8,   /* [op dst table] */
   OP_TABLE_FILL = 0xE9,   /* [op table i val n] */
-  OP_ENTER = 0xEA,        /* [op first_local count] zero declared locals at function entry */
+  OP_MEM_TRAP = 0xEA,     /* [op] an access whose offset + size exceeds 4 GiB: always out of bounds */
   OP_IMM_BASE = 0x100,    /* W_IMM | binary op: right operand immediate */
   /* Fused i32 compare-and-branch: [op rel a b] / [op rel a imm]. */
   OP_BR_CMP = 0x200,      /* + (cmp opcode - 0x46) */

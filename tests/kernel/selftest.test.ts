@@ -58,6 +58,17 @@ describe('kernel self-test', () => {
     if (qemuSummary) expect(s).toEqual(qemuSummary);
   });
 
+  it('reports a kernel panic with reason, task and backtrace, then powers off with code 3', () => {
+    const board = bootBoard('panictest');
+    for (const out of [board.out, ...(hasQemu ? [bootQemu('panictest').out] : [])]) {
+      expect(out).toContain('*** KERNEL PANIC: requested by the "panictest" bootarg');
+      expect(out).toMatch(/task: 0 \(kernel\)/);
+      expect(out).toMatch(/backtrace:\r?\n  #0 ra 0x8000[0-9a-f]{4}/);
+    }
+    expect(board.code).toBe(3);
+    if (hasQemu) expect(bootQemu('panictest').status).toBe(3);
+  });
+
   it('passes when started in S-mode by the board\'s SBI firmware', () => {
     const { out, code } = bootBoard('selftest', 'sbi');
     expect(out).toContain('SBI firmware');
