@@ -69,6 +69,7 @@ export function buildDriver(opts: { sanitize?: boolean } = {}): string {
       const r = spawnSync(cc, [...flags, '-o', out, ...srcs], { encoding: 'utf8' });
       if (r.status !== 0) {
         if (cc === compiler) throw new Error(`driver build failed:\n${r.stderr}`);
+        console.warn(`sanitizer build with ${cc} failed, using a plain build:\n${r.stderr.slice(0, 2000)}`);
         continue;
       }
     }
