@@ -53,6 +53,17 @@ int st_spawn(const char *name, task_entry_t fn, void *arg, int prio, const char 
 
 uint64_t st_now_ms(void) { return kernel_time_us() / 1000; }
 
+bool st_wait_state(int id, int state)
+{
+	for (int i = 0; i < 1000; i++) {
+		struct task_info ti;
+		if (task_info(id, &ti) == 0 && ti.state == state)
+			return true;
+		task_sleep(1);
+	}
+	return false;
+}
+
 static void record(const struct msg *m, int len)
 {
 	if (len < MSG_HEADER + 4 || m->type != MSG_NOTIFY)

@@ -27,6 +27,8 @@ uint32_t st_drain(int ms);
 /* Bits seen by st_wait_exit/st_drain since the last call to st_take_bits. */
 uint32_t st_take_bits(void);
 uint64_t st_now_ms(void);
+/* Polls until task id is in TASK_STATE_* `state` (up to 1 s); false if it never is. */
+bool st_wait_state(int id, int state);
 
 /* Message helpers. */
 void st_msg(struct msg *m, int32_t type, const char *text);

@@ -36,8 +36,7 @@ static void late_provider(void *arg)
 void st_services(void)
 {
 	int p = st_spawn("svc-echo", provider, "echo", 0, 0, "echo");
-	task_sleep(2);
-	int id = service_lookup("echo", 0);
+	int id = service_lookup("echo", 1000);
 	CHECK_EQ(id, p);
 	struct msg m;
 	st_msg(&m, 20, "");

@@ -13,8 +13,11 @@ const SUMMARY = /^selftest: (\d+) passed, (\d+) failed\r?$/m;
 const hasQemu = spawnSync('qemu-system-riscv32', ['--version'], { stdio: 'ignore' }).status === 0;
 
 function bootQemu(bootargs: string): { out: string; status: number | null } {
+  // -icount: guest time follows instructions (not the host clock) and idle time is skipped,
+  // so the run does not depend on how busy the host is.
   const r = spawnSync('timeout', ['120', 'qemu-system-riscv32', '-machine', 'virt', '-bios', 'none', '-nographic',
-    '-m', '128', '-kernel', IMAGE, '-append', bootargs], { encoding: 'latin1', maxBuffer: 16 << 20 });
+    '-m', '128', '-icount', 'shift=3,sleep=off', '-kernel', IMAGE, '-append', bootargs],
+  { encoding: 'latin1', maxBuffer: 16 << 20 });
   return { out: r.stdout, status: r.status };
 }
 
