@@ -30,7 +30,6 @@ struct task_alloc_hdr {
 #define ALLOC_MAGIC 0x7a5c0a11u
 
 struct task *task_table[MAX_TASKS];
-#define table task_table
 static uint32_t generation[MAX_TASKS];
 static uint32_t ntasks;
 static struct task boot_task;
@@ -72,8 +71,8 @@ uint32_t task_count(void) { return ntasks; }
 void task_for_each(void (*fn)(struct task *t, void *ctx), void *ctx)
 {
 	for (int i = 1; i < MAX_TASKS; i++)
-		if (table[i])
-			fn(table[i], ctx);
+		if (task_table[i])
+			fn(task_table[i], ctx);
 }
 
 static void free_task_memory(struct task *t)
@@ -150,7 +149,7 @@ static int create(struct task *spawner, const struct task_spec *spec)
 	uint32_t f = irq_save();
 	int slot = -1;
 	for (int i = 1; i < MAX_TASKS; i++)
-		if (!table[i]) {
+		if (!task_table[i]) {
 			slot = i;
 			break;
 		}
@@ -198,7 +197,7 @@ static int create(struct task *spawner, const struct task_spec *spec)
 	frame[1] = 0;
 	frame[2] = (uint32_t)t;
 	t->saved_sp = (uintptr_t)frame;
-	table[slot] = t;
+	task_table[slot] = t;
 	ntasks++;
 	for (uint32_t i = 0; i < t->n_devs; i++)
 		device_apply_grant(t, &t->devs[i]);
@@ -233,7 +232,7 @@ void task_destroy(struct task *t, int32_t reason)
 	if (t == idle_task())
 		panic("the idle task tried to exit (reason %d)", (int)reason);
 	uint32_t f = irq_save();
-	table[task_slot(t->id)] = NULL;
+	task_table[task_slot(t->id)] = NULL;
 	ntasks--;
 	sched_unqueue(t);
 	list_del(&t->wait_link);

@@ -132,6 +132,7 @@ void st_ipc(void)
 	for (int named = 0; named < 2; named++) {
 		sel_n = 0;
 		sel_want = IPC_ANY;
+		sender_result = 1;
 		int sel = st_spawn("selective", selective, 0, TASK_PRIO_LOWEST, 0, 0);
 		int a = st_spawn("senderA", sender, (void *)(intptr_t)(sel | (81 << 16)), TASK_PRIO_HIGHEST, 0, 0);
 		int b = st_spawn("senderB", sender, (void *)(intptr_t)(sel | (82 << 16)), TASK_PRIO_HIGHEST, 0, 0);
@@ -141,6 +142,7 @@ void st_ipc(void)
 		CHECK_EQ(st_wait_exit(a, 1000), EXIT_OK);
 		CHECK_EQ(st_wait_exit(b, 1000), EXIT_OK);
 		CHECK_EQ(sel_n, 2);
+		CHECK_EQ(sender_result, 0);
 		CHECK_EQ(sel_order[0], named ? 82 : 81);
 		CHECK_EQ(sel_order[1], named ? 81 : 82);
 	}

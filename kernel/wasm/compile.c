@@ -260,6 +260,28 @@ static void result_at(cc *c, uint32_t at, uint32_t dst_word, uint32_t h) {
   c->last_dst_slot = slot(c, h);
 }
 
+/* ---- the accumulator (ops.h) ---- */
+
+/* Producers whose result may go to the accumulator: i32 ALU ops, compares and i32 loads. */
+static bool acc_producer(uint32_t opcode) {
+  if (opcode >= OP_BR_CMP || (opcode & W_DACC)) return false;
+  uint32_t base = opcode & 0xFF;
+  if (base >= 0x46 && base <= 0x4F) return true;
+  if (base >= 0x6A && base <= 0x78) return base < 0x6D || base > 0x70;
+  return base == 0x28 || (base >= 0x2C && base <= 0x2F);
+}
+
+/* Whether popped operand v (at height h) is the result the last instruction just produced. */
+static bool from_last(const cc *c, const vval *v, uint32_t h) {
+  return !c->dead && !c->r->failed && v->kind == V_SLOT && v->type == WASM_I32 &&
+         (c->last == LAST_DST || c->last == LAST_CMP) && c->last_dst_slot == slot(c, h) &&
+         acc_producer((uint32_t)c->code[c->last_pos]);
+}
+
+static void producer_to_acc(cc *c, uint32_t pos) {
+  if (!c->r->failed) c->code[pos] |= W_DACC;
+}
+
 /* ---- control ---- */
 
 static bool push_ctrl(cc *c, uint8_t opc, uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *res) {
@@ -388,43 +410,40 @@ static const uint8_t cmp_negate[10] = {0x47, 0x46, 0x4E, 0x4F, 0x4C, 0x4D, 0x4A,
  */
 static void emit_cond_jump(cc *c, const vval *cond, uint32_t h, bool negate, ctrl *k, uint32_t *fix) {
   if (c->dead) return;
-  uint32_t a = 0, b = 0, at;
-  uint32_t fused = 0;
+  uint32_t opcode, nwords = 0, words[2] = {0, 0};
   if (cond->kind == V_SLOT && c->last == LAST_CMP && c->last_dst_slot == slot(c, h)) {
+    /* Drop the compare: the branch evaluates it. */
     uint32_t cmp = c->last_cmp, pos = c->last_pos;
-    bool imm = (c->code[pos] & W_IMM) != 0;
-    a = (uint32_t)c->code[pos + 2];
-    if (cmp != 0x45) b = (uint32_t)c->code[pos + 3];
-    c->pc = pos; /* drop the compare: the branch evaluates it */
+    uint32_t flags = (uint32_t)c->code[pos];
+    words[0] = (uint32_t)c->code[pos + 2];
+    if (cmp != 0x45) words[1] = (uint32_t)c->code[pos + 3];
+    c->pc = pos;
     c->nops--;
     if (cmp == 0x45) {
-      fused = negate ? OP_BR_IF : OP_BR_UNLESS;
+      opcode = negate ? OP_BR_IF : OP_BR_UNLESS;
+      nwords = 1;
     } else {
       if (negate) cmp = cmp_negate[cmp - 0x46];
-      fused = (imm ? OP_BR_CMP_IMM : OP_BR_CMP) + (cmp - 0x46);
+      opcode = ((flags & W_IMM) ? OP_BR_CMP_IMM : OP_BR_CMP) + (cmp - 0x46) + ((flags & W_AACC) ? OP_BR_CMP_ACC : 0);
+      nwords = 2;
     }
+  } else if (from_last(c, cond, h)) {
+    producer_to_acc(c, c->last_pos);
+    opcode = negate ? OP_BR_UNLESS_ACC : OP_BR_IF_ACC;
+  } else {
+    words[0] = operand(c, cond, h);
+    opcode = negate ? OP_BR_UNLESS : OP_BR_IF;
+    nwords = 1;
   }
-  if (fused == OP_BR_IF || fused == OP_BR_UNLESS || !fused) {
-    uint32_t src = fused ? a : operand(c, cond, h);
-    at = op(c, fused ? fused : (negate ? OP_BR_UNLESS : OP_BR_IF));
-    uint32_t w = c->pc;
-    if (k) branch_word(c, k, at);
-    else {
-      emit(c, 0);
-      *fix = add_patch(c, NULL, w, at);
-    }
-    emit(c, src);
-    return;
-  }
-  at = op(c, fused);
+  uint32_t at = op(c, opcode);
   uint32_t w = c->pc;
-  if (k) branch_word(c, k, at);
-  else {
+  if (k) {
+    branch_word(c, k, at);
+  } else {
     emit(c, 0);
     *fix = add_patch(c, NULL, w, at);
   }
-  emit(c, a);
-  emit(c, b);
+  for (uint32_t i = 0; i < nwords; i++) emit(c, words[i]);
 }
 
 /* ---- block types ---- */
@@ -719,6 +738,22 @@ static bool commutative(uint32_t opc) {
   }
 }
 
+/* The i32 op computing the same with operands exchanged (0 if none): commutative ops, mirrored compares. */
+static uint32_t swapped(uint32_t opc) {
+  switch (opc) {
+  case 0x46: case 0x47: case 0x6A: case 0x6C: case 0x71: case 0x72: case 0x73: return opc;
+  case 0x48: return 0x4A;
+  case 0x49: return 0x4B;
+  case 0x4A: return 0x48;
+  case 0x4B: return 0x49;
+  case 0x4C: return 0x4E;
+  case 0x4D: return 0x4F;
+  case 0x4E: return 0x4C;
+  case 0x4F: return 0x4D;
+  default: return 0;
+  }
+}
+
 static bool traps(uint32_t opc) {
   return (opc >= 0x6D && opc <= 0x70) || (opc >= 0x7F && opc <= 0x82) || (opc >= 0xA8 && opc <= 0xAB) ||
          (opc >= 0xAE && opc <= 0xB1);
@@ -755,6 +790,42 @@ static bool do_numeric(cc *c, uint32_t opc) {
   uint32_t ha, hb;
   if (!pop(c, s.b, &b, &hb) || !pop(c, s.a, &a, &ha)) return false;
   uint32_t hd = ha; /* the result takes the first operand's place */
+  if (!c->dead && has_imm_form(opc) && s.a == WASM_I32) {
+    /* i32: immediates for constants, the accumulator for the value just produced. */
+    uint32_t lp = c->last_pos;
+    bool a_acc = from_last(c, &a, ha), b_acc = from_last(c, &b, hb);
+    uint32_t sw = swapped(opc);
+    if (sw && (b_acc || (a.kind == V_CONST && b.kind != V_CONST))) {
+      vval t = a;
+      a = b;
+      b = t;
+      uint32_t th = ha;
+      ha = hb;
+      hb = th;
+      bool tb = a_acc;
+      a_acc = b_acc;
+      b_acc = tb;
+      opc = sw;
+    }
+    uint32_t flags = 0, wa = 0, wb;
+    if (a_acc) flags |= W_AACC;
+    else wa = operand(c, &a, ha);
+    if (b.kind == V_CONST) {
+      flags |= W_IMM;
+      wb = (uint32_t)b.c;
+    } else {
+      wb = operand(c, &b, hb); /* a right operand just produced stays in its slot */
+    }
+    if (a_acc) producer_to_acc(c, lp);
+    uint32_t at = op(c, opc | flags);
+    emit(c, slot(c, hd));
+    emit(c, wa);
+    emit(c, wb);
+    if (!push_slot(c, s.r)) return false;
+    result_at(c, at, at + 1, hd);
+    if (opc >= 0x46 && opc <= 0x4F) c->last = LAST_CMP, c->last_cmp = opc;
+    return true;
+  }
   if (!c->dead && has_imm_form(opc)) {
     if (a.kind == V_CONST && b.kind != V_CONST && commutative(opc)) {
       vval t = a;
@@ -773,7 +844,6 @@ static bool do_numeric(cc *c, uint32_t opc) {
       if (s.a == WASM_I64) emit(c, (uint32_t)(b.c >> 32));
       if (!push_slot(c, s.r)) return false;
       result_at(c, at, at + 1, hd);
-      if (opc >= 0x46 && opc <= 0x4F) c->last = LAST_CMP, c->last_cmp = opc;
       return true;
     }
   }
@@ -840,12 +910,16 @@ static bool do_load(cc *c, uint32_t opc) {
   vval a;
   uint32_t h;
   if (!pop(c, WASM_I32, &a, &h)) return false;
-  uint32_t src = operand(c, &a, h);
+  uint32_t lp = c->last_pos;
+  bool acc = from_last(c, &a, h);
+  uint32_t src = acc ? 0 : operand(c, &a, h);
   if (!access_end(off, lg[opc - 0x28], &end)) {
+    if (acc) producer_to_acc(c, lp);
     site(c, op(c, OP_MEM_TRAP));
     return push_slot(c, ty[opc - 0x28]);
   }
-  uint32_t at = op(c, opc);
+  if (acc) producer_to_acc(c, lp);
+  uint32_t at = op(c, opc | (acc ? W_AACC : 0));
   emit(c, slot(c, h));
   emit(c, src);
   emit(c, end);
@@ -863,13 +937,18 @@ static bool do_store(cc *c, uint32_t opc) {
   vval a, v;
   uint32_t ha, hv;
   if (!pop(c, ty[opc - 0x36], &v, &hv) || !pop(c, WASM_I32, &a, &ha)) return false;
-  uint32_t sa = operand(c, &a, ha);
-  uint32_t sv = operand(c, &v, hv);
+  /* The value, or the address when the value is a local or constant, may be in the accumulator. */
+  uint32_t lp = c->last_pos, flags = 0;
+  if (from_last(c, &v, hv)) flags = W_DACC;
+  else if (from_last(c, &a, ha)) flags = W_AACC;
+  uint32_t sa = (flags & W_AACC) ? 0 : operand(c, &a, ha);
+  uint32_t sv = (flags & W_DACC) ? 0 : operand(c, &v, hv);
+  if (flags) producer_to_acc(c, lp);
   if (!access_end(off, lg[opc - 0x36], &end)) {
     site(c, op(c, OP_MEM_TRAP));
     return true;
   }
-  uint32_t at = op(c, opc);
+  uint32_t at = op(c, opc | flags);
   emit(c, sa);
   emit(c, sv);
   emit(c, end);

@@ -12,6 +12,15 @@
  * where end = memarg offset + access size (one bounds test covers the access).
  * An "_imm" binary variant (op | W_IMM) takes the right operand as an
  * immediate: one word for i32, two (lo, hi) for i64.
+ *
+ * The accumulator: handlers pass one i32 register value along. An i32 result
+ * that the very next instruction consumes goes there instead of to its slot:
+ * the producer gets W_DACC ("result to the accumulator") and the consumer
+ * W_AACC ("left operand from the accumulator"); the operand words stay in
+ * place, unused. For i32 binary ops, compares and loads these combine with
+ * W_IMM; for stores W_AACC means the address and W_DACC the value comes from
+ * the accumulator. Nothing else touches the register, so values survive any
+ * instruction in between that does not produce one (constants, copies).
  */
 #ifndef WASMOS_WASM_OPS_H
 #define WASMOS_WASM_OPS_H
@@ -25,6 +34,8 @@ enum {
   OP_CALL = 0x10,         /* [op func frame_off] */
   OP_CALL_INDIRECT = 0x11,/* [op canon_type table frame_off idx] */
   OP_BR_UNLESS = 0x12,    /* [op rel cond] jump when cond == 0 */
+  OP_BR_IF_ACC = 0x13,    /* [op rel] jump when the accumulator != 0 */
+  OP_BR_UNLESS_ACC = 0x14,/* [op rel] jump when the accumulator == 0 */
   OP_SELECT32 = 0x1B,     /* [op dst a b cond] */
   OP_SELECT64 = 0x1C,
   OP_COPY32 = 0x20,       /* [op dst src] */
@@ -55,12 +66,14 @@ enum {
   OP_TABLE_SIZE = 0xE8,   /* [op dst table] */
   OP_TABLE_FILL = 0xE9,   /* [op table i val n] */
   OP_MEM_TRAP = 0xEA,     /* [op] an access whose offset + size exceeds 4 GiB: always out of bounds */
-  OP_IMM_BASE = 0x100,    /* W_IMM | binary op: right operand immediate */
-  /* Fused i32 compare-and-branch: [op rel a b] / [op rel a imm]. */
-  OP_BR_CMP = 0x200,      /* + (cmp opcode - 0x46) */
-  OP_BR_CMP_IMM = 0x210,  /* + (cmp opcode - 0x46) */
-  OP_COUNT = 0x220
+  /* Fused i32 compare-and-branch: [op rel a b] / [op rel a imm]; + 0x20 when a is the accumulator. */
+  OP_BR_CMP = 0x800,      /* + (cmp opcode - 0x46) */
+  OP_BR_CMP_IMM = 0x810,  /* + (cmp opcode - 0x46) */
+  OP_BR_CMP_ACC = 0x20,
+  OP_COUNT = 0x840
 };
 #define W_IMM 0x100
+#define W_AACC 0x200
+#define W_DACC 0x400
 
 #endif
