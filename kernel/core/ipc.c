@@ -97,10 +97,9 @@ static void gone_one(struct task *t, void *ctx)
 
 void ipc_task_gone(struct task *dead)
 {
-	while (!list_empty(&dead->senders)) {
-		struct task *s = list_entry(dead->senders.next, struct task, wait_link);
-		sched_wake(s, E_EXITED);
-	}
+	struct list *n;
+	while ((n = list_pop_front(&dead->senders)) != NULL)
+		sched_wake(list_entry(n, struct task, wait_link), E_EXITED);
 	task_for_each(gone_one, dead);
 }
 

@@ -25,7 +25,7 @@
 #define W_CONTINUE ((wasm_status)0x7fff)
 
 typedef struct wrun wrun;
-typedef wasm_status (*whandler)(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r);
+typedef wasm_status (*whandler)(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r, uint32_t acc);
 
 struct wrun {
   wasm_instance *inst;
@@ -41,10 +41,11 @@ struct wrun {
   uint8_t *fp;
   uint8_t *mem;
   uint32_t memsize;
+  uint32_t acc;
 #endif
 };
 
-#define H(name) static wasm_status name(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r)
+#define H(name) static wasm_status name(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r, uint32_t acc)
 #define W(i) ((uint32_t)ip[i])
 #define R32(o) (((wslot *)(void *)(fp + (o)))->i32)
 #define R64(o) (((wslot *)(void *)(fp + (o)))->i64)
@@ -60,7 +61,7 @@ struct wrun {
 #define JUMP(target)                                                              \
   do {                                                                            \
     const wcode *next_ = (target);                                                \
-    __attribute__((musttail)) return ((whandler)next_[0])(next_, fp, mem, memsize, r); \
+    __attribute__((musttail)) return ((whandler)next_[0])(next_, fp, mem, memsize, r, acc); \
   } while (0)
 #else
 #define JUMP(target)     \
@@ -69,6 +70,7 @@ struct wrun {
     r->fp = fp;          \
     r->mem = mem;        \
     r->memsize = memsize; \
+    r->acc = acc;        \
     return W_CONTINUE;   \
   } while (0)
 #endif
@@ -166,15 +168,15 @@ static inline void zero_locals(uint8_t *fp, const wfunc *fn) {
 /* ---- control ---- */
 
 H(h_bad) {
-  (void)fp, (void)mem, (void)memsize;
+  (void)fp, (void)mem, (void)memsize, (void)acc;
   TRAP(WASM_TRAP_UNREACHABLE);
 }
 H(h_unreachable) {
-  (void)fp, (void)mem, (void)memsize;
+  (void)fp, (void)mem, (void)memsize, (void)acc;
   TRAP(WASM_TRAP_UNREACHABLE);
 }
 H(h_mem_trap) {
-  (void)fp, (void)mem, (void)memsize;
+  (void)fp, (void)mem, (void)memsize, (void)acc;
   TRAP(WASM_TRAP_MEMORY_OOB);
 }
 H(h_br) { JUMP(ip + REL(1)); }
@@ -185,6 +187,14 @@ H(h_br_if) {
 H(h_br_unless) {
   if (!R32(W(2))) JUMP(ip + REL(1));
   NEXT(3);
+}
+H(h_br_if_acc) {
+  if (acc) JUMP(ip + REL(1));
+  NEXT(2);
+}
+H(h_br_unless_acc) {
+  if (!acc) JUMP(ip + REL(1));
+  NEXT(2);
 }
 H(h_br_table) {
   uint32_t i = R32(W(1)), n = W(2);
@@ -254,17 +264,18 @@ H(h_call_indirect) {
   X(7, le_u, a <= b)          \
   X(8, ge_s, (int32_t)a >= (int32_t)b) \
   X(9, ge_u, a >= b)
-#define DEF_BRCMP(i, name, cond)                      \
-  H(h_br_##name) {                                    \
-    uint32_t a = R32(W(2)), b = R32(W(3));            \
-    if (cond) JUMP(ip + REL(1));                      \
-    NEXT(4);                                          \
-  }                                                   \
-  H(h_br_##name##_i) {                                \
-    uint32_t a = R32(W(2)), b = W(3);                 \
+/* Operand sources: slot, accumulator, immediate. */
+#define SRC_s(i) R32(W(i))
+#define SRC_a(i) acc
+#define SRC_i(i) W(i)
+#define DEF_BRCMP1(name, A, B, cond)                  \
+  H(h_br_##name##_##A##B) {                           \
+    uint32_t a = SRC_##A(2), b = SRC_##B(3);          \
     if (cond) JUMP(ip + REL(1));                      \
     NEXT(4);                                          \
   }
+#define DEF_BRCMP(i, name, cond) \
+  DEF_BRCMP1(name, s, s, cond) DEF_BRCMP1(name, s, i, cond) DEF_BRCMP1(name, a, s, cond) DEF_BRCMP1(name, a, i, cond)
 BRCMP(DEF_BRCMP)
 
 /* ---- parametric, variables ---- */
@@ -332,28 +343,48 @@ H(h_global_set64) {
   X(0x33, i64_load16_u, 2, R64, ld16(p))                           \
   X(0x34, i64_load32_s, 4, R64, (uint64_t)(int64_t)(int32_t)ld32(p)) \
   X(0x35, i64_load32_u, 4, R64, ld32(p))
-#define DEF_LOAD(opc, name, n, DST, expr) \
-  H(h_##name) {                           \
-    EA(R32(W(2)), n);                     \
-    DST(W(1)) = (expr);                   \
-    NEXT(4);                              \
+/* Results: to a slot (through the type's accessor) or to the accumulator. */
+#define PUT_s(DST, v) DST(W(1)) = (v)
+#define PUT_a(DST, v) acc = (uint32_t)(v)
+#define DEF_LOAD1(name, A, D, n, DST, expr) \
+  H(h_##name##_##A##D) {                    \
+    EA(SRC_##A(2), n);                      \
+    PUT_##D(DST, expr);                     \
+    NEXT(4);                                \
   }
+#define DEF_LOAD(opc, name, n, DST, expr) \
+  DEF_LOAD1(name, s, s, n, DST, expr) DEF_LOAD1(name, a, s, n, DST, expr) \
+  DEF_LOAD1(name, s, a, n, DST, expr) DEF_LOAD1(name, a, a, n, DST, expr)
 LOADS(DEF_LOAD)
-#define STORES(X)                                       \
-  X(0x36, i32_store, 4, st32(p, R32(W(2))))             \
-  X(0x37, i64_store, 8, st64(p, R64(W(2))))             \
-  X(0x38, f32_store, 4, st32(p, R32(W(2))))             \
-  X(0x39, f64_store, 8, st64(p, R64(W(2))))             \
-  X(0x3A, i32_store8, 1, p[0] = (uint8_t)R32(W(2)))     \
-  X(0x3B, i32_store16, 2, st16(p, (uint16_t)R32(W(2)))) \
-  X(0x3C, i64_store8, 1, p[0] = (uint8_t)R64(W(2)))     \
-  X(0x3D, i64_store16, 2, st16(p, (uint16_t)R64(W(2)))) \
-  X(0x3E, i64_store32, 4, st32(p, (uint32_t)R64(W(2))))
-#define DEF_STORE(opc, name, n, stmt) \
-  H(h_##name) {                       \
-    EA(R32(W(1)), n);                 \
-    stmt;                             \
-    NEXT(4);                          \
+/* (opcode, name, size, value reader, store). Variants: address or (i32) value from the accumulator. */
+#define STORES(X)                                        \
+  X(0x36, i32_store, 4, R32, st32(p, v))                 \
+  X(0x37, i64_store, 8, R64, st64(p, v))                 \
+  X(0x38, f32_store, 4, R32, st32(p, v))                 \
+  X(0x39, f64_store, 8, R64, st64(p, v))                 \
+  X(0x3A, i32_store8, 1, R32, p[0] = (uint8_t)v)         \
+  X(0x3B, i32_store16, 2, R32, st16(p, (uint16_t)v))     \
+  X(0x3C, i64_store8, 1, R64, p[0] = (uint8_t)v)         \
+  X(0x3D, i64_store16, 2, R64, st16(p, (uint16_t)v))     \
+  X(0x3E, i64_store32, 4, R64, st32(p, (uint32_t)v))
+#define DEF_STORE(opc, name, n, VAL, stmt) \
+  H(h_##name##_ss) {                       \
+    __typeof__(VAL(0)) v = VAL(W(2));      \
+    EA(R32(W(1)), n);                      \
+    stmt;                                  \
+    NEXT(4);                               \
+  }                                        \
+  H(h_##name##_as) {                       \
+    __typeof__(VAL(0)) v = VAL(W(2));      \
+    EA(acc, n);                            \
+    stmt;                                  \
+    NEXT(4);                               \
+  }                                        \
+  H(h_##name##_sa) {                       \
+    __typeof__(VAL(0)) v = (__typeof__(VAL(0)))acc; \
+    EA(R32(W(1)), n);                      \
+    stmt;                                  \
+    NEXT(4);                               \
   }
 STORES(DEF_STORE)
 
@@ -475,17 +506,17 @@ H(h_table_fill) {
   X(0x76, i32_shr_u, a >> (b & 31))             \
   X(0x77, i32_rotl, rotl32(a, b))               \
   X(0x78, i32_rotr, rotr32(a, b))
-#define DEF_I32_BIN(opc, name, expr)            \
-  H(h_##name) {                                 \
-    uint32_t a = R32(W(2)), b = R32(W(3));      \
-    R32(W(1)) = (expr);                         \
-    NEXT(4);                                    \
-  }                                             \
-  H(h_##name##_i) {                             \
-    uint32_t a = R32(W(2)), b = W(3);           \
-    R32(W(1)) = (expr);                         \
+#define DEF_I32_BIN1(name, A, B, D, expr)       \
+  H(h_##name##_##A##B##D) {                     \
+    uint32_t a = SRC_##A(2), b = SRC_##B(3);    \
+    PUT_##D(R32, expr);                         \
     NEXT(4);                                    \
   }
+#define DEF_I32_BIN(opc, name, expr)                                                        \
+  DEF_I32_BIN1(name, s, s, s, expr) DEF_I32_BIN1(name, s, i, s, expr)                       \
+  DEF_I32_BIN1(name, a, s, s, expr) DEF_I32_BIN1(name, a, i, s, expr)                       \
+  DEF_I32_BIN1(name, s, s, a, expr) DEF_I32_BIN1(name, s, i, a, expr)                       \
+  DEF_I32_BIN1(name, a, s, a, expr) DEF_I32_BIN1(name, a, i, a, expr)
 I32_BIN(DEF_I32_BIN)
 
 #define I64_BIN(X)                              \
@@ -679,13 +710,25 @@ TRUNC(DEF_TRUNC)
 
 #define T_PAIR(opc, name, ...) [opc] = h_##name, [(opc) | W_IMM] = h_##name##_i,
 #define T_ONE(opc, name, ...) [opc] = h_##name,
-#define T_BR(i, name, cond) [OP_BR_CMP + (i)] = h_br_##name, [OP_BR_CMP_IMM + (i)] = h_br_##name##_i,
+#define T_I32(opc, name, ...)                                                                   \
+  [opc] = h_##name##_sss, [(opc) | W_IMM] = h_##name##_sis, [(opc) | W_AACC] = h_##name##_ass, \
+  [(opc) | W_AACC | W_IMM] = h_##name##_ais, [(opc) | W_DACC] = h_##name##_ssa,                 \
+  [(opc) | W_DACC | W_IMM] = h_##name##_sia, [(opc) | W_DACC | W_AACC] = h_##name##_asa,       \
+  [(opc) | W_DACC | W_AACC | W_IMM] = h_##name##_aia,
+#define T_LOAD(opc, name, ...) \
+  [opc] = h_##name##_ss, [(opc) | W_AACC] = h_##name##_as, [(opc) | W_DACC] = h_##name##_sa, [(opc) | W_AACC | W_DACC] = h_##name##_aa,
+#define T_STORE(opc, name, ...) [opc] = h_##name##_ss, [(opc) | W_AACC] = h_##name##_as, [(opc) | W_DACC] = h_##name##_sa,
+#define T_BR(i, name, cond)                                                              \
+  [OP_BR_CMP + (i)] = h_br_##name##_ss, [OP_BR_CMP_IMM + (i)] = h_br_##name##_si,        \
+  [OP_BR_CMP + OP_BR_CMP_ACC + (i)] = h_br_##name##_as, [OP_BR_CMP_IMM + OP_BR_CMP_ACC + (i)] = h_br_##name##_ai,
 
 static const whandler handlers[OP_COUNT] = {
     [OP_UNREACHABLE] = h_unreachable,
     [OP_BR] = h_br,
     [OP_BR_IF] = h_br_if,
     [OP_BR_UNLESS] = h_br_unless,
+    [OP_BR_IF_ACC] = h_br_if_acc,
+    [OP_BR_UNLESS_ACC] = h_br_unless_acc,
     [OP_BR_TABLE] = h_br_table,
     [OP_RETURN] = h_return,
     [OP_CALL] = h_call,
@@ -716,7 +759,7 @@ static const whandler handlers[OP_COUNT] = {
     [OP_TABLE_SIZE] = h_table_size,
     [OP_TABLE_FILL] = h_table_fill,
     [OP_MEM_TRAP] = h_mem_trap,
-    LOADS(T_ONE) STORES(T_ONE) I32_BIN(T_PAIR) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_ONE) IDIV(T_ONE)
+    LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_ONE) IDIV(T_ONE)
     UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR)
 };
 
@@ -742,13 +785,14 @@ wasm_status winterp_run(wasm_instance *inst, const wfunc *fn) {
   } else {
     zero_locals(inst->stack, fn);
 #ifdef W_THREADED
-    st = ((whandler)fn->code[0])(fn->code, inst->stack, inst->mem, inst->mem_size, &r);
+    st = ((whandler)fn->code[0])(fn->code, inst->stack, inst->mem, inst->mem_size, &r, 0);
 #else
     r.ip = fn->code;
     r.fp = inst->stack;
     r.mem = inst->mem;
     r.memsize = inst->mem_size;
-    do st = ((whandler)r.ip[0])(r.ip, r.fp, r.mem, r.memsize, &r);
+    r.acc = 0;
+    do st = ((whandler)r.ip[0])(r.ip, r.fp, r.mem, r.memsize, &r, r.acc);
     while (st == W_CONTINUE);
 #endif
   }
