@@ -153,7 +153,7 @@ export class Machine {
   /** Loads the images and points the hart at the entry, as QEMU's reset does. */
   private boot(): void {
     const { image, bios } = this.config;
-    this.ram.u8.fill(0);
+    if (this.hart.cycles > 0) this.ram.u8.fill(0); // a fresh ArrayBuffer is already zero
     this.exec.invalidateAll();
     const parsed = parseImage(image, bios === 'sbi' ? SBI_KERNEL_BASE : RAM_BASE);
     for (const seg of parsed.segments) this.loadPhys(seg.paddr, seg.data, seg.memsz, 'image');

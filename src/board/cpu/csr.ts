@@ -36,12 +36,12 @@ export const PRV_S = 1;
 export const PRV_M = 3;
 
 /** Exception causes. */
-export const enum Cause {
-  InsnMisaligned = 0, InsnAccess = 1, Illegal = 2, Breakpoint = 3,
-  LoadMisaligned = 4, LoadAccess = 5, StoreMisaligned = 6, StoreAccess = 7,
-  EcallU = 8, EcallS = 9, EcallM = 11,
-  InsnPage = 12, LoadPage = 13, StorePage = 15,
-}
+export const Cause = {
+  InsnMisaligned: 0, InsnAccess: 1, Illegal: 2, Breakpoint: 3,
+  LoadMisaligned: 4, LoadAccess: 5, StoreMisaligned: 6, StoreAccess: 7,
+  EcallU: 8, EcallS: 9, EcallM: 11,
+  InsnPage: 12, LoadPage: 13, StorePage: 15,
+} as const;
 
 /** misa for rv32gc as QEMU reports it: MXL=1, extensions A C D F I M S U. */
 export const MISA = (1 << 30) | [0, 2, 3, 5, 8, 12, 18, 20].reduce((m, b) => m | (1 << b), 0);

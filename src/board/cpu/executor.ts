@@ -7,14 +7,22 @@
 // single-instruction translations (cached by instruction word, since
 // translated code is position independent) finish the slice exactly, so every
 // event lands on the same instruction however the host slices the run.
-import { RAM_BASE } from '../memory.ts';
-import { EXIT_RESCHEDULE, type Hart } from './hart.ts';
+import * as memory from '../memory.ts';
+import * as hart from './hart.ts';
+import type { Hart } from './hart.ts';
 import { mulh, mulhsu, mulhu } from './muldiv.ts';
 import { MAX_BLOCK, translateBlock, type ParcelReader } from './translate.ts';
 
-interface Block {
-  readonly run: () => void;
-  readonly length: number;
+// Module-local copies of imported constants used per block (see hart.ts).
+const { RAM_BASE } = memory;
+const { EXIT_RESCHEDULE } = hart;
+
+class Block {
+  /** The block that followed this one last time, valid while `epoch` matches the hart's. */
+  next: Block | null = null;
+  nextPc = 0;
+  epoch = -1;
+  constructor(readonly run: () => void, readonly length: number, readonly linkable: boolean) {}
 }
 
 const MAX_SINGLES = 1 << 16;
@@ -32,6 +40,7 @@ export class Executor {
 
   invalidatePage(page: number): void {
     const ram = this.hart.ram;
+    this.hart.codeEpoch++;
     this.pages[page] = undefined;
     ram.codePage[page] = 0;
     ram.codeChunk.fill(0, page * 64, page * 64 + 64);
@@ -46,8 +55,20 @@ export class Executor {
     const h = this.hart;
     const ft = h.tlbFetch;
     const u16 = h.ram.u16;
+    let prev: Block | null = null;
     while (h.instret < h.limit) {
       const pc = h.pc;
+      // Chained: the same successor as last time, and nothing that could change it happened since.
+      if (prev !== null && prev.nextPc === pc && prev.epoch === h.codeEpoch && prev.next !== null) {
+        const b: Block = prev.next;
+        if (h.instret + b.length <= h.limit) {
+          h.exit = 0;
+          b.run();
+          if (h.exit === EXIT_RESCHEDULE || h.wfi) return;
+          prev = b;
+          continue;
+        }
+      }
       const vpn = pc >>> 12;
       const slot = vpn & 255;
       let off: number;
@@ -73,6 +94,11 @@ export class Executor {
           b = blocks[(off & 4095) >>> 1] = this.translate(off);
         }
       }
+      if (prev !== null && b.linkable && h.exit === 0) {
+        prev.next = b;
+        prev.nextPc = pc;
+        prev.epoch = h.codeEpoch;
+      }
       if (h.instret + b.length > h.limit) {
         const lo = u16[off >>> 1]!;
         if ((lo & 3) !== 3) b = this.single(lo);
@@ -81,6 +107,7 @@ export class Executor {
       h.exit = 0;
       b.run();
       if (h.exit === EXIT_RESCHEDULE || h.wfi) return;
+      prev = b.linkable && h.exit === 0 ? b : null;
     }
   }
 
@@ -95,7 +122,7 @@ export class Executor {
       ram.codePage[page] = 1;
       this.hart.tlbStore.dropPage(page);
     }
-    return this.compile(src.body, src.length);
+    return this.compile(src.body, src.length, true);
   }
 
   /** Bytes covered by `count` instructions from `off` (re-reads the parcels). */
@@ -111,14 +138,14 @@ export class Executor {
     if (b === undefined) {
       const read: ParcelReader = (o) => (o === 0 ? word & 0xffff : o === 2 ? word >>> 16 : -1);
       const src = translateBlock(read, (word & 3) === 3 ? 4 : 2, 1);
-      b = this.compile(src.body, src.length);
+      b = this.compile(src.body, src.length, false);
       if (this.singles.size >= MAX_SINGLES) this.singles.clear();
       this.singles.set(word, b);
     }
     return b;
   }
 
-  private compile(body: string, length: number): Block {
+  private compile(body: string, length: number, linkable: boolean): Block {
     const h = this.hart;
     const ram = h.ram;
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the translator's output
@@ -127,6 +154,6 @@ export class Executor {
     const run = factory(h, h.x, ram.u8, ram.i8, ram.u16, ram.i16, ram.i32, h.tlbLoad.tag, h.tlbLoad.off,
       h.tlbStore.tag, h.tlbStore.off, mulh, mulhsu, mulhu) as () => void;
     this.translated++;
-    return { run, length };
+    return new Block(run, length, linkable);
   }
 }

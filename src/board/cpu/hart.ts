@@ -12,13 +12,18 @@ import { type HartLines, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP, MIP_SSIP, MIP_S
 import { Ram, RAM_BASE } from '../memory.ts';
 import type { PhysBus } from '../phys-bus.ts';
 import type { StateReader, StateWriter } from '../state-stream.ts';
-import {
-  Cause, Csr, MISA, MSTATUS_FS, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR,
-  MSTATUS_SD, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW,
-  MSTATUS_VS, PRV_M, PRV_S, PRV_U,
-} from './csr.ts';
+import * as csrDefs from './csr.ts';
+import { Csr } from './csr.ts';
 import { FpRegs, execFp } from './fpu.ts';
 import { Tlb } from './tlb.ts';
+
+// Module-local bindings: where TypeScript runs through a loader that turns
+// imports into getter calls (tsx), the slow paths below would pay for them.
+const {
+  Cause, MISA, MSTATUS_FS, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR,
+  MSTATUS_SD, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW,
+  MSTATUS_VS, PRV_M, PRV_S, PRV_U,
+} = csrDefs;
 
 export const enum Access { Load = 0, Store = 1, Fetch = 2 }
 
@@ -67,6 +72,8 @@ export class Hart {
   /** Translated code returns to the run loop once instret reaches this. */
   limit = 0;
   exit = EXIT_NONE;
+  /** Bumped whenever a translation or translated code may have changed (block chaining checks it). */
+  codeEpoch = 0;
   /** Set by WFI; cleared when an interrupt becomes pending. */
   wfi = false;
 
@@ -142,6 +149,7 @@ export class Hart {
   }
 
   flushTlb(): void {
+    this.codeEpoch++;
     this.tlbLoad.flush();
     this.tlbStore.flush();
     this.tlbFetch.flush();

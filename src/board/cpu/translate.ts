@@ -38,6 +38,12 @@ const STORE_FAST: Record<number, { view: string; align: number; shift: number; l
   1: { view: 'm16', align: 1, shift: 1, len: 2 },
   2: { view: 'm32', align: 3, shift: 2, len: 4 },
 };
+/** AMO*.W read-modify-write expressions of the old value `t` and the source `u`. */
+const AMO_OP: Record<number, string | undefined> = {
+  1: 'u', 0: '(t + u) | 0', 4: 't ^ u', 12: 't & u', 8: 't | u',
+  16: 't < u ? t : u', 20: 't > u ? t : u',
+  24: '(t >>> 0) < (u >>> 0) ? t : u', 28: '(t >>> 0) > (u >>> 0) ? t : u',
+};
 const BRANCH: Record<number, string | undefined> = {
   0: '===', 1: '!==', 4: '<', 5: '>=', 6: '<', 7: '>=',
 };
@@ -206,9 +212,29 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
       case 0x73: // SYSTEM
         trapHere(`c.system(${insn}, ${len})`);
         break;
-      case 0x2f: // AMO
-        out.push(`c.pc = ${here}; c.amo(${insn}); ${check}`);
+      case 0x2f: { // AMO: inline when aligned and the TLB has the page, else the hart's slow path
+        const slow = `c.pc = ${here}; c.amo(${insn}); ${check}`;
+        const f5 = insn >>> 27;
+        const rmw = f3 === 2 ? AMO_OP[f5] : undefined;
+        out.push(`a = ${X(rs1)}; i = (a >>> 12) & 255;`);
+        if (f3 === 2 && f5 === 2 && rs2 === 0) { // LR.W
+          out.push(`if (lt[i] === (a >>> 12) && (a & 3) === 0) { t = m32[(lo[i] + a) >> 2]; c.resAddr = a; }`);
+          out.push(`else { ${slow} t = ${rd === 0 ? 0 : `x[${rd}]`}; }`);
+          set('t');
+        } else if (f3 === 2 && f5 === 3) { // SC.W
+          out.push(`if (c.resAddr !== a) { c.resAddr = -1; t = 1; }`);
+          out.push(`else if (st[i] === (a >>> 12) && (a & 3) === 0) { m32[(so[i] + a) >> 2] = ${X(rs2)}; c.resAddr = -1; t = 0; }`);
+          out.push(`else { ${slow} t = ${rd === 0 ? 0 : `x[${rd}]`}; }`);
+          set('t');
+        } else if (rmw !== undefined) {
+          out.push(`if (st[i] === (a >>> 12) && (a & 3) === 0) { i = (so[i] + a) >> 2; t = m32[i]; u = ${X(rs2)}; m32[i] = ${rmw}; }`);
+          out.push(`else { ${slow} t = ${rd === 0 ? 0 : `x[${rd}]`}; }`);
+          set('t');
+        } else {
+          out.push(slow);
+        }
         break;
+      }
       case 0x07: // FLW / FLD
         out.push(`c.pc = ${here}; c.fload(${insn}); ${check}`);
         break;
@@ -227,7 +253,7 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
   if (!ended) out.push(`c.pc = ${pcAt(off)}; c.instret += ${n}; return;`);
   const code = out.join('\n').replace(/\bLEN\b/g, String(n));
   const body = loops
-    ? `const p = c.pc; let a = 0, i = 0, t = 0;\nL: for (;;) {\n${code}\n}`
-    : `const p = c.pc; let a = 0, i = 0, t = 0;\n${code}`;
+    ? `const p = c.pc; let a = 0, i = 0, t = 0, u = 0;\nL: for (;;) {\n${code}\n}`
+    : `const p = c.pc; let a = 0, i = 0, t = 0, u = 0;\n${code}`;
   return { body, length: n };
 }
