@@ -3,6 +3,7 @@
 // prints f0, t3 and fflags after each; execFp must produce the same bits.
 
 import { describe, expect, it } from 'vitest';
+import { runBoard } from '../helpers/board-run.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,22 @@ describe('FPU vectors', () => {
     expect(count).toBeGreaterThan(3000);
     expect(illegal).toBeGreaterThan(50);
     expect(illegal).toBeLessThan(150);
+  });
+
+  it(`the whole program on the board prints what execFp computes for all ${count} vectors`, () => {
+    const run = runBoard(new Uint8Array(readFileSync(ELF)), { maxCycles: 500_000_000 });
+    expect(run.error).toBeNull();
+    expect(run.stop).toEqual({ kind: 'poweroff', code: 0 });
+    const lines = new TextDecoder().decode(run.output).split(/\r?\n/);
+    const begin = lines.findIndex((l) => l.startsWith('BEGIN '));
+    expect(begin).toBeGreaterThanOrEqual(0);
+    const mismatches: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const mine = runLocally(vectors, i);
+      if (mine !== lines[begin + 1 + i]) mismatches.push(`${describeVector(vectors, i)}: board ${lines[begin + 1 + i]} execFp ${mine}`);
+    }
+    expect(mismatches.slice(0, 40)).toEqual([]);
+    expect(lines[begin + 1 + count]).toBe('END');
   });
 
   describe.skipIf(!hasQemu)('against qemu-system-riscv32', () => {
