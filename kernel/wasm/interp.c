@@ -274,7 +274,7 @@ H(h_call_indirect) {
     if (cond) JUMP(ip + REL(1));                      \
     NEXT(4);                                          \
   }
-#define DEF_BRCMP(i, name, cond) \
+#define DEF_BRCMP(idx, name, cond) \
   DEF_BRCMP1(name, s, s, cond) DEF_BRCMP1(name, s, i, cond) DEF_BRCMP1(name, a, s, cond) DEF_BRCMP1(name, a, i, cond)
 BRCMP(DEF_BRCMP)
 
