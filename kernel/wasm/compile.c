@@ -126,8 +126,8 @@ static bool grow(cc *c, void **buf, uint32_t *cap, uint32_t need, size_t elem) {
 
 #define GROW(c, field, capf, need) grow((c), (void **)&(c)->field, &(c)->capf, (need), sizeof *(c)->field)
 
-/* A branch displacement in words, relative to the branch's opcode word. */
-static wcode wrel(uint32_t d) { return (wcode)(intptr_t)(int32_t)d; }
+/* A branch displacement: words relative to the branch's opcode word, stored in bytes. */
+static wcode wrel(uint32_t d) { return (wcode)((intptr_t)(int32_t)d * (intptr_t)sizeof(wcode)); }
 
 static void emit(cc *c, wcode w) {
   if (c->dead || c->r->failed) return;
@@ -268,7 +268,7 @@ static bool acc_producer(uint32_t opcode) {
   uint32_t base = opcode & 0xFF;
   if (base >= 0x46 && base <= 0x4F) return true;
   if (base >= 0x6A && base <= 0x78) return base < 0x6D || base > 0x70;
-  return base == 0x28 || (base >= 0x2C && base <= 0x2F);
+  return base == OP_I32_RSUB || base == 0x28 || (base >= 0x2C && base <= 0x2F);
 }
 
 /* Whether popped operand v (at height h) is the result the last instruction just produced. */
@@ -742,6 +742,7 @@ static bool commutative(uint32_t opc) {
 static uint32_t swapped(uint32_t opc) {
   switch (opc) {
   case 0x46: case 0x47: case 0x6A: case 0x6C: case 0x71: case 0x72: case 0x73: return opc;
+  case 0x6B: return OP_I32_RSUB;
   case 0x48: return 0x4A;
   case 0x49: return 0x4B;
   case 0x4A: return 0x48;
@@ -973,7 +974,7 @@ static bool pop_operands(cc *c, uint32_t n, const uint8_t *types, uint32_t *srcs
   return true;
 }
 
-static bool do_call(cc *c, const wtype *t, uint32_t opcode, uint32_t a0, uint32_t a1, bool indirect) {
+static bool do_call(cc *c, const wtype *t, uint32_t opcode, wcode a0, uint32_t a1, bool indirect) {
   vval idx;
   uint32_t ih = 0, isrc = 0;
   if (indirect && !pop(c, WASM_I32, &idx, &ih)) return false;
@@ -1150,7 +1151,7 @@ static bool instruction(cc *c, uint8_t opc) {
     uint32_t f;
     if (!rd_u32(r, &f)) return false;
     if (f >= m->nfuncs) return fail(c, "unknown function %u", f);
-    return do_call(c, &m->types[m->funcs[f].type], OP_CALL, f, 0, false);
+    return do_call(c, &m->types[m->funcs[f].type], OP_CALL, (wcode)&m->funcs[f], 0, false);
   }
   case 0x11: {
     uint32_t ti, tab;

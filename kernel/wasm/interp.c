@@ -75,7 +75,8 @@ struct wrun {
   } while (0)
 #endif
 #define NEXT(n) JUMP(ip + (n))
-#define REL(i) ((intptr_t)ip[i])
+/* Branch target: displacements are in bytes, so no scaling at run time. */
+#define BRANCH(i) ((const wcode *)(const void *)((const char *)ip + (intptr_t)ip[i]))
 
 /*
  * Linear memory accesses may be misaligned. On RISC-V they use plain word
@@ -179,27 +180,27 @@ H(h_mem_trap) {
   (void)fp, (void)mem, (void)memsize, (void)acc;
   TRAP(WASM_TRAP_MEMORY_OOB);
 }
-H(h_br) { JUMP(ip + REL(1)); }
+H(h_br) { JUMP(BRANCH(1)); }
 H(h_br_if) {
-  if (R32(W(2))) JUMP(ip + REL(1));
+  if (R32(W(2))) JUMP(BRANCH(1));
   NEXT(3);
 }
 H(h_br_unless) {
-  if (!R32(W(2))) JUMP(ip + REL(1));
+  if (!R32(W(2))) JUMP(BRANCH(1));
   NEXT(3);
 }
 H(h_br_if_acc) {
-  if (acc) JUMP(ip + REL(1));
+  if (acc) JUMP(BRANCH(1));
   NEXT(2);
 }
 H(h_br_unless_acc) {
-  if (!acc) JUMP(ip + REL(1));
+  if (!acc) JUMP(BRANCH(1));
   NEXT(2);
 }
 H(h_br_table) {
   uint32_t i = R32(W(1)), n = W(2);
   if (i > n) i = n;
-  JUMP(ip + REL(3 + i));
+  JUMP(BRANCH(3 + i));
 }
 H(h_return) {
   (void)ip;
@@ -236,7 +237,7 @@ H(h_return) {
   } while (0)
 
 H(h_call) {
-  const wfunc *callee = &r->m->funcs[W(1)];
+  const wfunc *callee = (const wfunc *)ip[1];
   uint8_t *nfp = fp + W(2);
   ENTER(callee, nfp, ip + 3);
 }
@@ -271,7 +272,7 @@ H(h_call_indirect) {
 #define DEF_BRCMP1(name, A, B, cond)                  \
   H(h_br_##name##_##A##B) {                           \
     uint32_t a = SRC_##A(2), b = SRC_##B(3);          \
-    if (cond) JUMP(ip + REL(1));                      \
+    if (cond) JUMP(BRANCH(1));                      \
     NEXT(4);                                          \
   }
 #define DEF_BRCMP(idx, name, cond) \
@@ -497,6 +498,7 @@ H(h_table_fill) {
   X(0x4F, i32_ge_u, a >= b)                     \
   X(0x6A, i32_add, a + b)                       \
   X(0x6B, i32_sub, a - b)                       \
+  X(OP_I32_RSUB, i32_rsub, b - a)               \
   X(0x6C, i32_mul, a * b)                       \
   X(0x71, i32_and, a & b)                       \
   X(0x72, i32_or, a | b)                        \

@@ -31,7 +31,7 @@ enum {
   OP_BR_IF = 0x0D,        /* [op rel cond] jump when cond != 0 */
   OP_BR_TABLE = 0x0E,     /* [op idx n rel_0 .. rel_n] rel_n is the default */
   OP_RETURN = 0x0F,       /* [op] results already in slots 0.. */
-  OP_CALL = 0x10,         /* [op func frame_off] */
+  OP_CALL = 0x10,         /* [op callee frame_off] callee: the wfunc's address */
   OP_CALL_INDIRECT = 0x11,/* [op canon_type table frame_off idx] */
   OP_BR_UNLESS = 0x12,    /* [op rel cond] jump when cond == 0 */
   OP_BR_IF_ACC = 0x13,    /* [op rel] jump when the accumulator != 0 */
@@ -65,6 +65,7 @@ enum {
   OP_TABLE_GROW = 0xE7,   /* [op dst table init n] */
   OP_TABLE_SIZE = 0xE8,   /* [op dst table] */
   OP_TABLE_FILL = 0xE9,   /* [op table i val n] */
+  OP_I32_RSUB = 0xEB,     /* i32 binary (all variants): b - a, so `C - x` can use the immediate form */
   OP_MEM_TRAP = 0xEA,     /* [op] an access whose offset + size exceeds 4 GiB: always out of bounds */
   /* Fused i32 compare-and-branch: [op rel a b] / [op rel a imm]; + 0x20 when a is the accumulator. */
   OP_BR_CMP = 0x800,      /* + (cmp opcode - 0x46) */
