@@ -100,7 +100,7 @@ static bool fail(cc *c, const char *fmt, ...) {
   char rule[200];
   va_list ap;
   va_start(ap, fmt);
-  wfmtv(rule, sizeof rule, fmt, ap);
+  wu_fmtv(rule, sizeof rule, fmt, ap);
   va_end(ap);
   return rd_fail(c->r, c->insn, "function %u: %s", c->func_index, rule);
 }

@@ -746,12 +746,12 @@ wasm_module *wasm_load(wasm_heap *heap, const uint8_t *bytes, size_t len, const 
     errlen = sizeof dummy;
   }
   if (len > 0x7FFFFFFFu) {
-    wfmt(err, errlen, "module too large");
+    wu_fmt(err, errlen, "module too large");
     return NULL;
   }
   wasm_module *m = wheap_alloc(heap, sizeof *m);
   if (!m) {
-    wfmt(err, errlen, "out of memory (module exceeds the memory quota)");
+    wu_fmt(err, errlen, "out of memory (module exceeds the memory quota)");
     return NULL;
   }
   wu_memset(m, 0, sizeof *m);

@@ -46,9 +46,9 @@ static void trap_context(const wasm_instance *inst, const wfunc *fn, uint32_t pc
   }
   if (lo < fn->nsites && fn->sites[lo].pc == pc) offset = fn->sites[lo].offset;
   if (fn->name)
-    wfmt(buf, n, "in module '%s', function '%.*s' (#%u), at code offset 0x%x", m->name, (int)fn->name_len, fn->name, idx, offset);
+    wu_fmt(buf, n, "in module '%s', function '%.*s' (#%u), at code offset 0x%x", m->name, (int)fn->name_len, fn->name, idx, offset);
   else
-    wfmt(buf, n, "in module '%s', function #%u, at code offset 0x%x", m->name, idx, offset);
+    wu_fmt(buf, n, "in module '%s', function #%u, at code offset 0x%x", m->name, idx, offset);
 }
 
 void winst_trap_message(wasm_instance *inst, wasm_status s, const wfunc *fn, uint32_t pc) {
@@ -56,14 +56,14 @@ void winst_trap_message(wasm_instance *inst, wasm_status s, const wfunc *fn, uin
   trap_context(inst, fn, pc, where, sizeof where);
   if (inst->trap[0] && (s == WASM_TRAP_HOST || s == WASM_TRAP_EXIT || s == WASM_TRAP_QUOTA)) {
     char host[160];
-    wfmt(host, sizeof host, "%s", inst->trap);
-    wfmt(inst->trap, sizeof inst->trap, "%s: %s (called %s)", wasm_status_text(s), host, where);
+    wu_fmt(host, sizeof host, "%s", inst->trap);
+    wu_fmt(inst->trap, sizeof inst->trap, "%s: %s (called %s)", wasm_status_text(s), host, where);
   } else {
-    wfmt(inst->trap, sizeof inst->trap, "%s %s", wasm_status_text(s), where);
+    wu_fmt(inst->trap, sizeof inst->trap, "%s %s", wasm_status_text(s), where);
   }
 }
 
-void wasm_set_trap_message(wasm_instance *inst, const char *msg) { wfmt(inst->trap, sizeof inst->trap, "%s", msg); }
+void wasm_set_trap_message(wasm_instance *inst, const char *msg) { wu_fmt(inst->trap, sizeof inst->trap, "%s", msg); }
 
 const char *wasm_trap_message(const wasm_instance *inst) { return inst->trap; }
 
@@ -168,7 +168,7 @@ void wasm_instance_free(wasm_instance *inst) {
 static wasm_instance *fail_inst(wasm_instance *inst, char *err, size_t errlen, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  if (err && errlen) wfmtv(err, errlen, fmt, ap);
+  if (err && errlen) wu_fmtv(err, errlen, fmt, ap);
   va_end(ap);
   wasm_instance_free(inst);
   return NULL;
@@ -181,7 +181,7 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_heap *heap, const was
   if (err && errlen) err[0] = 0;
   wasm_instance *inst = wheap_alloc(heap, sizeof *inst);
   if (!inst) {
-    if (err && errlen) wfmt(err, errlen, "%s", OOM);
+    if (err && errlen) wu_fmt(err, errlen, "%s", OOM);
     return NULL;
   }
   wu_memset(inst, 0, sizeof *inst);
@@ -207,7 +207,7 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_heap *heap, const was
     const wtype *t = &m->types[im->index];
     wasm_functype ft = {t->nparams, t->nresults, t->params, t->results};
     char why[96];
-    wfmt(why, sizeof why, "unknown import");
+    wu_fmt(why, sizeof why, "unknown import");
     if (!resolve || resolve(resolve_ctx, im->module, im->module_len, im->field, im->field_len, &ft, &inst->hosts[i], why,
                             sizeof why) != 0 || !inst->hosts[i].fn)
       return fail_inst(inst, err, errlen, "module '%s': import %.*s.%.*s refused: %s", m->name, (int)im->module_len,
@@ -288,17 +288,17 @@ wasm_status wasm_call(wasm_instance *inst, uint32_t func, const uint64_t *args, 
   const wasm_module *m = inst->mod;
   inst->trap[0] = 0;
   if (func >= m->nfuncs) {
-    wfmt(inst->trap, sizeof inst->trap, "call: unknown function %u", func);
+    wu_fmt(inst->trap, sizeof inst->trap, "call: unknown function %u", func);
     return WASM_TRAP_HOST;
   }
   if (inst->running) {
-    wfmt(inst->trap, sizeof inst->trap, "call: instance is already running (reentrant call)");
+    wu_fmt(inst->trap, sizeof inst->trap, "call: instance is already running (reentrant call)");
     return WASM_TRAP_HOST;
   }
   const wfunc *fn = &m->funcs[func];
   uint32_t n = fn->nparams > fn->nresults ? fn->nparams : fn->nresults;
   if ((uint64_t)n * 8u > inst->stack_bytes) {
-    wfmt(inst->trap, sizeof inst->trap, "%s", wasm_status_text(WASM_TRAP_STACK_EXHAUSTED));
+    wu_fmt(inst->trap, sizeof inst->trap, "%s", wasm_status_text(WASM_TRAP_STACK_EXHAUSTED));
     return WASM_TRAP_STACK_EXHAUSTED;
   }
   uint64_t *slots = (uint64_t *)inst->stack;
@@ -314,8 +314,8 @@ wasm_status wasm_call(wasm_instance *inst, uint32_t func, const uint64_t *args, 
     s = h->fn(inst, h->ctx, slots);
     if (s != WASM_OK) {
       char msg[160];
-      wfmt(msg, sizeof msg, "%s", inst->trap[0] ? inst->trap : wasm_status_text(s));
-      wfmt(inst->trap, sizeof inst->trap, "%s (host function #%u called directly)", msg, func);
+      wu_fmt(msg, sizeof msg, "%s", inst->trap[0] ? inst->trap : wasm_status_text(s));
+      wu_fmt(inst->trap, sizeof inst->trap, "%s (host function #%u called directly)", msg, func);
     }
   } else {
     s = winterp_run(inst, fn);

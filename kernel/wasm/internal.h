@@ -46,8 +46,8 @@ void wu_memset(void *dst, int v, size_t n);
 int wu_memcmp(const void *a, const void *b, size_t n);
 size_t wu_strlen(const char *s);
 /* printf subset: %s %.*s %u %d %x %c %%. Always NUL-terminates when n > 0. */
-void wfmtv(char *buf, size_t n, const char *fmt, va_list ap);
-void wfmt(char *buf, size_t n, const char *fmt, ...);
+void wu_fmtv(char *buf, size_t n, const char *fmt, va_list ap);
+void wu_fmt(char *buf, size_t n, const char *fmt, ...);
 
 /* --- module representation --- */
 typedef struct wtype {

@@ -7,10 +7,10 @@ bool rd_fail(wreader *r, const uint8_t *at, const char *fmt, ...) {
   char rule[200];
   va_list ap;
   va_start(ap, fmt);
-  wfmtv(rule, sizeof rule, fmt, ap);
+  wu_fmtv(rule, sizeof rule, fmt, ap);
   va_end(ap);
   if (at < r->base) at = r->base;
-  wfmt(r->err, r->errlen, "%s section at offset 0x%x: %s", r->section ? r->section : "module",
+  wu_fmt(r->err, r->errlen, "%s section at offset 0x%x: %s", r->section ? r->section : "module",
        (uint32_t)(at - r->base), rule);
   return false;
 }

@@ -62,7 +62,7 @@ static void out_u(wout *o, uint32_t v, uint32_t base) {
   while (i) out_c(o, tmp[--i]);
 }
 
-void wfmtv(char *buf, size_t n, const char *fmt, va_list ap) {
+void wu_fmtv(char *buf, size_t n, const char *fmt, va_list ap) {
   wout o = {buf, n, 0};
   if (n == 0) return;
   for (const char *f = fmt; *f; f++) {
@@ -106,9 +106,9 @@ void wfmtv(char *buf, size_t n, const char *fmt, va_list ap) {
   o.buf[o.len] = 0;
 }
 
-void wfmt(char *buf, size_t n, const char *fmt, ...) {
+void wu_fmt(char *buf, size_t n, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  wfmtv(buf, n, fmt, ap);
+  wu_fmtv(buf, n, fmt, ap);
   va_end(ap);
 }
