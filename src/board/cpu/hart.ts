@@ -540,6 +540,7 @@ export class Hart {
       if (insn === 0x00000073) { // ECALL
         if (this.priv === PRV_S && this.sbiEcall !== null && this.sbiEcall(this.x)) {
           this.retire(len);
+          this.exit = EXIT_RESCHEDULE; // the firmware may have armed a timer
           return;
         }
         this.trap(this.priv === PRV_U ? Cause.EcallU : this.priv === PRV_S ? Cause.EcallS : Cause.EcallM, 0);
@@ -556,7 +557,7 @@ export class Hart {
         this.mstatus = n;
         this.pc = this.mepc & ~1;
         this.setPriv(mpp === 2 ? PRV_U : mpp); // MPP=2 (no H-mode) is stored as written but never entered
-        this.exit = EXIT_RESCHEDULE;
+        this.exit = this.afterStateChange();
         this.instret++;
         return;
       }
@@ -569,7 +570,7 @@ export class Hart {
         this.mstatus = n;
         this.pc = this.sepc & ~1;
         this.setPriv(spp);
-        this.exit = EXIT_RESCHEDULE;
+        this.exit = this.afterStateChange();
         this.instret++;
         return;
       }
@@ -609,7 +610,17 @@ export class Hart {
   private retire(len: number): void {
     this.pc = (this.pc + len) | 0;
     this.instret++;
-    this.exit = EXIT_RESCHEDULE;
+    this.exit = this.afterStateChange();
+  }
+
+  /**
+   * After a CSR write or xRET: the run loop needs to look only when an
+   * interrupt became takeable (or WFI was entered). Kernels toggle SIE around
+   * every critical section; sending each toggle to the run loop would cost
+   * more than the critical section.
+   */
+  private afterStateChange(): number {
+    return this.wfi || this.pendingInterrupt() >= 0 ? EXIT_RESCHEDULE : EXIT_NONE;
   }
 
   private csrAccessible(csr: number, writes: boolean): boolean {
