@@ -12,6 +12,7 @@ import { Clint } from './devices/clint.ts';
 import { GoldfishRtc } from './devices/goldfish-rtc.ts';
 import { Plic } from './devices/plic.ts';
 import { SifiveTest } from './devices/sifive-test.ts';
+import { TraceDevice, addTraceFdtNode } from './devices/trace.ts';
 import { Uart16550 } from './devices/uart16550.ts';
 import { VirtioBlk } from './devices/virtio/blk.ts';
 import type { VirtioBackend } from './devices/virtio/backend.ts';
@@ -44,6 +45,8 @@ export interface BoardConfig {
   rngSeed?: number;
   /** RTC time at power-on, ns since 1970 (deterministic; default 2026-01-01). */
   rtcEpochNs?: number;
+  /** The WasmOS trace device at 0x10200000 (default on; QEMU has none). */
+  trace?: boolean;
 }
 
 export type StopReason =
@@ -80,6 +83,8 @@ export class Machine {
   readonly hart: Hart;
   readonly dma: Dma;
   readonly fdt: Uint8Array;
+  /** The trace device the kernel writes its event ring through, when configured. */
+  readonly trace: TraceDevice | null;
   /** UART output not yet handed to onSerial. */
   private serialOut: number[] = [];
   private pendingInput: Uint8Array[] = [];
@@ -100,7 +105,8 @@ export class Machine {
     this.config = {
       image: config.image, bios: config.bios ?? 'none', memMiB, bootargs: config.bootargs ?? '',
       virtio: config.virtio ?? 'legacy', aclint: config.aclint ?? false, rngSeed: config.rngSeed,
-      rtcEpochNs: config.rtcEpochNs ?? DEFAULT_EPOCH_NS, initrd: config.initrd, drive: config.drive,
+      rtcEpochNs: config.rtcEpochNs ?? DEFAULT_EPOCH_NS, trace: config.trace ?? true,
+      initrd: config.initrd, drive: config.drive,
     };
     this.ram = new Ram(memMiB * MIB);
     this.hart = new Hart(this.ram, this.bus, this.lines, this.clock);
@@ -130,11 +136,13 @@ export class Machine {
         backend: backends[slot]!, legacy: this.config.virtio === 'legacy',
       }));
     }
+    this.trace = this.config.trace ? new TraceDevice(this.dma) : null;
+    if (this.trace) devices.push(this.trace);
     for (const d of devices) this.bus.add(d);
 
     this.fdt = buildBoardDtb({
       memBase: RAM_BASE, memSize: this.ram.size, aclint: this.config.aclint, bootargs: this.config.bootargs,
-      initrd: this.initrdRange(), extraNodes: [],
+      initrd: this.initrdRange(), extraNodes: this.trace ? [addTraceFdtNode] : [],
     });
     this.boot();
   }

@@ -25,7 +25,7 @@ export function writeSnapshot(config: BoardConfig, state: Uint8Array): Uint8Arra
   w.u8(SNAPSHOT_VERSION);
   w.str(JSON.stringify({
     bios: config.bios, memMiB: config.memMiB, bootargs: config.bootargs, virtio: config.virtio,
-    aclint: config.aclint, rngSeed: config.rngSeed, rtcEpochNs: config.rtcEpochNs,
+    aclint: config.aclint, rngSeed: config.rngSeed, rtcEpochNs: config.rtcEpochNs, trace: config.trace,
   }));
   w.bytes(config.image);
   w.bool(config.initrd !== undefined);

@@ -1,25 +1,19 @@
 // The kernel's trace ring, read by the board's trace device: the self-test's
 // events come out as decodable records, and nothing is written while the host
-// does not read. The board does not place the device itself yet, so the test
-// adds it to the bus and rewrites the device tree in RAM before the first
-// instruction (both through the Machine's public fields).
+// does not read.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Machine } from '../../src/board/machine.ts';
-import { buildBoardDtb } from '../../src/board/fdt.ts';
-import { TraceDevice, addTraceFdtNode, type TraceRecord } from '../../src/board/devices/trace.ts';
+import type { TraceDevice, TraceRecord } from '../../src/board/devices/trace.ts';
 
 const IMAGE = fileURLToPath(new URL('../../public/kernel.elf', import.meta.url));
 
 function bootWithTrace(bootargs: string, enabled: boolean): { out: string; records: TraceRecord[]; trace: TraceDevice; corrupt: boolean; dropped: number } {
   const memMiB = 128;
   const m = new Machine({ image: new Uint8Array(readFileSync(IMAGE)), bootargs, memMiB });
-  const trace = new TraceDevice(m.dma);
+  const trace = m.trace!;
   trace.setEnabled(enabled);
-  m.bus.add(trace);
-  const dtb = buildBoardDtb({ memBase: 0x8000_0000, memSize: memMiB << 20, bootargs, extraNodes: [addTraceFdtNode] });
-  m.dma.writeBytes(m.hart.x[11]! >>> 0, dtb);
   let out = '';
   m.onSerial = (b) => { out += Buffer.from(b).toString('latin1'); };
   const records: TraceRecord[] = [];
