@@ -9,6 +9,15 @@ export interface BenchmarkOptions {
   log: (line: string) => void;
 }
 
+/** A measured figure other than speed (guest instruction counts, sizes), with its target if it has one. */
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  /** The figure must stay at or below `max` / at or above `min`. */
+  target?: { max?: number; min?: number };
+}
+
 export interface BenchmarkResult {
   name: string;
   /** Instructions the board retired (also used for QEMU's MIPS). */
@@ -22,6 +31,10 @@ export interface BenchmarkResult {
   checksumsMatch: boolean | null;
   /** Problems that make the result invalid (wrong output, failed power-off). */
   errors: string[];
+  /** Further figures the benchmark measured, printed in their own table. */
+  figures?: Figure[];
+  /** Whether the board's MIPS is this benchmark's point (false: only its figures are). */
+  speedTarget?: boolean;
 }
 
 export interface Benchmark {
