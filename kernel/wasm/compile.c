@@ -278,6 +278,19 @@ static bool from_last(const cc *c, const vval *v, uint32_t h) {
          acc_producer((uint32_t)c->code[c->last_pos]);
 }
 
+/*
+ * If the instruction at pos (the last one) is `i32.add slot, K` whose result only feeds the
+ * memory access being translated, removes it and returns the slot and K for address folding.
+ */
+static bool fold_address(cc *c, uint32_t pos, uint32_t *base, uint32_t *k) {
+  if (c->r->failed || c->code[pos] != (0x6A | W_IMM) || pos + 4 != c->pc) return false;
+  *base = (uint32_t)c->code[pos + 2];
+  *k = (uint32_t)c->code[pos + 3];
+  c->pc = pos;
+  c->nops--;
+  return true;
+}
+
 static void producer_to_acc(cc *c, uint32_t pos) {
   if (!c->r->failed) c->code[pos] |= W_DACC;
 }
@@ -728,6 +741,28 @@ static bool has_imm_form(uint32_t opc) {
   return false;
 }
 
+/* Float binary ops with an immediate form (all but min/max/copysign) and their operand-swapped twins. */
+static uint32_t float_imm_swapped(uint32_t opc) {
+  switch (opc) {
+  case 0x5B: case 0x5C: case 0x92: case 0x94: /* f32 eq ne add mul */
+  case 0x61: case 0x62: case 0xA0: case 0xA2: /* f64 eq ne add mul */
+    return opc;
+  case 0x5D: return 0x5E;
+  case 0x5E: return 0x5D;
+  case 0x5F: return 0x60;
+  case 0x60: return 0x5F;
+  case 0x63: return 0x64;
+  case 0x64: return 0x63;
+  case 0x65: return 0x66;
+  case 0x66: return 0x65;
+  default: return 0;
+  }
+}
+
+static bool float_imm_form(uint32_t opc) {
+  return (opc >= 0x5B && opc <= 0x66) || (opc >= 0x92 && opc <= 0x95) || (opc >= 0xA0 && opc <= 0xA3);
+}
+
 static bool commutative(uint32_t opc) {
   switch (opc) {
   case 0x46: case 0x47: case 0x6A: case 0x6C: case 0x71: case 0x72: case 0x73:
@@ -827,6 +862,29 @@ static bool do_numeric(cc *c, uint32_t opc) {
     if (opc >= 0x46 && opc <= 0x4F) c->last = LAST_CMP, c->last_cmp = opc;
     return true;
   }
+  if (!c->dead && float_imm_form(opc) && (a.kind == V_CONST || b.kind == V_CONST)) {
+    uint32_t sw = float_imm_swapped(opc);
+    if (a.kind == V_CONST && b.kind != V_CONST && sw) {
+      vval t = a;
+      a = b;
+      b = t;
+      uint32_t th = ha;
+      ha = hb;
+      hb = th;
+      opc = sw;
+    }
+    if (b.kind == V_CONST) {
+      uint32_t src = operand(c, &a, ha);
+      uint32_t at = op(c, opc | W_IMM);
+      emit(c, slot(c, hd));
+      emit(c, src);
+      emit(c, (uint32_t)b.c);
+      if (s.a == WASM_F64) emit(c, (uint32_t)(b.c >> 32));
+      if (!push_slot(c, s.r)) return false;
+      result_at(c, at, at + 1, hd);
+      return true;
+    }
+  }
   if (!c->dead && has_imm_form(opc)) {
     if (a.kind == V_CONST && b.kind != V_CONST && commutative(opc)) {
       vval t = a;
@@ -919,11 +977,15 @@ static bool do_load(cc *c, uint32_t opc) {
     site(c, op(c, OP_MEM_TRAP));
     return push_slot(c, ty[opc - 0x28]);
   }
-  if (acc) producer_to_acc(c, lp);
-  uint32_t at = op(c, opc | (acc ? W_AACC : 0));
+  /* `x + K` computed just for this access folds into it: address = slot x + K. */
+  uint32_t base = 0, k = 0;
+  bool fold = acc && fold_address(c, lp, &base, &k);
+  if (acc && !fold) producer_to_acc(c, lp);
+  uint32_t at = op(c, opc | (fold ? W_IMM : acc ? W_AACC : 0));
   emit(c, slot(c, h));
-  emit(c, src);
+  emit(c, fold ? base : src);
   emit(c, end);
+  if (fold) emit(c, k);
   site(c, at);
   if (!push_slot(c, ty[opc - 0x28])) return false;
   result_at(c, at, at + 1, h);
@@ -938,21 +1000,27 @@ static bool do_store(cc *c, uint32_t opc) {
   vval a, v;
   uint32_t ha, hv;
   if (!pop(c, ty[opc - 0x36], &v, &hv) || !pop(c, WASM_I32, &a, &ha)) return false;
-  /* The value, or the address when the value is a local or constant, may be in the accumulator. */
-  uint32_t lp = c->last_pos, flags = 0;
+  /*
+   * The value, or the address when the value is a local or constant, may be in the
+   * accumulator; an address `x + K` computed just for this store folds into it; a
+   * constant value of at most 4 bytes is an immediate.
+   */
+  uint32_t lp = c->last_pos, flags = 0, base = 0, k = 0;
+  bool vimm = v.kind == V_CONST && lg[opc - 0x36] <= 2 && !c->dead;
   if (from_last(c, &v, hv)) flags = W_DACC;
-  else if (from_last(c, &a, ha)) flags = W_AACC;
-  uint32_t sa = (flags & W_AACC) ? 0 : operand(c, &a, ha);
-  uint32_t sv = (flags & W_DACC) ? 0 : operand(c, &v, hv);
-  if (flags) producer_to_acc(c, lp);
+  else if (from_last(c, &a, ha)) flags = fold_address(c, lp, &base, &k) ? W_IMM : W_AACC;
+  uint32_t sa = (flags & W_AACC) ? 0 : (flags & W_IMM) ? base : operand(c, &a, ha);
+  uint32_t sv = (flags & W_DACC) ? 0 : vimm ? (uint32_t)v.c : operand(c, &v, hv);
+  if (flags & (W_AACC | W_DACC)) producer_to_acc(c, lp);
   if (!access_end(off, lg[opc - 0x36], &end)) {
     site(c, op(c, OP_MEM_TRAP));
     return true;
   }
-  uint32_t at = op(c, opc | flags);
+  uint32_t at = op(c, (vimm ? OP_STORE_IMMV + (opc - 0x36) : opc) | flags);
   emit(c, sa);
   emit(c, sv);
   emit(c, end);
+  if (flags & W_IMM) emit(c, k);
   site(c, at);
   return true;
 }

@@ -347,15 +347,26 @@ H(h_global_set64) {
 /* Results: to a slot (through the type's accessor) or to the accumulator. */
 #define PUT_s(DST, v) DST(W(1)) = (v)
 #define PUT_a(DST, v) acc = (uint32_t)(v)
+/* Address modes: slot, accumulator, or slot + constant (a folded i32.add, extra word at the end). */
+#define LADDR_s R32(W(2))
+#define LADDR_a acc
+#define LADDR_b (R32(W(2)) + W(4))
+#define SADDR_s R32(W(1))
+#define SADDR_a acc
+#define SADDR_b (R32(W(1)) + W(4))
+#define ALEN_s 4
+#define ALEN_a 4
+#define ALEN_b 5
 #define DEF_LOAD1(name, A, D, n, DST, expr) \
   H(h_##name##_##A##D) {                    \
-    EA(SRC_##A(2), n);                      \
+    EA(LADDR_##A, n);                       \
     PUT_##D(DST, expr);                     \
-    NEXT(4);                                \
+    NEXT(ALEN_##A);                         \
   }
-#define DEF_LOAD(opc, name, n, DST, expr) \
+#define DEF_LOAD(opc, name, n, DST, expr)                                   \
   DEF_LOAD1(name, s, s, n, DST, expr) DEF_LOAD1(name, a, s, n, DST, expr) \
-  DEF_LOAD1(name, s, a, n, DST, expr) DEF_LOAD1(name, a, a, n, DST, expr)
+  DEF_LOAD1(name, b, s, n, DST, expr) DEF_LOAD1(name, s, a, n, DST, expr) \
+  DEF_LOAD1(name, a, a, n, DST, expr) DEF_LOAD1(name, b, a, n, DST, expr)
 LOADS(DEF_LOAD)
 /* (opcode, name, size, value reader, store). Variants: address or (i32) value from the accumulator. */
 #define STORES(X)                                        \
@@ -368,25 +379,21 @@ LOADS(DEF_LOAD)
   X(0x3C, i64_store8, 1, R64, p[0] = (uint8_t)v)         \
   X(0x3D, i64_store16, 2, R64, st16(p, (uint16_t)v))     \
   X(0x3E, i64_store32, 4, R64, st32(p, (uint32_t)v))
-#define DEF_STORE(opc, name, n, VAL, stmt) \
-  H(h_##name##_ss) {                       \
-    __typeof__(VAL(0)) v = VAL(W(2));      \
-    EA(R32(W(1)), n);                      \
-    stmt;                                  \
-    NEXT(4);                               \
-  }                                        \
-  H(h_##name##_as) {                       \
-    __typeof__(VAL(0)) v = VAL(W(2));      \
-    EA(acc, n);                            \
-    stmt;                                  \
-    NEXT(4);                               \
-  }                                        \
-  H(h_##name##_sa) {                       \
-    __typeof__(VAL(0)) v = (__typeof__(VAL(0)))acc; \
-    EA(R32(W(1)), n);                      \
-    stmt;                                  \
-    NEXT(4);                               \
+/* Stored value: slot, accumulator, or immediate (stores of at most 4 bytes). */
+#define SVAL_s(VAL) VAL(W(2))
+#define SVAL_a(VAL) acc
+#define SVAL_i(VAL) W(2)
+#define DEF_STORE1(name, A, V, n, VAL, stmt)                 \
+  H(h_##name##_##A##V) {                                     \
+    __typeof__(VAL(0)) v = (__typeof__(VAL(0)))SVAL_##V(VAL); \
+    EA(SADDR_##A, n);                                        \
+    stmt;                                                    \
+    NEXT(ALEN_##A);                                          \
   }
+#define DEF_STORE(opc, name, n, VAL, stmt)                                                            \
+  DEF_STORE1(name, s, s, n, VAL, stmt) DEF_STORE1(name, a, s, n, VAL, stmt) DEF_STORE1(name, b, s, n, VAL, stmt) \
+  DEF_STORE1(name, s, a, n, VAL, stmt) DEF_STORE1(name, b, a, n, VAL, stmt)                          \
+  DEF_STORE1(name, s, i, n, VAL, stmt) DEF_STORE1(name, a, i, n, VAL, stmt) DEF_STORE1(name, b, i, n, VAL, stmt)
 STORES(DEF_STORE)
 
 H(h_memory_size) {
@@ -598,11 +605,35 @@ I64_CMP(DEF_I64_CMP)
   X(0xA4, f64_min, uint64_t, R64, R64, wn_min64(a, b))            \
   X(0xA5, f64_max, uint64_t, R64, R64, wn_max64(a, b))            \
   X(0xA6, f64_copysign, uint64_t, R64, R64, copysign64(a, b))
+/* Immediate right operands: f32 bits in one word, f64 bits in two. */
+static inline float imm_f32(uint32_t w) {
+  wslot s;
+  s.i32 = w;
+  return s.f32;
+}
+static inline double imm_f64(uint64_t w) {
+  wslot s;
+  s.i64 = w;
+  return s.f64;
+}
+#define IMM_F32(i) imm_f32(W(i))
+#define IMM_F64(i) imm_f64(IMM64(i))
+#define IMM_R32(i) W(i)
+#define IMM_R64(i) IMM64(i)
+#define IMMW_F32 1
+#define IMMW_R32 1
+#define IMMW_F64 2
+#define IMMW_R64 2
 #define DEF_FBIN(opc, name, T, IN, OUT, expr)   \
   H(h_##name) {                                 \
     T a = IN(W(2)), b = IN(W(3));               \
     OUT(W(1)) = (expr);                         \
     NEXT(4);                                    \
+  }                                             \
+  H(h_##name##_i) {                             \
+    T a = IN(W(2)), b = IMM_##IN(3);            \
+    OUT(W(1)) = (expr);                         \
+    NEXT(3 + IMMW_##IN);                        \
   }
 FBIN(DEF_FBIN)
 
@@ -717,9 +748,14 @@ TRUNC(DEF_TRUNC)
   [(opc) | W_AACC | W_IMM] = h_##name##_ais, [(opc) | W_DACC] = h_##name##_ssa,                 \
   [(opc) | W_DACC | W_IMM] = h_##name##_sia, [(opc) | W_DACC | W_AACC] = h_##name##_asa,       \
   [(opc) | W_DACC | W_AACC | W_IMM] = h_##name##_aia,
-#define T_LOAD(opc, name, ...) \
-  [opc] = h_##name##_ss, [(opc) | W_AACC] = h_##name##_as, [(opc) | W_DACC] = h_##name##_sa, [(opc) | W_AACC | W_DACC] = h_##name##_aa,
-#define T_STORE(opc, name, ...) [opc] = h_##name##_ss, [(opc) | W_AACC] = h_##name##_as, [(opc) | W_DACC] = h_##name##_sa,
+#define T_LOAD(opc, name, ...)                                                                              \
+  [opc] = h_##name##_ss, [(opc) | W_AACC] = h_##name##_as, [(opc) | W_IMM] = h_##name##_bs,                 \
+  [(opc) | W_DACC] = h_##name##_sa, [(opc) | W_AACC | W_DACC] = h_##name##_aa, [(opc) | W_IMM | W_DACC] = h_##name##_ba,
+#define T_STORE(opc, name, ...)                                                                             \
+  [opc] = h_##name##_ss, [(opc) | W_AACC] = h_##name##_as, [(opc) | W_IMM] = h_##name##_bs,                 \
+  [(opc) | W_DACC] = h_##name##_sa, [(opc) | W_IMM | W_DACC] = h_##name##_ba,                                \
+  [OP_STORE_IMMV + (opc) - 0x36] = h_##name##_si, [(OP_STORE_IMMV + (opc) - 0x36) | W_AACC] = h_##name##_ai, \
+  [(OP_STORE_IMMV + (opc) - 0x36) | W_IMM] = h_##name##_bi,
 #define T_BR(i, name, cond)                                                              \
   [OP_BR_CMP + (i)] = h_br_##name##_ss, [OP_BR_CMP_IMM + (i)] = h_br_##name##_si,        \
   [OP_BR_CMP + OP_BR_CMP_ACC + (i)] = h_br_##name##_as, [OP_BR_CMP_IMM + OP_BR_CMP_ACC + (i)] = h_br_##name##_ai,
@@ -761,7 +797,7 @@ static const whandler handlers[OP_COUNT] = {
     [OP_TABLE_SIZE] = h_table_size,
     [OP_TABLE_FILL] = h_table_fill,
     [OP_MEM_TRAP] = h_mem_trap,
-    LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_ONE) IDIV(T_ONE)
+    LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_PAIR) IDIV(T_ONE)
     UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR)
 };
 

@@ -19,7 +19,8 @@
  * W_AACC ("left operand from the accumulator"); the operand words stay in
  * place, unused. For i32 binary ops, compares and loads these combine with
  * W_IMM; for stores W_AACC means the address and W_DACC the value comes from
- * the accumulator. Nothing else touches the register, so values survive any
+ * the accumulator. For loads and stores W_IMM means "address = slot + constant"
+ * (a folded i32.add), with the constant in an extra word after `end`. Nothing else touches the register, so values survive any
  * instruction in between that does not produce one (constants, copies).
  */
 #ifndef WASMOS_WASM_OPS_H
@@ -65,6 +66,7 @@ enum {
   OP_TABLE_GROW = 0xE7,   /* [op dst table init n] */
   OP_TABLE_SIZE = 0xE8,   /* [op dst table] */
   OP_TABLE_FILL = 0xE9,   /* [op table i val n] */
+  OP_STORE_IMMV = 0xF0,   /* + (store opcode - 0x36): [op addr value end], value immediate (stores of <= 4 bytes) */
   OP_I32_RSUB = 0xEB,     /* i32 binary (all variants): b - a, so `C - x` can use the immediate form */
   OP_MEM_TRAP = 0xEA,     /* [op] an access whose offset + size exceeds 4 GiB: always out of bounds */
   /* Fused i32 compare-and-branch: [op rel a b] / [op rel a imm]; + 0x20 when a is the accumulator. */

@@ -143,6 +143,12 @@ export const MEMORY = `(module
   (func (export "drop") (data.drop $p))
   (func (export "drop_active") (data.drop 0))
   (func (export "init_active") (param i32) (memory.init 0 (local.get 0) (i32.const 0) (i32.const 1)))
+  ;; address arithmetic folded into the access, including sums that wrap around 2^32
+  (func (export "ld_sum") (param i32) (result i32) (i32.load offset=8 (i32.add (local.get 0) (i32.const 16))))
+  (func (export "ld_sum_neg") (param i32) (result i32) (i32.load8_u offset=2 (i32.add (local.get 0) (i32.const -4))))
+  (func (export "st_sum") (param i32 i32) (i32.store16 offset=4 (i32.add (local.get 0) (i32.const 32)) (local.get 1)))
+  (func (export "st_imm") (param i32) (i32.store8 (i32.add (local.get 0) (i32.const 7)) (i32.const 0x1ab))
+    (i64.store32 offset=12 (local.get 0) (i64.const 0x123456789)) (f32.store offset=20 (local.get 0) (f32.const -2.5)))
 )`;
 
 export const TABLES = `(module

@@ -77,10 +77,13 @@ function canon(c: Ctx, t: T, e: string): string {
 }
 
 function addr(c: Ctx): string {
-  // Mostly in bounds, sometimes near or past the end of the 1-page memory.
+  // Mostly in bounds, sometimes near or past the end of the 1-page memory, sometimes
+  // `x + K` (folded into the access by the translator), including sums that wrap around 2^32.
   const r = c.rng;
   if (r.chance(0.05)) return `(i32.const ${65536 - r.int(12)})`;
-  return `(i32.and ${expr(c, 'i32', 2)} (i32.const ${r.chance(0.5) ? 0xff : 0xfff8}))`;
+  const masked = `(i32.and ${expr(c, 'i32', 2)} (i32.const ${r.chance(0.5) ? 0xff : 0xfff8}))`;
+  if (r.chance(0.4)) return `(i32.add ${masked} (i32.const ${r.pick([0, 4, 100, 4096, -4, -65536, 65536 - 16])}))`;
+  return masked;
 }
 
 function localsOf(c: Ctx, t: T): number[] {
@@ -199,7 +202,8 @@ function stmt(c: Ctx, depth: number): string {
     case 2:
       return `(global.set $g_${t} ${expr(c, t, d)})`;
     case 3:
-      return `(${r.pick(STORES[t])} offset=${r.int(3) * 8} ${addr(c)} ${canon(c, t, expr(c, t, d))})`;
+      // Constant values exercise the immediate-value stores.
+      return `(${r.pick(STORES[t])} offset=${r.int(3) * 8} ${addr(c)} ${r.chance(0.25) ? konst(c, t) : canon(c, t, expr(c, t, d))})`;
     case 4: {
       if (!c.counters.length || depth < 1) return `(drop ${expr(c, t, d)})`;
       const cnt = c.counters.pop()!;
