@@ -14,13 +14,16 @@ async function main(): Promise<void> {
   const res = await fetch(new URL('kernel.elf', document.baseURI));
   if (!res.ok) { status.textContent = `No kernel image (${res.status}).`; return; }
   const image = new Uint8Array(await res.arrayBuffer());
-  const started = performance.now();
+  // ?bootargs=selftest boots the kernel's self-test, for example.
+  const bootargs = new URLSearchParams(location.search).get('bootargs') ?? '';
+  let stopped = false;
+  status.textContent = 'Running.';
   await host.boot(
-    { image, memMiB: 128 },
+    { image, memMiB: 128, bootargs },
     Comlink.proxy((bytes: Uint8Array) => { consoleEl.textContent += decoder.decode(bytes, { stream: true }); }),
-    Comlink.proxy((reason) => { status.textContent = `Powered off (${JSON.stringify(reason)}).`; }),
+    Comlink.proxy((reason) => { stopped = true; status.textContent = `Powered off (${JSON.stringify(reason)}).`; }),
   );
-  status.textContent = `Running (booted in ${Math.round(performance.now() - started)} ms).`;
+  if (!stopped) status.textContent = 'Running.';
   consoleEl.addEventListener('keydown', (e) => {
     const key = e.key.length === 1 ? e.key : e.key === 'Enter' ? '\r' : e.key === 'Backspace' ? '\x7f' : '';
     if (key) { e.preventDefault(); void host.sendSerial(new TextEncoder().encode(key)); }
