@@ -49,12 +49,20 @@ export interface BenchResult {
   agree: boolean;
 }
 
-export function runBench(bigModule?: Uint8Array): { results: BenchResult[]; load?: { bytes: number; instructions: number; heap: number } } {
+export interface LoadCost {
+  bytes: number;
+  load: number;
+  instantiate: number;
+  moduleHeap: number;
+  instanceHeap: number;
+}
+
+export function runBench(bigModule?: Uint8Array, limits = ''): { results: BenchResult[]; load?: LoadCost } {
   const wasm = benchWasm();
   const lines: string[] = [`load ${hex(wasm)}`];
   for (const [name, n] of BENCHES) lines.push(`native ${name} ${n.toString(16)}`, `callc ${name} i32:${n.toString(16)}`);
   lines.push('unload');
-  if (bigModule) lines.push(`loadc ${hex(bigModule)}`, 'unload');
+  if (bigModule) lines.push(...(limits ? [`limits ${limits}`] : []), `loadc ${hex(bigModule)}`, 'unload');
   const out = runRv32(lines, { icount: true });
   if (out[0] !== 'ok') throw new Error(`bench module refused: ${out[0]}`);
   const results: BenchResult[] = BENCHES.map(([name], i) => {
@@ -65,11 +73,12 @@ export function runBench(bigModule?: Uint8Array): { results: BenchResult[]; load
     const wasmN = Number(w[2]);
     return { name, native, wasm: wasmN, ratio: wasmN / native, agree: nat[1] === w[1] };
   });
-  let load;
+  let load: LoadCost | undefined;
   if (bigModule) {
-    const m = /^ok n=(\d+) heap=(\d+)$/.exec(out[2 + 2 * BENCHES.length]);
-    if (!m) throw new Error(`big module: ${out[2 + 2 * BENCHES.length]}`);
-    load = { bytes: bigModule.length, instructions: Number(m[1]), heap: Number(m[2]) };
+    const line = out[out.length - 2];
+    const m = /^ok load=(\d+) instantiate=(\d+) module=(\d+) instance=(\d+)$/.exec(line);
+    if (!m) throw new Error(`big module: ${line}`);
+    load = { bytes: bigModule.length, load: Number(m[1]), instantiate: Number(m[2]), moduleHeap: Number(m[3]), instanceHeap: Number(m[4]) };
   }
   return { results, load };
 }
@@ -83,5 +92,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`  ${r.name.padEnd(14)} native ${String(r.native).padStart(11)}  wasm ${String(r.wasm).padStart(12)}  ratio ${r.ratio.toFixed(2)}x${r.agree ? '' : '  RESULTS DIFFER'}`);
   const geo = Math.exp(results.reduce((s, r) => s + Math.log(r.ratio), 0) / results.length);
   console.log(`  geometric mean ratio ${geo.toFixed(2)}x (target <= 5x)`);
-  if (load) console.log(`  load+validate+translate+instantiate ${load.bytes} B module: ${load.instructions} instructions; instance+module heap ${load.heap} B`);
+  if (load) {
+    console.log(`Spawning a ${load.bytes} B module: decode+validate+translate ${load.load} instructions (${(load.load / load.bytes).toFixed(0)}/byte), instantiate ${load.instantiate}`);
+    console.log(`  memory: module ${load.moduleHeap} B (translated code, ${(load.moduleHeap / load.bytes).toFixed(1)}x the binary), instance ${load.instanceHeap} B (64 KiB linear memory, 64 KiB value stack, frames, tables)`);
+  }
 }

@@ -1,0 +1,22 @@
+// The rv32 benchmark (tests/wasm/bench): the C benchmarks compiled natively and to wasm32 must
+// compute the same checksums on the target, and the interpreter's cost stays within bounds that
+// catch regressions (the current figures are in docs/wasm-runtime.md; the goal is <= 5x).
+import { describe, expect, it } from 'vitest';
+import { wat } from './harness.ts';
+import { bigModuleText, runBench } from './bench/run.ts';
+import { rv32Available } from './rv32.ts';
+
+describe.skipIf(!rv32Available)('rv32 benchmark', () => {
+  it('native and Wasm builds agree; guest-instruction ratio and spawn cost stay bounded', async () => {
+    const { results, load } = runBench(await wat(bigModuleText()));
+    for (const r of results) {
+      expect(r.agree, `${r.name} checksums differ`).toBe(true);
+      expect(r.ratio, r.name).toBeLessThan(12);
+    }
+    const geo = Math.exp(results.reduce((s, r) => s + Math.log(r.ratio), 0) / results.length);
+    expect(geo).toBeLessThan(9.5);
+    expect(load!.bytes).toBeGreaterThan(90_000);
+    expect(load!.load / load!.bytes).toBeLessThan(250);
+    expect(load!.moduleHeap / load!.bytes).toBeLessThan(4.5);
+  });
+});
