@@ -19,4 +19,6 @@ WASM_HDRS := \
 	$(WASM_DIR)/internal.h \
 	$(WASM_DIR)/ops.h \
 	$(WASM_DIR)/numeric.h
-WASM_CFLAGS := -std=c11 -I$(WASM_DIR)
+# Wasm has no fused multiply-add: float expressions must not be contracted. Slots are
+# accessed through a union of all value types.
+WASM_CFLAGS := -std=c11 -I$(WASM_DIR) -ffp-contract=off -fno-strict-aliasing

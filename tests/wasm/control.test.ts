@@ -52,6 +52,10 @@ describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differ
       deep: [0, 100, 500].map((x) => [i32(x)]),
       forever: [[i32(1)]],
       locals_zeroed: [[i32(1)], [i32(0)], [i32(1)], [i32(0)]],
+      dead_mid_expr: [0, 1, -1].map((x) => [i32(x)]),
+      br_table_multi: [0, 1, 2, 3, -1].map((x) => [i32(x)]),
+      block_param_virtual: [[i32(5), i32(0)], [i32(-3), i32(9)]],
+      loop_carry: [1, 2, 5].map((x) => [i32(x)]),
       many_args: [[i32(-3), i64(1n << 40n), v('f32', 0x3fc00000n), v('f64', 0x4000000000000000n), i32(-1), i64(0), v('f32', 0n), v('f64', 0n)]],
     });
     const { mismatches, calls: n } = differential([{ name: 'control', bytes, calls }]);
@@ -196,6 +200,13 @@ describe.skipIf(!compiler)('runtime-only behaviour', () => {
     expect(out[6]).toBe('used 0');
     expect(out[8]).toMatch(/^error .*(quota|memory)/);
     expect(out[9]).toBe('used 0');
+  });
+
+  it('host traps keep the host message and name the calling function', async () => {
+    const out = runDriver([`load ${hex(await wat(HOST))}`, 'call fail i32:1', 'call sum i32:fffffff0 i32:20', 'call fail i32:0']);
+    expect(out[1]).toMatch(/^trap host host function failed: host.fail was called \(called in module 'test', function #\d+, at code offset 0x[0-9a-f]+\)$/);
+    expect(out[2]).toMatch(/^trap memory_oob out of bounds memory access in module 'test'/);
+    expect(out[3]).toBe('ok i32:1');
   });
 
   it('unknown imports are refused with a clear error', async () => {
