@@ -48,20 +48,58 @@ const BRANCH: Record<number, string | undefined> = {
   0: '===', 1: '!==', 4: '<', 5: '>=', 6: '<', 7: '>=',
 };
 
+/** Register operand source: x0 reads as the constant 0. */
+const reg = (r: number): string => (r === 0 ? '0' : `x[${r}]`);
+/** The pc at byte offset `o` from the block's start. */
+const pcAt = (o: number): string => (o === 0 ? 'p' : `(p + ${o}) | 0`);
+
+/** Output and state of one translation; the current instruction's facts are set per step. */
+class BlockWriter {
+  readonly out: string[] = [];
+  loops = false;
+  ended = false;
+  // The instruction being translated.
+  k = 0;
+  raw = 0;
+  rd = 0;
+  here = '';
+  after = '';
+
+  /** Leaves after a slow path if it trapped or asked the run loop to look. */
+  check(): string { return `if (c.exit !== 0) return c.leave(${this.k}, ${this.after});`; }
+
+  /** Ends the block with a call that takes a trap or finishes the instruction itself. */
+  trapHere(call: string): void {
+    this.out.push(`c.pc = ${this.here}; c.instret += ${this.k}; ${call}; return;`);
+    this.ended = true;
+  }
+
+  illegal(): void { this.trapHere(`c.illegal(${this.raw})`); }
+
+  /** An exit to `target` (byte offset from the block start), looping when it is the start. */
+  jumpTo(target: number): string {
+    if (target === 0) {
+      this.loops = true;
+      return `c.instret += ${this.k + 1}; if (c.instret + LEN <= c.limit) continue L; c.pc = p; return;`;
+    }
+    return `c.pc = ${pcAt(target)}; c.instret += ${this.k + 1}; return;`;
+  }
+
+  /** Writes rd (dropped for x0). */
+  set(v: string): void { if (this.rd !== 0) this.out.push(`x[${this.rd}] = ${v};`); }
+}
+
 /**
  * Translates up to `maxLen` instructions. `read(offset)` yields 16-bit parcels;
  * `pageRoom` is how many bytes remain in the page from the block's start.
  */
 export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: number): BlockSource {
-  const out: string[] = [];
+  const w = new BlockWriter();
+  const out = w.out;
   let off = 0;
   let n = 0;
-  let loops = false;
-  let ended = false;
 
-  const pcAt = (o: number): string => (o === 0 ? 'p' : `(p + ${o}) | 0`);
-
-  while (n < maxLen && off < pageRoom && !ended) {
+  while (n < maxLen && off < pageRoom && !w.ended) {
     const lo = read(off);
     let insn: number;
     let len: number;
@@ -80,72 +118,57 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
     const next = off + len;
     const here = pcAt(off);
     const after = pcAt(next);
-    /** Leaves after a slow path if it trapped or asked the run loop to look. */
-    const check = `if (c.exit !== 0) return c.leave(${k}, ${after});`;
-    const trapHere = (call: string): void => {
-      out.push(`c.pc = ${here}; c.instret += ${k}; ${call}; return;`);
-      ended = true;
-    };
-    const illegal = (): void => trapHere(`c.illegal(${raw})`);
-    /** An exit to `target` (byte offset from the block start), looping when it is the start. */
-    const jumpTo = (target: number): string => {
-      if (target === 0) {
-        loops = true;
-        return `c.instret += ${k + 1}; if (c.instret + LEN <= c.limit) continue L; c.pc = p; return;`;
-      }
-      return `c.pc = ${pcAt(target)}; c.instret += ${k + 1}; return;`;
-    };
-
     const op = insn & 0x7f;
     const rd = (insn >>> 7) & 31;
     const f3 = (insn >>> 12) & 7;
     const rs1 = (insn >>> 15) & 31;
     const rs2 = (insn >>> 20) & 31;
     const f7 = insn >>> 25;
-    const X = (r: number): string => (r === 0 ? '0' : `x[${r}]`);
-    const set = (v: string): void => { if (rd !== 0) out.push(`x[${rd}] = ${v};`); };
+    w.k = k; w.raw = raw; w.rd = rd; w.here = here; w.after = after;
+    const check = w.check();
+    const X = reg;
 
-    if (insn === 0) { illegal(); n++; break; }
+    if (insn === 0) { w.illegal(); n++; break; }
     switch (op) {
-      case 0x37: set(`${immU(insn)}`); break; // LUI
-      case 0x17: set(`(p + ${off + immU(insn)}) | 0`); break; // AUIPC
+      case 0x37: w.set(`${immU(insn)}`); break; // LUI
+      case 0x17: w.set(`(p + ${off + immU(insn)}) | 0`); break; // AUIPC
       case 0x6f: { // JAL
-        set(after);
-        out.push(jumpTo(off + immJ(insn)));
-        ended = true;
+        w.set(after);
+        out.push(w.jumpTo(off + immJ(insn)));
+        w.ended = true;
         break;
       }
       case 0x67: { // JALR
-        if (f3 !== 0) { illegal(); break; }
+        if (f3 !== 0) { w.illegal(); break; }
         out.push(`t = (${X(rs1)} + ${immI(insn)}) & -2;`);
-        set(after);
+        w.set(after);
         out.push(`c.pc = t; c.instret += ${k + 1}; return;`);
-        ended = true;
+        w.ended = true;
         break;
       }
       case 0x63: { // branches
         const cmp = BRANCH[f3];
-        if (cmp === undefined) { illegal(); break; }
+        if (cmp === undefined) { w.illegal(); break; }
         const unsigned = f3 >= 6;
         const a = unsigned ? `(${X(rs1)} >>> 0)` : X(rs1);
         const b = unsigned ? `(${X(rs2)} >>> 0)` : X(rs2);
-        out.push(`if (${a} ${cmp} ${b}) { ${jumpTo(off + immB(insn))} }`);
+        out.push(`if (${a} ${cmp} ${b}) { ${w.jumpTo(off + immB(insn))} }`);
         break;
       }
       case 0x03: { // loads
         const f = LOAD_FAST[f3];
-        if (f === undefined) { illegal(); break; }
+        if (f === undefined) { w.illegal(); break; }
         const align = f.align ? ` && (a & ${f.align}) === 0` : '';
         const index = f.shift ? `(lo[i] + a) >> ${f.shift}` : '(lo[i] + a) | 0';
         out.push(`a = (${X(rs1)} + ${immI(insn)}) | 0; i = (a >>> 12) & 255;`);
         out.push(`if (lt[i] === (a >>> 12)${align}) t = ${f.view}[${index}];`);
         out.push(`else { c.pc = ${here}; t = c.load(a, ${1 << (f3 & 3)}, ${f3 < 4}); ${check} }`);
-        set('t');
+        w.set('t');
         break;
       }
       case 0x23: { // stores
         const f = STORE_FAST[f3];
-        if (f === undefined) { illegal(); break; }
+        if (f === undefined) { w.illegal(); break; }
         const align = f.align ? ` && (a & ${f.align}) === 0` : '';
         const index = f.shift ? `(so[i] + a) >> ${f.shift}` : '(so[i] + a) | 0';
         out.push(`a = (${X(rs1)} + ${immS(insn)}) | 0; i = (a >>> 12) & 255;`);
@@ -157,17 +180,17 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
         const imm = immI(insn);
         const sh = rs2; // shamt
         switch (f3) {
-          case 0: set(`(${X(rs1)} + ${imm}) | 0`); break;
-          case 2: set(`${X(rs1)} < ${imm} ? 1 : 0`); break;
-          case 3: set(`(${X(rs1)} >>> 0) < ${imm >>> 0} ? 1 : 0`); break;
-          case 4: set(`${X(rs1)} ^ ${imm}`); break;
-          case 6: set(`${X(rs1)} | ${imm}`); break;
-          case 7: set(`${X(rs1)} & ${imm}`); break;
-          case 1: if (f7 !== 0) { illegal(); break; } set(`${X(rs1)} << ${sh}`); break;
+          case 0: w.set(`(${X(rs1)} + ${imm}) | 0`); break;
+          case 2: w.set(`${X(rs1)} < ${imm} ? 1 : 0`); break;
+          case 3: w.set(`(${X(rs1)} >>> 0) < ${imm >>> 0} ? 1 : 0`); break;
+          case 4: w.set(`${X(rs1)} ^ ${imm}`); break;
+          case 6: w.set(`${X(rs1)} | ${imm}`); break;
+          case 7: w.set(`${X(rs1)} & ${imm}`); break;
+          case 1: if (f7 !== 0) { w.illegal(); break; } w.set(`${X(rs1)} << ${sh}`); break;
           case 5:
-            if (f7 === 0) set(`(${X(rs1)} >>> ${sh}) | 0`);
-            else if (f7 === 0x20) set(`${X(rs1)} >> ${sh}`);
-            else illegal();
+            if (f7 === 0) w.set(`(${X(rs1)} >>> ${sh}) | 0`);
+            else if (f7 === 0x20) w.set(`${X(rs1)} >> ${sh}`);
+            else w.illegal();
             break;
         }
         break;
@@ -176,27 +199,27 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
         const a = X(rs1), b = X(rs2);
         if (f7 === 1) { // M extension
           switch (f3) {
-            case 0: set(`Math.imul(${a}, ${b})`); break;
-            case 1: set(`mulh(${a}, ${b})`); break;
-            case 2: set(`mulhsu(${a}, ${b})`); break;
-            case 3: set(`mulhu(${a}, ${b})`); break;
-            case 4: out.push(`t = ${b};`); set(`t === 0 ? -1 : (t === -1 && ${a} === -2147483648) ? -2147483648 : (${a} / t) | 0`); break;
-            case 5: out.push(`t = ${b} >>> 0;`); set(`t === 0 ? -1 : ((${a} >>> 0) / t) | 0`); break;
-            case 6: out.push(`t = ${b};`); set(`t === 0 ? ${a} : t === -1 ? 0 : (${a} % t) | 0`); break;
-            case 7: out.push(`t = ${b} >>> 0;`); set(`t === 0 ? ${a} : ((${a} >>> 0) % t) | 0`); break;
+            case 0: w.set(`Math.imul(${a}, ${b})`); break;
+            case 1: w.set(`mulh(${a}, ${b})`); break;
+            case 2: w.set(`mulhsu(${a}, ${b})`); break;
+            case 3: w.set(`mulhu(${a}, ${b})`); break;
+            case 4: out.push(`t = ${b};`); w.set(`t === 0 ? -1 : (t === -1 && ${a} === -2147483648) ? -2147483648 : (${a} / t) | 0`); break;
+            case 5: out.push(`t = ${b} >>> 0;`); w.set(`t === 0 ? -1 : ((${a} >>> 0) / t) | 0`); break;
+            case 6: out.push(`t = ${b};`); w.set(`t === 0 ? ${a} : t === -1 ? 0 : (${a} % t) | 0`); break;
+            case 7: out.push(`t = ${b} >>> 0;`); w.set(`t === 0 ? ${a} : ((${a} >>> 0) % t) | 0`); break;
           }
           break;
         }
-        if (f7 !== 0 && !(f7 === 0x20 && (f3 === 0 || f3 === 5))) { illegal(); break; }
+        if (f7 !== 0 && !(f7 === 0x20 && (f3 === 0 || f3 === 5))) { w.illegal(); break; }
         switch (f3) {
-          case 0: set(f7 ? `(${a} - ${b}) | 0` : `(${a} + ${b}) | 0`); break;
-          case 1: set(`${a} << ${b}`); break;
-          case 2: set(`${a} < ${b} ? 1 : 0`); break;
-          case 3: set(`(${a} >>> 0) < (${b} >>> 0) ? 1 : 0`); break;
-          case 4: set(`${a} ^ ${b}`); break;
-          case 5: set(f7 ? `${a} >> ${b}` : `(${a} >>> ${b}) | 0`); break;
-          case 6: set(`${a} | ${b}`); break;
-          case 7: set(`${a} & ${b}`); break;
+          case 0: w.set(f7 ? `(${a} - ${b}) | 0` : `(${a} + ${b}) | 0`); break;
+          case 1: w.set(`${a} << ${b}`); break;
+          case 2: w.set(`${a} < ${b} ? 1 : 0`); break;
+          case 3: w.set(`(${a} >>> 0) < (${b} >>> 0) ? 1 : 0`); break;
+          case 4: w.set(`${a} ^ ${b}`); break;
+          case 5: w.set(f7 ? `${a} >> ${b}` : `(${a} >>> ${b}) | 0`); break;
+          case 6: w.set(`${a} | ${b}`); break;
+          case 7: w.set(`${a} & ${b}`); break;
         }
         break;
       }
@@ -204,13 +227,13 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
         if (f3 === 0) break; // FENCE: a single in-order hart needs nothing
         if (f3 === 1) { // FENCE.I: translated code is always coherent; end the block anyway
           out.push(`c.pc = ${after}; c.instret += ${k + 1}; c.exit = 2; return;`);
-          ended = true;
+          w.ended = true;
           break;
         }
-        illegal();
+        w.illegal();
         break;
       case 0x73: // SYSTEM
-        trapHere(`c.system(${insn}, ${len})`);
+        w.trapHere(`c.system(${insn}, ${len})`);
         break;
       case 0x2f: { // AMO: inline when aligned and the TLB has the page, else the hart's slow path
         const slow = `c.pc = ${here}; c.amo(${insn}); ${check}`;
@@ -220,16 +243,16 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
         if (f3 === 2 && f5 === 2 && rs2 === 0) { // LR.W
           out.push(`if (lt[i] === (a >>> 12) && (a & 3) === 0) { t = m32[(lo[i] + a) >> 2]; c.resAddr = a; }`);
           out.push(`else { ${slow} t = ${rd === 0 ? 0 : `x[${rd}]`}; }`);
-          set('t');
+          w.set('t');
         } else if (f3 === 2 && f5 === 3) { // SC.W
           out.push(`if (c.resAddr !== a) { c.resAddr = -1; t = 1; }`);
           out.push(`else if (st[i] === (a >>> 12) && (a & 3) === 0) { m32[(so[i] + a) >> 2] = ${X(rs2)}; c.resAddr = -1; t = 0; }`);
           out.push(`else { ${slow} t = ${rd === 0 ? 0 : `x[${rd}]`}; }`);
-          set('t');
+          w.set('t');
         } else if (rmw !== undefined) {
           out.push(`if (st[i] === (a >>> 12) && (a & 3) === 0) { i = (so[i] + a) >> 2; t = m32[i]; u = ${X(rs2)}; m32[i] = ${rmw}; }`);
           out.push(`else { ${slow} t = ${rd === 0 ? 0 : `x[${rd}]`}; }`);
-          set('t');
+          w.set('t');
         } else {
           out.push(slow);
         }
@@ -245,14 +268,14 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
         out.push(`c.pc = ${here}; c.fop(${insn}); ${check}`);
         break;
       default:
-        illegal();
+        w.illegal();
     }
     off = next;
     n++;
   }
-  if (!ended) out.push(`c.pc = ${pcAt(off)}; c.instret += ${n}; return;`);
+  if (!w.ended) out.push(`c.pc = ${pcAt(off)}; c.instret += ${n}; return;`);
   const code = out.join('\n').replace(/\bLEN\b/g, String(n));
-  const body = loops
+  const body = w.loops
     ? `const p = c.pc; let a = 0, i = 0, t = 0, u = 0;\nL: for (;;) {\n${code}\n}`
     : `const p = c.pc; let a = 0, i = 0, t = 0, u = 0;\n${code}`;
   return { body, length: n };
