@@ -471,6 +471,7 @@ static bool read_blocktype(cc *c, uint32_t *np, const uint8_t **p, uint32_t *nr,
     *p = *res = NULL;
     return true;
   }
+  if (b == 0x7B) return fail(c, "SIMD (v128) is not supported");
   const uint8_t *t = type_ptr(b);
   if (t) {
     r->p++;
@@ -1242,6 +1243,7 @@ static bool instruction(cc *c, uint8_t opc) {
       if (n != 1) return fail(c, "invalid result arity for select");
       uint8_t tb;
       if (!rd_u8(r, &tb)) return false;
+      if (tb == 0x7B) return fail(c, "SIMD (v128) is not supported");
       if (!wtype_is_num(tb) && !wtype_is_ref(tb)) return fail(c, "malformed value type 0x%x", tb);
       t = tb;
     }
@@ -1433,6 +1435,7 @@ static bool read_locals(cc *c, const uint8_t *body_end) {
     uint8_t ty;
     c->insn = r->p;
     if (!rd_u32(r, &n) || !rd_u8(r, &ty)) return false;
+    if (ty == 0x7B) return fail(c, "SIMD (v128) is not supported");
     if (!wtype_is_num(ty) && !wtype_is_ref(ty)) return fail(c, "malformed value type 0x%x for local", ty);
     total += n;
     if (total > W_MAX_LOCALS) return fail(c, "too many locals (implementation limit %u)", W_MAX_LOCALS);

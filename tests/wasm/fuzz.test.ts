@@ -11,7 +11,9 @@ import { CONTROL, GLOBALS, HOST, MEMORY, TABLES } from './corpus.ts';
 import { randomProgram } from './gen.ts';
 import { Rng, compiler, hex, runDriver, wat } from './harness.ts';
 
-const CASES = 4000;
+// WASM_FUZZ_CASES / WASM_FUZZ_SEED run longer campaigns locally.
+const CASES = Number(process.env.WASM_FUZZ_CASES ?? 4000);
+const SEED = Number(process.env.WASM_FUZZ_SEED ?? 20260427);
 
 // Refusals allowed when V8 accepts: features beyond WebAssembly 2.0 that V8 ships (SIMD,
 // threads, exception handling, tail calls, typed function references/GC, memory64, multi-memory,
@@ -64,7 +66,7 @@ describe.skipIf(!compiler)('mutation fuzzing', () => {
     const corpus: Uint8Array[] = [];
     for (const t of [CONTROL, MEMORY, TABLES, GLOBALS, HOST]) corpus.push(await wat(t));
     for (let seed = 1; seed <= 25; seed++) corpus.push(await wat(randomProgram(seed * 104729, 3, 1).text));
-    const rng = new Rng(20260427);
+    const rng = new Rng(SEED);
     const mutants: Uint8Array[] = [];
     for (let i = 0; i < CASES; i++) mutants.push(mutate(corpus[i % corpus.length], rng));
 
