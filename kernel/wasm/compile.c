@@ -556,7 +556,9 @@ static bool do_else(cc *c) {
   ctrl *k = &c->ctrls[c->csp - 1];
   if (k->op != 0x04 || k->has_else) return fail(c, "else without matching if");
   if (!check_block_end(c, k)) return false;
-  for (uint32_t i = 0; i < k->nresults; i++) materialize(c, k->height + i);
+  /* Live code holds exactly the results here; dead code may hold fewer (polymorphic stack). */
+  if (!c->dead)
+    for (uint32_t i = 0; i < k->nresults; i++) materialize(c, k->height + i);
   uint32_t at = op(c, OP_BR);
   branch_word(c, k, at);
   c->dead = k->dead_at_entry;
@@ -583,7 +585,9 @@ static bool do_end(cc *c) {
     c->csp = 0;
     return true;
   }
-  for (uint32_t i = 0; i < k->nresults; i++) materialize(c, k->height + i);
+  /* Live code holds exactly the results here; dead code may hold fewer (polymorphic stack). */
+  if (!c->dead)
+    for (uint32_t i = 0; i < k->nresults; i++) materialize(c, k->height + i);
   c->dead = k->dead_at_entry;
   uint32_t target = c->pc;
   for (uint32_t p = k->patches; p; p = c->patches[p - 1].next) apply_patch(c, p, target);

@@ -53,6 +53,7 @@ describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differ
       forever: [[i32(1)]],
       locals_zeroed: [[i32(1)], [i32(0)], [i32(1)], [i32(0)]],
       dead_mid_expr: [0, 1, -1].map((x) => [i32(x)]),
+      dead_block_end: [[i32(0), i32(5)], [i32(0), i32(-7)], [i32(1), i32(5)]],
       br_table_multi: [0, 1, 2, 3, -1].map((x) => [i32(x)]),
       block_param_virtual: [[i32(5), i32(0)], [i32(-3), i32(9)]],
       loop_carry: [1, 2, 5].map((x) => [i32(x)]),
