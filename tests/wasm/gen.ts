@@ -22,6 +22,7 @@ interface Ctx {
   counters: number[]; // free loop counter locals
   labels: (T[] | null)[]; // enclosing labels' branch types (null: loop, not a value target)
   fns: Fn[]; // callable functions
+  results: T[]; // the function's results (for early returns)
   budget: number;
 }
 
@@ -82,7 +83,10 @@ function addr(c: Ctx): string {
   const r = c.rng;
   if (r.chance(0.05)) return `(i32.const ${65536 - r.int(12)})`;
   const masked = `(i32.and ${expr(c, 'i32', 2)} (i32.const ${r.chance(0.5) ? 0xff : 0xfff8}))`;
-  if (r.chance(0.4)) return `(i32.add ${masked} (i32.const ${r.pick([0, 4, 100, 4096, -4, -65536, 65536 - 16])}))`;
+  if (r.chance(0.4)) {
+    const k = r.chance(0.85) ? r.pick([0, 4, 100, 4096]) : r.pick([-4, -65536, 65536 - 16]);
+    return `(i32.add ${masked} (i32.const ${k}))`;
+  }
   return masked;
 }
 
@@ -143,7 +147,13 @@ export function expr(c: Ctx, t: T, depth: number): string {
       return `(select ${expr(c, t, d)} ${expr(c, t, d)} ${expr(c, 'i32', d)})`;
     case 12: {
       c.labels.push([t]);
-      const body = `(block (result ${t}) ${stmts(c, d, 2)} ${r.chance(0.5) ? `(drop (br_if 0 ${expr(c, t, d)} ${expr(c, 'i32', d)}))` : ''} ${expr(c, t, d)})`;
+      let body: string;
+      if (r.chance(0.25)) {
+        // Leave the block with `br`: everything after it is dead code with a polymorphic stack.
+        body = `(block (result ${t}) ${stmts(c, d, 1)} (br 0 ${expr(c, t, d)}) ${deadCode(c, t)})`;
+      } else {
+        body = `(block (result ${t}) ${stmts(c, d, 2)} ${r.chance(0.5) ? `(drop (br_if 0 ${expr(c, t, d)} ${expr(c, 'i32', d)}))` : ''} ${expr(c, t, d)})`;
+      }
       c.labels.pop();
       return body;
     }
@@ -188,11 +198,31 @@ export function expr(c: Ctx, t: T, depth: number): string {
   }
 }
 
+/**
+ * Instructions after an unconditional branch: valid only thanks to the polymorphic stack. Each
+ * item leaves no concrete value behind, so any enclosing block end still type-checks.
+ */
+function deadCode(c: Ctx, t: T): string {
+  const r = c.rng;
+  const junk = [
+    `(drop (${t}.const 0))`,
+    '(drop (i32.add))',
+    '(drop (select))',
+    '(unreachable)',
+    `(block (result ${t} ${t}) (unreachable)) (drop) (drop)`,
+    '(br 0)',
+    ...(c.locals.length ? ['(drop (local.get 0))', `(local.set 0 (${c.locals[0]}.add))`] : []),
+  ];
+  const out: string[] = [];
+  for (let i = r.int(4); i > 0; i--) out.push(r.pick(junk));
+  return out.join(' ');
+}
+
 function stmt(c: Ctx, depth: number): string {
   const r = c.rng;
   const d = depth - 1;
   const t = r.pick(TYPES);
-  switch (r.int(9)) {
+  switch (r.int(10)) {
     case 0:
     case 1: {
       const ls = localsOf(c, t);
@@ -235,6 +265,15 @@ function stmt(c: Ctx, depth: number): string {
       c.labels.pop();
       return s;
     }
+    case 8: {
+      // Early return or trap on a (rarely taken) condition.
+      const cond = `(i32.eq ${expr(c, 'i32', d)} (i32.const ${r.int(3)}))`;
+      c.labels.push([]);
+      const exit = r.chance(0.2) ? '(unreachable)' : `(return ${c.results.map((rt) => canon(c, rt, expr(c, rt, d))).join(' ')})`;
+      const s = `(if ${cond} (then ${exit} ${deadCode(c, r.pick(TYPES))}))`;
+      c.labels.pop();
+      return s;
+    }
     default:
       return `(drop ${expr(c, t, d)})`;
   }
@@ -266,7 +305,7 @@ export function randomProgram(seed: number, nfuncs = 4, callsPerFn = 6): Program
     const scratchBase = locals.length;
     const scratch = { i32: scratchBase, i64: scratchBase + 1, f32: scratchBase + 2, f64: scratchBase + 3 };
     const counters = [scratchBase + 4, scratchBase + 5, scratchBase + 6];
-    const c: Ctx = { rng, locals, scratch, counters, labels: [results], fns: [...fns], budget: 60 };
+    const c: Ctx = { rng, locals, scratch, counters, labels: [results], fns: [...fns], results, budget: 60 };
     const bodyStmts = stmts(c, 4, 3);
     const res = results.map((t) => canon(c, t, expr(c, t, 4))).join(' ');
     const name = `f${i}`;
