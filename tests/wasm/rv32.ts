@@ -19,7 +19,8 @@ function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
-export const rv32Available = has(CC) && has(QEMU) && has('ld.lld-19') === has('ld.lld-19');
+// clang-19 links with its own lld (package lld-19); llvm-nm-19 comes with llvm-19.
+export const rv32Available = has(CC) && has(QEMU) && has('llvm-nm-19');
 
 const TARGET = ['--target=riscv32-unknown-elf', '-march=rv32imafdc', '-mabi=ilp32d', '-ffreestanding', '-nostdlib', '-fno-pic', '-mno-relax', '-ffp-contract=off'];
 
