@@ -18,5 +18,5 @@ describe.skipIf(!rv32Available)('rv32 benchmark', () => {
     expect(load!.bytes).toBeGreaterThan(90_000);
     expect(load!.load / load!.bytes).toBeLessThan(250);
     expect(load!.moduleHeap / load!.bytes).toBeLessThan(4.5);
-  });
+  }, 900_000);
 });

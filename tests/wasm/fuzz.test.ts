@@ -97,5 +97,5 @@ describe.skipIf(!compiler)('mutation fuzzing', () => {
     // The mutations must reach every outcome, not just the header checks.
     expect(stats.invalid).toBeGreaterThan(CASES / 4);
     expect(stats.ran ?? 0).toBeGreaterThan(CASES / 20);
-  });
+  }, 900_000);
 });

@@ -10,7 +10,7 @@ describe.skipIf(!compiler)('numeric opcodes (differential against V8)', () => {
     const { mismatches, calls } = differential(await numericCases());
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(calls).toBeGreaterThan(20000);
-  });
+  }, 900_000);
 
   it('preserves NaN payloads exactly in neg/abs/copysign/reinterpret/select/load/store', async () => {
     const bytes = await wat(`(module (memory 1)
@@ -41,7 +41,7 @@ describe.skipIf(!compiler)('numeric opcodes (differential against V8)', () => {
     }
     const { mismatches } = differential([{ name: 'nan-bits', bytes, calls }]);
     expect(mismatches).toEqual([]);
-  });
+  }, 900_000);
 
   it('arithmetic on NaN yields a quiet (arithmetic) NaN', async () => {
     // A signalling NaN through an arithmetic op must come out with the quiet bit set.
@@ -61,5 +61,5 @@ describe.skipIf(!compiler)('numeric opcodes (differential against V8)', () => {
     ];
     const { mismatches } = differential([{ name: 'quiet-nan', bytes, calls }]);
     expect(mismatches).toEqual([]);
-  });
+  }, 900_000);
 });

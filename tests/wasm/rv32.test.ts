@@ -30,7 +30,7 @@ describe.skipIf(!rv32Available)('rv32 build under QEMU (differential against V8)
     const { mismatches, calls } = differential(await numericCases(), runRv32);
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(calls).toBeGreaterThan(20000);
-  });
+  }, 900_000);
 
   it('the spec corpus and 60 random programs agree with V8 on rv32', async () => {
     const cases: DiffCase[] = [];
@@ -42,5 +42,5 @@ describe.skipIf(!rv32Available)('rv32 build under QEMU (differential against V8)
     const { mismatches, calls } = differential(cases, runRv32);
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(calls).toBeGreaterThan(1500);
-  });
+  }, 900_000);
 });
