@@ -423,7 +423,7 @@ static const uint8_t cmp_negate[10] = {0x47, 0x46, 0x4E, 0x4F, 0x4C, 0x4D, 0x4A,
  */
 static void emit_cond_jump(cc *c, const vval *cond, uint32_t h, bool negate, ctrl *k, uint32_t *fix) {
   if (c->dead) return;
-  uint32_t opcode, nwords = 0, words[2] = {0, 0};
+  uint32_t opcode, nwords = 0, words[4] = {0, 0, 0, 0}, words3 = 0;
   if (cond->kind == V_SLOT && c->last == LAST_CMP && c->last_dst_slot == slot(c, h)) {
     /* Drop the compare: the branch evaluates it. */
     uint32_t cmp = c->last_cmp, pos = c->last_pos;
@@ -439,6 +439,22 @@ static void emit_cond_jump(cc *c, const vval *cond, uint32_t h, bool negate, ctr
       if (negate) cmp = cmp_negate[cmp - 0x46];
       opcode = ((flags & W_IMM) ? OP_BR_CMP_IMM : OP_BR_CMP) + (cmp - 0x46) + ((flags & W_AACC) ? OP_BR_CMP_ACC : 0);
       nwords = 2;
+      /* A loop latch: the compare tests what the i32.add right before it wrote. Fuse all three. */
+      uint32_t pp = c->nops ? c->opat[c->nops - 1] : 0;
+      if (!(flags & W_AACC) && c->nops && pp + 4 == pos &&
+          ((uint32_t)c->code[pp] == 0x6A || (uint32_t)c->code[pp] == (0x6A | W_IMM)) &&
+          (uint32_t)c->code[pp + 1] == words[0]) {
+        uint32_t x = (uint32_t)c->code[pp + 1], pa = (uint32_t)c->code[pp + 2], pb = (uint32_t)c->code[pp + 3];
+        opcode = OP_BR_ADD + (cmp - 0x46) + (((uint32_t)c->code[pp] & W_IMM) ? OP_BR_ADD_BIMM : 0) +
+                 ((flags & W_IMM) ? OP_BR_ADD_CIMM : 0);
+        c->pc = pp;
+        c->nops--;
+        words[0] = x;
+        words[2] = words[1];
+        words[1] = pa;
+        nwords = 4;
+        words3 = pb;
+      }
     }
   } else if (from_last(c, cond, h)) {
     producer_to_acc(c, c->last_pos);
@@ -455,6 +471,14 @@ static void emit_cond_jump(cc *c, const vval *cond, uint32_t h, bool negate, ctr
   } else {
     emit(c, 0);
     *fix = add_patch(c, NULL, w, at);
+  }
+  if (nwords == 4) {
+    /* latch layout after rel: x, a, b, c */
+    emit(c, words[0]);
+    emit(c, words[1]);
+    emit(c, words3);
+    emit(c, words[2]);
+    return;
   }
   for (uint32_t i = 0; i < nwords; i++) emit(c, words[i]);
 }

@@ -279,6 +279,19 @@ H(h_call_indirect) {
   DEF_BRCMP1(name, s, s, cond) DEF_BRCMP1(name, s, i, cond) DEF_BRCMP1(name, a, s, cond) DEF_BRCMP1(name, a, i, cond)
 BRCMP(DEF_BRCMP)
 
+/* Loop latch [op rel x a b c]: x = a + b; branch when x cmp c. */
+#define DEF_BRADD1(name, B, C, cond)                  \
+  H(h_bra_##name##_##B##C) {                          \
+    uint32_t a = R32(W(3)) + SRC_##B(4);              \
+    R32(W(2)) = a;                                    \
+    uint32_t b = SRC_##C(5);                          \
+    if (cond) JUMP(BRANCH(1));                        \
+    NEXT(6);                                          \
+  }
+#define DEF_BRADD(idx, name, cond) \
+  DEF_BRADD1(name, s, s, cond) DEF_BRADD1(name, i, s, cond) DEF_BRADD1(name, s, i, cond) DEF_BRADD1(name, i, i, cond)
+BRCMP(DEF_BRADD)
+
 /* ---- parametric, variables ---- */
 
 H(h_select32) {
@@ -756,6 +769,9 @@ TRUNC(DEF_TRUNC)
   [(opc) | W_DACC] = h_##name##_sa, [(opc) | W_IMM | W_DACC] = h_##name##_ba,                                \
   [OP_STORE_IMMV + (opc) - 0x36] = h_##name##_si, [(OP_STORE_IMMV + (opc) - 0x36) | W_AACC] = h_##name##_ai, \
   [(OP_STORE_IMMV + (opc) - 0x36) | W_IMM] = h_##name##_bi,
+#define T_BRADD(i, name, cond)                                                                       \
+  [OP_BR_ADD + (i)] = h_bra_##name##_ss, [OP_BR_ADD + OP_BR_ADD_BIMM + (i)] = h_bra_##name##_is,             \
+  [OP_BR_ADD + OP_BR_ADD_CIMM + (i)] = h_bra_##name##_si, [OP_BR_ADD + OP_BR_ADD_BIMM + OP_BR_ADD_CIMM + (i)] = h_bra_##name##_ii,
 #define T_BR(i, name, cond)                                                              \
   [OP_BR_CMP + (i)] = h_br_##name##_ss, [OP_BR_CMP_IMM + (i)] = h_br_##name##_si,        \
   [OP_BR_CMP + OP_BR_CMP_ACC + (i)] = h_br_##name##_as, [OP_BR_CMP_IMM + OP_BR_CMP_ACC + (i)] = h_br_##name##_ai,
@@ -798,7 +814,7 @@ static const whandler handlers[OP_COUNT] = {
     [OP_TABLE_FILL] = h_table_fill,
     [OP_MEM_TRAP] = h_mem_trap,
     LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_PAIR) IDIV(T_ONE)
-    UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR)
+    UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD)
 };
 
 wcode winterp_handler(uint32_t op) {

@@ -73,7 +73,14 @@ enum {
   OP_BR_CMP = 0x800,      /* + (cmp opcode - 0x46) */
   OP_BR_CMP_IMM = 0x810,  /* + (cmp opcode - 0x46) */
   OP_BR_CMP_ACC = 0x20,
-  OP_COUNT = 0x840
+  /*
+   * Loop latch: `x = a + b; if (x cmp c) jump` as one instruction [op rel x a b c]
+   * (+ 0x10: b immediate, + 0x20: c immediate), + (cmp opcode - 0x46).
+   */
+  OP_BR_ADD = 0x840,
+  OP_BR_ADD_BIMM = 0x10,
+  OP_BR_ADD_CIMM = 0x20,
+  OP_COUNT = 0x880
 };
 #define W_IMM 0x100
 #define W_AACC 0x200
