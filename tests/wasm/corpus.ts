@@ -146,6 +146,27 @@ export const CONTROL = `(module
     (local.get 1)
     (local.set 1 (i32.add (local.get 0) (i32.const 1000)))
     (local.get 1) (i32.sub))
+  (func (export "latch") (param i32 i32) (result i32) (local $i i32) (local $s i32) (local $step i32)
+    ;; counter loops closed by fused add + compare + branch latches of every operand shape
+    (local.set $step (i32.add (i32.and (local.get 1) (i32.const 7)) (i32.const 1)))
+    (block (loop
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (br_if 0 (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get 0)))))
+    (local.set $i (i32.const 0))
+    (block (loop
+      (local.set $s (i32.xor (i32.mul (local.get $s) (i32.const 3)) (local.get $i)))
+      (br_if 0 (i32.lt_u (local.tee $i (i32.add (local.get $i) (local.get $step))) (i32.const 40)))))
+    (local.set $i (i32.const 100))
+    (block (loop
+      (local.set $s (i32.add (local.get $s) (i32.const 5)))
+      (br_if 0 (i32.gt_s (local.tee $i (i32.add (local.get $i) (i32.const -3))) (local.get 1)))))
+    (local.set $i (i32.const 0))
+    (block $done (loop
+      (local.set $s (i32.sub (local.get $s) (local.get $i)))
+      ;; negated form: the latch leaves the loop
+      (br_if $done (i32.ge_u (local.tee $i (i32.add (local.get $i) (local.get $step))) (i32.const 25)))
+      (br 0)))
+    (local.get $s))
   (func (export "many_args") (param i32 i64 f32 f64 i32 i64 f32 f64) (result f64)
     (f64.add (f64.add (f64.convert_i32_s (local.get 0)) (f64.convert_i64_s (local.get 1)))
       (f64.add (f64.promote_f32 (local.get 2)) (f64.mul (local.get 3) (f64.convert_i32_u (local.get 4))))))
