@@ -239,7 +239,10 @@ function stmt(c: Ctx, depth: number): string {
       const cnt = c.counters.pop()!;
       const n = 1 + r.int(6);
       c.labels.push([], null);
-      const body = stmts(c, d, 2);
+      // Fold the counter into a local so the number of iterations shows in the results.
+      const acc = localsOf(c, 'i32');
+      const track = acc.length ? `(local.set ${acc[0]} (i32.add (i32.mul (local.get ${acc[0]}) (i32.const 3)) (local.get ${cnt})))` : '';
+      const body = `${track} ${stmts(c, d, 2)}`;
       const exit = r.chance(0.3) ? `(br_if 1 ${expr(c, 'i32', d)})` : '';
       c.labels.pop();
       c.labels.pop();
