@@ -13,16 +13,18 @@ import { Ram, RAM_BASE } from '../memory.ts';
 import type { PhysBus } from '../phys-bus.ts';
 import type { StateReader, StateWriter } from '../state-stream.ts';
 import * as csrDefs from './csr.ts';
-import { Csr } from './csr.ts';
 import { FpRegs, execFp } from './fpu.ts';
+import { csrAccessible, csrRead, csrWrite } from './csr-file.ts';
 import { Tlb } from './tlb.ts';
+
+export { MARCHID, MIMPID, MVENDORID } from './csr-file.ts';
 
 // Module-local bindings: where TypeScript runs through a loader that turns
 // imports into getter calls (tsx), the slow paths below would pay for them.
 const {
-  Cause, MISA, MSTATUS_FS, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR,
-  MSTATUS_SD, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW,
-  MSTATUS_VS, PRV_M, PRV_S, PRV_U,
+  Cause, MSTATUS_FS, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR,
+  MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW,
+  PRV_M, PRV_S, PRV_U,
 } = csrDefs;
 
 export const enum Access { Load = 0, Store = 1, Fetch = 2 }
@@ -32,28 +34,8 @@ export const EXIT_NONE = 0;
 export const EXIT_TRAP = 1;
 export const EXIT_RESCHEDULE = 2;
 
-const MSTATUS_WRITABLE = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPRV |
-  MSTATUS_SUM | MSTATUS_MPP | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TSR | MSTATUS_TW | MSTATUS_VS | MSTATUS_FS;
-const SSTATUS_MASK = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_VS | MSTATUS_FS | MSTATUS_SUM |
-  MSTATUS_MXR | MSTATUS_SD;
-// WARL masks as QEMU 7.2 has them, hypervisor and LCOFI bits included even
-// without the H extension, so guests probing them read what they read on QEMU.
-const VS_INTS = (1 << 2) | (1 << 6) | (1 << 10);
-const LCOFI = 1 << 13;
-/** Interrupts mideleg can delegate, and the software-writable mip bits. */
-const DELEGABLE_INTS = MIP_SSIP | MIP_STIP | MIP_SEIP | VS_INTS | LCOFI;
-const ALL_INTS = DELEGABLE_INTS | MIP_MSIP | MIP_MTIP | MIP_MEIP;
-/** What sie/sip show of the delegated interrupts. */
-const S_VISIBLE = MIP_SSIP | MIP_STIP | MIP_SEIP | LCOFI;
-/** Exceptions medeleg can delegate. */
-const DELEGABLE_EXC = 0x00f0bfff;
 /** The standard interrupts this hart can take (no VS interrupts without H). */
-const TAKEABLE_INTS = MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_MSIP | MIP_MTIP | MIP_MEIP | LCOFI;
-
-/** QEMU 7.2 identification values, so guests see the same machine. */
-export const MVENDORID = 0;
-export const MARCHID = 0x70216;
-export const MIMPID = 0x70216;
+const TAKEABLE_INTS = MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_MSIP | MIP_MTIP | MIP_MEIP | (1 << 13);
 
 export class Hart {
   readonly x = new Int32Array(32);
@@ -596,12 +578,12 @@ export class Hart {
     const src = imm ? rs1 : this.x[rs1]!;
     const op = f3 & 3; // 1 = RW, 2 = RS, 3 = RC
     const writes = op === 1 || rs1 !== 0;
-    if (!this.csrAccessible(csr, writes)) { this.illegal(insn); return; }
-    const old = this.csrRead(csr);
+    if (!csrAccessible(this, csr, writes)) { this.illegal(insn); return; }
+    const old = csrRead(this, csr);
     if (old === undefined) { this.illegal(insn); return; }
     if (writes) {
       const v = op === 1 ? src : op === 2 ? (old | src) : (old & ~src);
-      if (!this.csrWrite(csr, v | 0)) { this.illegal(insn); return; }
+      if (!csrWrite(this, csr, v | 0)) { this.illegal(insn); return; }
     }
     if (rd) this.x[rd] = old;
     this.retire(len);
@@ -621,138 +603,6 @@ export class Hart {
    */
   private afterStateChange(): number {
     return this.wfi || this.pendingInterrupt() >= 0 ? EXIT_RESCHEDULE : EXIT_NONE;
-  }
-
-  private csrAccessible(csr: number, writes: boolean): boolean {
-    if (((csr >>> 8) & 3) > this.priv) return false;
-    if (writes && (csr >>> 10) === 3) return false;
-    if (csr === Csr.satp && this.priv === PRV_S && (this.mstatus & MSTATUS_TVM)) return false;
-    if (csr <= Csr.fcsr && this.fpOff()) return false;
-    if ((csr & 0xf60) === 0xc00 && this.priv < PRV_M) { // user counters, low and high halves
-      const bit = 1 << (csr & 31);
-      if ((this.mcounteren & bit) === 0) return false;
-      if (this.priv === PRV_U && (this.scounteren & bit) === 0) return false;
-    }
-    return true;
-  }
-
-  /** Reads a CSR; undefined if it does not exist. */
-  csrRead(csr: number): number | undefined {
-    switch (csr) {
-      case Csr.fflags: return this.fr.fflags;
-      case Csr.frm: return this.fr.frm;
-      case Csr.fcsr: return (this.fr.frm << 5) | this.fr.fflags;
-      case Csr.cycle: case Csr.mcycle: return lo32(this.cycles + this.cycleDelta);
-      case Csr.cycleh: case Csr.mcycleh: return hi32(this.cycles + this.cycleDelta);
-      case Csr.instret: case Csr.minstret: return lo32(this.instret + this.instretDelta);
-      case Csr.instreth: case Csr.minstreth: return hi32(this.instret + this.instretDelta);
-      case Csr.time: this.clock.cycles = this.cycles; return lo32(this.clock.mtime());
-      case Csr.timeh: this.clock.cycles = this.cycles; return hi32(this.clock.mtime());
-      case Csr.sstatus: return withSd(this.mstatus) & SSTATUS_MASK;
-      case Csr.sie: return this.mie & this.mideleg & S_VISIBLE;
-      case Csr.stvec: return this.stvec;
-      case Csr.scounteren: return this.scounteren;
-      case Csr.senvcfg: return this.senvcfg;
-      case Csr.sscratch: return this.sscratch;
-      case Csr.sepc: return this.sepc;
-      case Csr.scause: return this.scause;
-      case Csr.stval: return this.stval;
-      case Csr.sip: return this.mip & this.mideleg & S_VISIBLE;
-      case Csr.satp: return this.satp;
-      case Csr.mstatus: return withSd(this.mstatus);
-      case Csr.misa: return MISA;
-      case Csr.medeleg: return this.medeleg;
-      case Csr.mideleg: return this.mideleg;
-      case Csr.mie: return this.mie;
-      case Csr.mtvec: return this.mtvec;
-      case Csr.mcounteren: return this.mcounteren;
-      case Csr.menvcfg: return this.menvcfg;
-      case Csr.menvcfgh: return this.menvcfgh;
-      case Csr.mstatush: return this.mstatush;
-      case Csr.mcountinhibit: return this.mcountinhibit;
-      case Csr.mscratch: return this.mscratch;
-      case Csr.mepc: return this.mepc;
-      case Csr.mcause: return this.mcause;
-      case Csr.mtval: return this.mtval;
-      case Csr.mip: return this.mip;
-      case Csr.mvendorid: return MVENDORID;
-      case Csr.marchid: return MARCHID;
-      case Csr.mimpid: return MIMPID;
-      case Csr.mhartid: return 0;
-      case Csr.mconfigptr: return 0;
-    }
-    if (csr >= Csr.pmpcfg0 && csr < Csr.pmpcfg0 + 4) return this.pmpcfg[csr - Csr.pmpcfg0]!;
-    if (csr >= Csr.pmpaddr0 && csr < Csr.pmpaddr0 + 16) return this.pmpaddr[csr - Csr.pmpaddr0]!;
-    // Unimplemented performance counters and their events read as zero.
-    if ((csr >= 0xc03 && csr <= 0xc1f) || (csr >= 0xc83 && csr <= 0xc9f)) return 0;
-    if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f)) return 0;
-    if (csr >= 0x323 && csr <= 0x33f) return 0;
-    return undefined;
-  }
-
-  /** Writes a CSR (access already checked); false if it does not exist. */
-  csrWrite(csr: number, v: number): boolean {
-    switch (csr) {
-      case Csr.fflags: this.fr.fflags = v & 31; this.mstatus |= MSTATUS_FS; return true;
-      case Csr.frm: this.fr.frm = v & 7; this.mstatus |= MSTATUS_FS; return true;
-      case Csr.fcsr: this.fr.fflags = v & 31; this.fr.frm = (v >>> 5) & 7; this.mstatus |= MSTATUS_FS; return true;
-      case Csr.mcycle: this.cycleDelta = setLo(this.cycles + this.cycleDelta, v) - this.cycles; return true;
-      case Csr.mcycleh: this.cycleDelta = setHi(this.cycles + this.cycleDelta, v) - this.cycles; return true;
-      case Csr.minstret: this.instretDelta = setLo(this.instret + this.instretDelta, v) - this.instret - 1; return true;
-      case Csr.minstreth: this.instretDelta = setHi(this.instret + this.instretDelta, v) - this.instret - 1; return true;
-      case Csr.sstatus: this.writeMstatus((this.mstatus & ~SSTATUS_MASK) | (v & SSTATUS_MASK)); return true;
-      case Csr.sie: {
-        const m = this.mideleg & S_VISIBLE;
-        this.mie = (this.mie & ~m) | (v & m);
-        return true;
-      }
-      case Csr.stvec: if ((v & 3) < 2) this.stvec = v; return true;
-      case Csr.scounteren: this.scounteren = v; return true;
-      case Csr.senvcfg: this.senvcfg = v & 0xf1; return true;
-      case Csr.sscratch: this.sscratch = v; return true;
-      case Csr.sepc: this.sepc = v; return true;
-      case Csr.scause: this.scause = v; return true;
-      case Csr.stval: this.stval = v; return true;
-      case Csr.sip: {
-        const m = this.mideleg & (MIP_SSIP | LCOFI);
-        this.mipSw = (this.mipSw & ~m) | (v & m);
-        return true;
-      }
-      case Csr.satp:
-        if ((v >>> 31) === 1 || v === 0 || (v >>> 31) === 0) {
-          this.satp = v;
-          this.flushTlb();
-        }
-        return true;
-      case Csr.mstatus: this.writeMstatus(v); return true;
-      case Csr.misa: return true; // fixed
-      case Csr.medeleg: this.medeleg = v & DELEGABLE_EXC; return true;
-      case Csr.mideleg: this.mideleg = v & DELEGABLE_INTS; return true;
-      case Csr.mie: this.mie = v & ALL_INTS; return true;
-      case Csr.mtvec: if ((v & 3) < 2) this.mtvec = v; return true;
-      case Csr.mcounteren: this.mcounteren = v; return true;
-      case Csr.menvcfg: this.menvcfg = v & 0xf1; return true;
-      case Csr.menvcfgh: return true;
-      case Csr.mstatush: this.mstatush = v & 0xc0; return true;
-      case Csr.mcountinhibit: this.mcountinhibit = v; return true;
-      case Csr.mscratch: this.mscratch = v; return true;
-      case Csr.mepc: this.mepc = v; return true;
-      case Csr.mcause: this.mcause = v; return true;
-      case Csr.mtval: this.mtval = v; return true;
-      case Csr.mip: this.mipSw = (this.mipSw & ~DELEGABLE_INTS) | (v & DELEGABLE_INTS); return true;
-    }
-    if (csr >= Csr.pmpcfg0 && csr < Csr.pmpcfg0 + 4) { this.pmpcfg[csr - Csr.pmpcfg0] = v; return true; }
-    if (csr >= Csr.pmpaddr0 && csr < Csr.pmpaddr0 + 16) { this.pmpaddr[csr - Csr.pmpaddr0] = v; return true; }
-    if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0xb83 && csr <= 0xb9f)) return true;
-    if (csr >= 0x323 && csr <= 0x33f) return true;
-    return this.csrRead(csr) !== undefined;
-  }
-
-  private writeMstatus(v: number): void {
-    const n = (this.mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
-    const ctx = MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR;
-    if ((n & ctx) !== (this.mstatus & ctx)) this.flushTlb();
-    this.mstatus = n;
   }
 
   // ---------------------------------------------------------------- snapshots
@@ -814,14 +664,5 @@ function tvecTarget(tvec: number, cause: number, interrupt: boolean): number {
   return (interrupt && (tvec & 3) === 1) ? (base + 4 * cause) | 0 : base;
 }
 
-function withSd(s: number): number {
-  const dirty = (s & MSTATUS_FS) === MSTATUS_FS || (s & MSTATUS_VS) === MSTATUS_VS;
-  return dirty ? (s | MSTATUS_SD) : (s & ~MSTATUS_SD);
-}
-
-const lo32 = (v: number): number => (v % 0x100000000) | 0;
-const hi32 = (v: number): number => Math.floor(v / 0x100000000) | 0;
-const setLo = (cur: number, v: number): number => Math.floor(cur / 0x100000000) * 0x100000000 + (v >>> 0);
-const setHi = (cur: number, v: number): number => (v >>> 0) * 0x100000000 + (cur % 0x100000000);
 
 export { RAM_BASE };
