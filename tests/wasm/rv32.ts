@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBoard } from '../helpers/board-run.ts';
 import { repoRoot, runtimeDir } from './harness.ts';
 
 const here = join(repoRoot, 'tests/wasm');
@@ -50,8 +51,8 @@ function compileObjects(): string[] {
   return objects;
 }
 
-/** Links the driver with `lines` as its script and runs it under QEMU; returns the answer lines. */
-export function runRv32(lines: string[], opts: { icount?: boolean; timeoutMs?: number } = {}): string[] {
+/** Links the driver with `lines` as its script; returns the ELF image's path. */
+export function buildRv32Image(lines: string[]): string {
   const objs = compileObjects();
   const id = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
   const script = join(objDir, `script-${id}.txt`);
@@ -64,12 +65,32 @@ export function runRv32(lines: string[], opts: { icount?: boolean; timeoutMs?: n
   );
   const link = spawnSync(CC, [...TARGET, '-fuse-ld=lld', `-Wl,-T,${join(rvDir, 'link.ld')}`, '-o', elf, ...objs, asm], { encoding: 'utf8' });
   if (link.status !== 0) throw new Error(`rv32 link failed:\n${link.stderr}`);
+  return elf;
+}
+
+/** Splits the driver's serial output into answer lines, checking there is one per command. */
+export function answers(text: string, lines: string[]): string[] {
+  const out = text.replace(/\r/g, '').split('\n');
+  if (out[out.length - 1] === '') out.pop();
+  if (out.length !== lines.filter((l) => l.length > 0).length) throw new Error(`rv32 driver answered ${out.length} of ${lines.length} commands: ${out.slice(-3).join(' | ')}`);
+  return out;
+}
+
+/** Links the driver with `lines` as its script and runs it under QEMU; returns the answer lines. */
+export function runRv32(lines: string[], opts: { icount?: boolean; timeoutMs?: number } = {}): string[] {
+  const elf = buildRv32Image(lines);
   const args = ['-machine', 'virt', '-cpu', QEMU_CPU, '-bios', 'none', '-m', '128', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-kernel', elf];
   if (opts.icount) args.push('-icount', 'shift=0');
   const r = spawnSync(QEMU, args, { encoding: 'utf8', maxBuffer: 1 << 30, timeout: opts.timeoutMs ?? 600_000, input: '' });
   if (r.status !== 0) throw new Error(`qemu exited with ${r.status} ${r.signal ?? ''}: ${r.stderr}\n${r.stdout.slice(-2000)}`);
-  const out = r.stdout.replace(/\r/g, '').split('\n');
-  if (out[out.length - 1] === '') out.pop();
-  if (out.length !== lines.filter((l) => l.length > 0).length) throw new Error(`rv32 driver answered ${out.length} of ${lines.length} commands: ${out.slice(-3).join(' | ')}`);
-  return out;
+  return answers(r.stdout, lines);
+}
+
+/** Runs the same image on the playground's board (src/board) instead of QEMU. */
+export function runOnBoard(lines: string[], maxCycles = 4_000_000_000): string[] {
+  const image = new Uint8Array(readFileSync(buildRv32Image(lines)));
+  const r = runBoard(image, { maxCycles, sliceCycles: 5_000_000 });
+  if (r.error) throw new Error(`board error: ${r.error}`);
+  if (r.poweroffCode !== 0) throw new Error(`board stopped with ${JSON.stringify(r.stop)}`);
+  return answers(new TextDecoder().decode(r.output), lines);
 }

@@ -57,13 +57,18 @@ export interface LoadCost {
   instanceHeap: number;
 }
 
-export function runBench(bigModule?: Uint8Array, limits = ''): { results: BenchResult[]; load?: LoadCost } {
+/** Runs the benchmark script on rv32: under QEMU with exact instruction counting by default. */
+export function runBench(
+  bigModule?: Uint8Array,
+  limits = '',
+  run: (lines: string[]) => string[] = (lines) => runRv32(lines, { icount: true }),
+): { results: BenchResult[]; load?: LoadCost } {
   const wasm = benchWasm();
   const lines: string[] = [`load ${hex(wasm)}`];
   for (const [name, n] of BENCHES) lines.push(`native ${name} ${n.toString(16)}`, `callc ${name} i32:${n.toString(16)}`);
   lines.push('unload');
   if (bigModule) lines.push(...(limits ? [`limits ${limits}`] : []), `loadc ${hex(bigModule)}`, 'unload');
-  const out = runRv32(lines, { icount: true });
+  const out = run(lines);
   if (out[0] !== 'ok') throw new Error(`bench module refused: ${out[0]}`);
   const results: BenchResult[] = BENCHES.map(([name], i) => {
     const nat = /^ok ([0-9a-f]+) n=(\d+)$/.exec(out[1 + 2 * i]);
@@ -85,9 +90,11 @@ export function runBench(bigModule?: Uint8Array, limits = ''): { results: BenchR
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { wat } = await import('../harness.ts');
+  const { runOnBoard } = await import('../rv32.ts');
   const big = await wat(bigModuleText());
-  const { results, load } = runBench(big);
-  console.log('Wasm interpreter on rv32 (guest instructions, QEMU -icount):');
+  const onBoard = process.argv.includes('--board');
+  const { results, load } = runBench(big, '', onBoard ? (lines) => runOnBoard(lines) : undefined);
+  console.log(`Wasm interpreter on rv32 (guest instructions, ${onBoard ? 'the playground board' : 'QEMU -icount'}):`);
   for (const r of results)
     console.log(`  ${r.name.padEnd(14)} native ${String(r.native).padStart(11)}  wasm ${String(r.wasm).padStart(12)}  ratio ${r.ratio.toFixed(2)}x${r.agree ? '' : '  RESULTS DIFFER'}`);
   const geo = Math.exp(results.reduce((s, r) => s + Math.log(r.ratio), 0) / results.length);
