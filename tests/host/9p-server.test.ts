@@ -17,7 +17,7 @@ import {
 import { NinePServer, type NinePServerOptions } from '../../src/host/9p/server.ts';
 import { HostTree, type HostTreeOptions } from '../../src/host/9p/tree.ts';
 import { StateReader, StateWriter } from '../../src/board/state-stream.ts';
-import { str, TestClient, text } from './9p-test-client.ts';
+import { str, TestClient, text, type Request } from './9p-test-client.ts';
 
 const T0 = 1_767_225_600_000; // 2026-01-01 in ms
 
@@ -566,7 +566,7 @@ describe('snapshots of the server', () => {
     expect(b.tree.entries()).toEqual(a.tree.entries());
 
     // Both sides now answer the same requests the same way.
-    const script: Array<Parameters<TestClient['send']>[0]> = [
+    const script: Request[] = [
       { type: 'Tread', fid: 1, offset: 0n, count: 100 },
       { type: 'Twrite', fid: 1, offset: 2n, data: text('XY') },
       { type: 'Tgetattr', fid: 1, requestMask: GETATTR_ALL },

@@ -8,7 +8,8 @@ import { errnoName } from '../../src/host/9p/errno.ts';
 import type { Message, MessageName, Msg } from '../../src/host/9p/messages.ts';
 import { NOFID, NONUNAME } from '../../src/host/9p/protocol.ts';
 
-type Request = Message extends infer M ? (M extends { tag: number } ? Omit<M, 'tag'> : never) : never;
+/** A request without its tag (the client picks one). */
+export type Request = Message extends infer M ? (M extends { tag: number } ? Omit<M, 'tag'> : never) : never;
 type ReplyTo<T extends string> = T extends `T${infer R}` ? `R${R}` : never;
 
 export interface Wire {

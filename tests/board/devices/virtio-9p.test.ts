@@ -9,7 +9,7 @@ import { decode, encode } from '../../../src/host/9p/codec.ts';
 import { EPROTO } from '../../../src/host/9p/errno.ts';
 import { NinePServer } from '../../../src/host/9p/server.ts';
 import { HostTree } from '../../../src/host/9p/tree.ts';
-import { str, TestClient, text, type Wire } from '../../host/9p-test-client.ts';
+import { str, TestClient, text, type Request, type Wire } from '../../host/9p-test-client.ts';
 import { expectRoundTrip, FakeRam, IrqRecorder } from './helpers.ts';
 import { REG, TestDriver, type Buffer } from './virtio-driver.ts';
 
@@ -165,11 +165,11 @@ describe('virtio-9p', () => {
     expectRoundTrip(a.dev, b.dev);
     b.drv.adoptProgress(a.drv);
     expect(b.tree.entries()).toEqual(a.tree.entries());
-    const reqs = [
+    const reqs: Request[] = [
       { type: 'Tread', fid: 1, offset: 0n, count: 100 },
       { type: 'Twalk', fid: 0, newfid: 2, wnames: ['hello.txt'] },
       { type: 'Tgetattr', fid: 2, requestMask: 0x3fffn },
-    ] as const;
+    ];
     for (const r of reqs) expect(b.client.send(r, 5)).toEqual(a.client.send(r, 5));
     expect(str(b.client.readFile(0, 3, ['hello.txt']))).toBe('HELLO from the host\n');
   });
