@@ -15,6 +15,7 @@ import { SifiveTest } from './devices/sifive-test.ts';
 import { TraceDevice, addTraceFdtNode } from './devices/trace.ts';
 import { Uart16550 } from './devices/uart16550.ts';
 import { VirtioBlk } from './devices/virtio/blk.ts';
+import { Virtio9p, type NinePTransport } from './devices/virtio/9p.ts';
 import type { VirtioBackend } from './devices/virtio/backend.ts';
 import { VirtioMmio } from './devices/virtio/mmio.ts';
 import { VirtioRng } from './devices/virtio/rng.ts';
@@ -43,6 +44,12 @@ export interface BoardConfig {
   aclint?: boolean;
   /** virtio-rng seed; the device sits in slot 1 (after the disk slot). */
   rngSeed?: number;
+  /**
+   * Host files shared as virtio-9p (mount tag "host") in slot 2: normally a
+   * NinePServer over a HostTree (src/host/9p). Its state, the tree included,
+   * is part of snapshots; see docs/9p.md.
+   */
+  hostFs?: NinePTransport;
   /** RTC time at power-on, ns since 1970 (deterministic; default 2026-01-01). */
   rtcEpochNs?: number;
   /** The WasmOS trace device at 0x10200000 (default on; QEMU has none). */
@@ -65,8 +72,8 @@ export interface InputRecord {
 export class BoardError extends Error {}
 
 /** The configuration with every default filled in (rngSeed stays optional: no seed, no rng). */
-type NormalizedConfig = Readonly<Required<Omit<BoardConfig, 'initrd' | 'drive' | 'rngSeed'>>> &
-  Pick<BoardConfig, 'initrd' | 'drive' | 'rngSeed'>;
+type NormalizedConfig = Readonly<Required<Omit<BoardConfig, 'initrd' | 'drive' | 'rngSeed' | 'hostFs'>>> &
+  Pick<BoardConfig, 'initrd' | 'drive' | 'rngSeed' | 'hostFs'>;
 
 const DEFAULT_EPOCH_NS = Date.UTC(2026, 0, 1) * 1e6;
 const MIB = 1024 * 1024;
@@ -106,7 +113,7 @@ export class Machine {
       image: config.image, bios: config.bios ?? 'none', memMiB, bootargs: config.bootargs ?? '',
       virtio: config.virtio ?? 'legacy', aclint: config.aclint ?? false, rngSeed: config.rngSeed,
       rtcEpochNs: config.rtcEpochNs ?? DEFAULT_EPOCH_NS, trace: config.trace ?? true,
-      initrd: config.initrd, drive: config.drive,
+      initrd: config.initrd, drive: config.drive, hostFs: config.hostFs,
     };
     this.ram = new Ram(memMiB * MIB);
     this.hart = new Hart(this.ram, this.bus, this.lines, this.clock);
@@ -126,9 +133,10 @@ export class Machine {
     this.timed.push(clint, rtc);
 
     // Slot 0: the disk (like QEMU's first virtio-mmio bus); slot 1 is kept for
-    // the network card; the optional rng takes the last slot.
+    // the network card; slot 2 shares host files; the optional rng takes the last slot.
     const backends: Array<VirtioBackend | null> = new Array(VIRTIO_SLOTS).fill(null);
     if (config.drive) backends[0] = new VirtioBlk(config.drive);
+    if (config.hostFs) backends[2] = new Virtio9p(config.hostFs, 'host');
     if (config.rngSeed !== undefined) backends[VIRTIO_SLOTS - 1] = new VirtioRng(config.rngSeed);
     for (let slot = 0; slot < VIRTIO_SLOTS; slot++) {
       devices.push(new VirtioMmio({
@@ -336,9 +344,13 @@ export class Machine {
     return writeSnapshot(this.config, w.finish());
   }
 
-  static fromSnapshot(blob: Uint8Array): Machine {
+  /**
+   * `host` gives back what the blob cannot hold: the hostFs object of a board
+   * that had one (its state is in the blob and is restored into it).
+   */
+  static fromSnapshot(blob: Uint8Array, host: Pick<BoardConfig, 'hostFs'> = {}): Machine {
     const { config, state } = readSnapshot(blob);
-    const m = new Machine(config);
+    const m = new Machine({ ...config, ...host });
     const r = new StateReader(state);
     try {
       m.restoreState(r);
