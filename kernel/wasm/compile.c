@@ -68,6 +68,7 @@ typedef struct cc {
   uint32_t npatches, patchcap;
   uint32_t max_height;
   bool dead;
+  uint32_t label_pc; /* code position of the latest branch target */
   uint8_t last;
   uint32_t last_pos, last_dst_word, last_dst_slot, last_cmp;
 } cc;
@@ -249,6 +250,15 @@ static uint32_t operand(cc *c, const vval *v, uint32_t h) {
   if (v->kind == V_LOCAL) return v->local * 8u;
   if (v->kind == V_CONST) emit_const(c, v->type, slot(c, h), v->c);
   return slot(c, h);
+}
+
+/*
+ * Marks the current position as a branch target: no peephole may merge the instructions
+ * before it with those after it.
+ */
+static void mark_label(cc *c) {
+  c->label_pc = c->pc;
+  c->last = LAST_NONE;
 }
 
 /* Records that the instruction just emitted wrote its single result to slot(h). */
@@ -441,7 +451,7 @@ static void emit_cond_jump(cc *c, const vval *cond, uint32_t h, bool negate, ctr
       nwords = 2;
       /* A loop latch: the compare tests what the i32.add right before it wrote. Fuse all three. */
       uint32_t pp = c->nops ? c->opat[c->nops - 1] : 0;
-      if (!(flags & W_AACC) && c->nops && pp + 4 == pos &&
+      if (!(flags & W_AACC) && c->nops && pp + 4 == pos && c->label_pc != pos &&
           ((uint32_t)c->code[pp] == 0x6A || (uint32_t)c->code[pp] == (0x6A | W_IMM)) &&
           (uint32_t)c->code[pp + 1] == words[0]) {
         uint32_t x = (uint32_t)c->code[pp + 1], pa = (uint32_t)c->code[pp + 2], pb = (uint32_t)c->code[pp + 3];
@@ -556,7 +566,7 @@ static bool enter_block(cc *c, uint8_t opc) {
   if (opc == 0x04) {
     emit_cond_jump(c, &cond, ch, true, NULL, &fix);
   }
-  c->last = LAST_NONE;
+  mark_label(c);
   if (!push_ctrl(c, opc, np, p, nr, res)) return false;
   c->ctrls[c->csp - 1].else_patch = fix;
   return true;
@@ -587,6 +597,7 @@ static bool do_else(cc *c) {
   branch_word(c, k, at);
   c->dead = k->dead_at_entry;
   apply_patch(c, k->else_patch, c->pc);
+  mark_label(c);
   k->else_patch = 0;
   k->has_else = true;
   k->unreachable = false;
@@ -614,6 +625,7 @@ static bool do_end(cc *c) {
     for (uint32_t i = 0; i < k->nresults; i++) materialize(c, k->height + i);
   c->dead = k->dead_at_entry;
   uint32_t target = c->pc;
+  mark_label(c);
   for (uint32_t p = k->patches; p; p = c->patches[p - 1].next) apply_patch(c, p, target);
   apply_patch(c, k->else_patch, target);
   uint32_t h = k->height, n = k->nresults;
@@ -651,7 +663,7 @@ static bool do_br_if(cc *c, uint32_t depth) {
   emit_cond_jump(c, &cond, ch, true, NULL, &skip);
   emit_br(c, k);
   apply_patch(c, skip, c->pc);
-  c->last = LAST_NONE;
+  mark_label(c);
   return true;
 }
 
@@ -697,6 +709,7 @@ static bool do_br_table(cc *c) {
       if (i < n) rd_u32(&tr, &d);
       ctrl *k = &c->ctrls[c->csp - 1 - d];
       if (is_function_label(c, k) || branch_needs_copies(c, k)) {
+        mark_label(c);
         if (!c->r->failed) c->code[first + i] = wrel(c->pc - at);
         emit_br(c, k);
       } else if (k->op == 0x03) {

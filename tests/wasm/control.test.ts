@@ -54,6 +54,7 @@ describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differ
       locals_zeroed: [[i32(1)], [i32(0)], [i32(1)], [i32(0)]],
       dead_mid_expr: [0, 1, -1].map((x) => [i32(x)]),
       dead_block_end: [[i32(0), i32(5)], [i32(0), i32(-7)], [i32(1), i32(5)]],
+      latch_label: [0, 1, 2, 6].map((x) => [i32(x)]),
       latch: [[i32(0), i32(0)], [i32(1), i32(3)], [i32(7), i32(5)], [i32(10), i32(-2)], [i32(-5), i32(200)], [i32(33), i32(90)]],
       br_table_multi: [0, 1, 2, 3, -1].map((x) => [i32(x)]),
       block_param_virtual: [[i32(5), i32(0)], [i32(-3), i32(9)]],

@@ -167,6 +167,16 @@ export const CONTROL = `(module
       (br_if $done (i32.ge_u (local.tee $i (i32.add (local.get $i) (local.get $step))) (i32.const 25)))
       (br 0)))
     (local.get $s))
+  (func (export "latch_label") (param i32) (result i32) (local i32 i32)
+    ;; a branch target between a counter update and the loop's test must stay a target
+    ;; (the update is not fused with the test)
+    (loop $l
+      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+      (block
+        (br_if 0 (i32.and (local.get 2) (i32.add (local.get 0) (i32.const 1))))
+        (local.set 1 (i32.add (local.get 1) (i32.const 3))))
+      (br_if $l (i32.lt_u (local.get 1) (i32.const 30))))
+    (i32.add (i32.mul (local.get 2) (i32.const 100)) (local.get 1)))
   (func (export "many_args") (param i32 i64 f32 f64 i32 i64 f32 f64) (result f64)
     (f64.add (f64.add (f64.convert_i32_s (local.get 0)) (f64.convert_i64_s (local.get 1)))
       (f64.add (f64.promote_f32 (local.get 2)) (f64.mul (local.get 3) (f64.convert_i32_u (local.get 4))))))
