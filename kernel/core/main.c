@@ -21,12 +21,6 @@ extern char __kernel_start[], __kernel_end[];
 
 static struct fdt_info info;
 
-__attribute__((weak)) int boot_start_init(const struct fdt_info *fi)
-{
-	(void)fi;
-	return E_NOT_FOUND;
-}
-
 static void start_root(const char *name, task_entry_t entry, void *arg)
 {
 	struct task_spec spec = {
@@ -70,11 +64,13 @@ void kmain(uint32_t hartid, uint32_t fdt, uint32_t own_mmode)
 		start_root("selftest", selftest_main, 0);
 	} else if (bootarg_has("bench")) {
 		start_root("bench", bench_main, 0);
+	} else if (bootarg_has("wasmdriver")) {
+		start_root("wasmdriver", wasm_driver_main, &info);
 	} else {
 		int r = boot_start_init(&info);
 		if (r < 0) {
-			kprintf("no init task (%s): boot with \"selftest\" or \"bench=ipc\"\n", err_name(r));
-			poweroff(POWEROFF_PASS);
+			kprintf("no init task (%s): boot with \"selftest\" or \"bench=ipc\", or give a boot archive\n", err_name(r));
+			poweroff(r == E_NOT_FOUND ? POWEROFF_PASS : POWEROFF_FAIL);
 		}
 	}
 

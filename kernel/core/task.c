@@ -109,7 +109,20 @@ void task_start(struct task *t)
 	task_exit(EXIT_OK);
 }
 
-static int create(struct task *spawner, const struct task_spec *spec)
+/* Moves the allocations `from` made after `mark` to `to` (interrupts off). */
+static void adopt_allocs(struct task *from, struct task *to, struct list *mark)
+{
+	while (mark->next != &from->allocs) {
+		struct list *n = mark->next;
+		struct task_alloc_hdr *h = container_of(n, struct task_alloc_hdr, link);
+		list_del(n);
+		list_push_back(&to->allocs, n);
+		from->mem_bytes -= h->size;
+		to->mem_bytes += h->size;
+	}
+}
+
+static int create(struct task *spawner, const struct task_spec *spec, struct list *adopt)
 {
 	if (!spec || !spec->entry || !spec->name || !vm_check_str((uintptr_t)spec->name, 256))
 		return E_INVALID;
@@ -199,6 +212,8 @@ static int create(struct task *spawner, const struct task_spec *spec)
 	t->saved_sp = (uintptr_t)frame;
 	task_table[slot] = t;
 	ntasks++;
+	if (adopt)
+		adopt_allocs(spawner, t, adopt);
 	for (uint32_t i = 0; i < t->n_devs; i++)
 		device_apply_grant(t, &t->devs[i]);
 	if (TRACE_ON())
@@ -212,12 +227,25 @@ static int create(struct task *spawner, const struct task_spec *spec)
 
 int task_create(const struct task_spec *spec)
 {
-	return create(current_task(), spec);
+	return create(current_task(), spec, NULL);
 }
 
 int task_create_root(const struct task_spec *spec)
 {
-	return create(NULL, spec);
+	return create(NULL, spec, NULL);
+}
+
+struct list *task_alloc_mark(void)
+{
+	return current_task()->allocs.prev;
+}
+
+int task_create_adopting(const struct task_spec *spec, struct list *mark)
+{
+	struct task *me = current_task();
+	if (me == idle_task() || !mark)
+		return E_INVALID;
+	return create(me, spec, mark);
 }
 
 static void reparent(struct task *c, void *ctx)
@@ -331,7 +359,7 @@ int timer_set(uint32_t ms)
 	return 0;
 }
 
-void *task_alloc(uint32_t size)
+static void *alloc_charged(uint32_t size, bool limited)
 {
 	if (size > (64u << 20))
 		return NULL;
@@ -343,7 +371,7 @@ void *task_alloc(uint32_t size)
 		h = kmalloc(sizeof *h + size);
 		if (h) {
 			charge = (uint32_t)ksize(h);
-			if (me->mem_limit && me->mem_bytes + charge > me->mem_limit + me->stack_pages * PAGE_SIZE) {
+			if (limited && me->mem_limit && me->mem_bytes + charge > me->mem_limit + me->stack_pages * PAGE_SIZE) {
 				kfree(h);
 				h = NULL;
 			}
@@ -358,6 +386,9 @@ void *task_alloc(uint32_t size)
 	irq_restore(f);
 	return h ? h + 1 : NULL;
 }
+
+void *task_alloc(uint32_t size) { return alloc_charged(size, true); }
+void *task_alloc_unlimited(uint32_t size) { return alloc_charged(size, false); }
 
 static struct task_alloc_hdr *hdr_of(void *p)
 {

@@ -119,6 +119,16 @@ void task_init_boot(void);
 struct task *idle_task(void);
 /* Creates a task without a parent and with every right (the kernel's own tasks: init, tests). */
 int task_create_root(const struct task_spec *spec);
+/*
+ * Memory a spawner prepares for a task it is about to create (a Wasm module and
+ * its instance): allocated with task_alloc_unlimited after taking a mark, it is
+ * charged to the spawner (the caller bounds it, not the spawner's mem_limit) and
+ * freed with it if it dies first; task_create_adopting then moves every
+ * allocation made since the mark to the new task, atomically with its creation.
+ */
+void *task_alloc_unlimited(uint32_t size);
+struct list *task_alloc_mark(void);
+int task_create_adopting(const struct task_spec *spec, struct list *mark);
 /* Destroys t for `reason`; when t is the current task this does not return. */
 void task_destroy(struct task *t, int32_t reason);
 void task_reap_zombies(void);

@@ -15,8 +15,9 @@
 #define E_INVALID     (-10) /* a bad argument: length, flags, name, priority... */
 #define E_NOT_FOUND   (-11) /* no service by that name */
 #define E_EXISTS      (-12) /* the name, IRQ or resource is already taken */
+#define E_BAD_MODULE  (-13) /* a Wasm module is invalid, imports what WasmOS lacks, or has no entry point */
 
-#define E_MIN (-12)
+#define E_MIN (-13)
 
 /* A short name for an error code ("E_TIMEOUT"), or "E_?" for unknown ones. */
 const char *err_name(int err);
