@@ -62,6 +62,8 @@ typedef struct cc {
   uint32_t pc, codecap;
   uint32_t *opat; /* positions of opcode words, patched to handler addresses at the end */
   uint32_t nops, opcap;
+  uint32_t *brw;  /* (displacement word, its instruction) pairs, for the final self-check */
+  uint32_t nbrw, brwcap;
   wsite *sites;
   uint32_t nsites, sitecap;
   patch *patches;
@@ -333,10 +335,19 @@ static void set_unreachable(cc *c) {
   c->last = LAST_NONE;
 }
 
+/* Remembers a branch displacement word for the self-check in wcompile_function. */
+static void note_branch(cc *c, uint32_t word, uint32_t at) {
+  if (c->dead || c->r->failed) return;
+  if (c->nbrw + 2 > c->brwcap && !GROW(c, brw, brwcap, c->nbrw + 2)) return;
+  c->brw[c->nbrw++] = word;
+  c->brw[c->nbrw++] = at;
+}
+
 /* Adds a forward-branch fixup for ctrl k; returns the patch index + 1. */
 static uint32_t add_patch(cc *c, ctrl *k, uint32_t word, uint32_t at) {
   if (c->dead || c->r->failed) return 0;
   if (c->npatches >= c->patchcap && !GROW(c, patches, patchcap, c->npatches + 1)) return 0;
+  note_branch(c, word, at);
   patch *p = &c->patches[c->npatches++];
   p->word = word;
   p->op = at;
@@ -355,6 +366,7 @@ static void apply_patch(cc *c, uint32_t idx, uint32_t target) {
 static void branch_word(cc *c, ctrl *k, uint32_t at) {
   if (c->dead) return;
   if (k->op == 0x03) {
+    note_branch(c, c->pc, at);
     emit(c, wrel(k->loop_pc - at));
   } else {
     uint32_t w = c->pc;
@@ -710,9 +722,11 @@ static bool do_br_table(cc *c) {
       ctrl *k = &c->ctrls[c->csp - 1 - d];
       if (is_function_label(c, k) || branch_needs_copies(c, k)) {
         mark_label(c);
+        note_branch(c, first + i, at);
         if (!c->r->failed) c->code[first + i] = wrel(c->pc - at);
         emit_br(c, k);
       } else if (k->op == 0x03) {
+        note_branch(c, first + i, at);
         if (!c->r->failed) c->code[first + i] = wrel(k->loop_pc - at);
       } else {
         add_patch(c, k, first + i, at);
@@ -1456,6 +1470,7 @@ static void release(cc *c) {
   wheap_free(h, c->sites, (size_t)c->sitecap * sizeof *c->sites);
   wheap_free(h, c->patches, (size_t)c->patchcap * sizeof *c->patches);
   wheap_free(h, c->opat, (size_t)c->opcap * sizeof *c->opat);
+  wheap_free(h, c->brw, (size_t)c->brwcap * sizeof *c->brw);
   wheap_free(h, c->ltypes, c->nlocals ? c->nlocals : 1);
   wheap_free(h, c->lrefs, (size_t)(c->nlocals ? c->nlocals : 1) * sizeof *c->lrefs);
 }
@@ -1503,6 +1518,27 @@ static bool read_locals(cc *c, const uint8_t *body_end) {
   return true;
 }
 
+/*
+ * Self-check of the translation: every branch lands on the start of an instruction. A
+ * failure is a translator bug; the module is refused rather than run.
+ */
+static bool verify_branches(cc *c) {
+  size_t bytes = ((size_t)c->pc + 8) / 8;
+  uint8_t *starts = wheap_alloc(c->m->heap, bytes);
+  if (!starts) return fail(c, "out of memory (quota exceeded while translating)");
+  wu_memset(starts, 0, bytes);
+  for (uint32_t i = 0; i < c->nops; i++) starts[c->opat[i] >> 3] |= (uint8_t)(1u << (c->opat[i] & 7));
+  bool ok = true;
+  for (uint32_t i = 0; ok && i + 1 < c->nbrw; i += 2) {
+    intptr_t d = (intptr_t)c->code[c->brw[i]] / (intptr_t)sizeof(wcode);
+    intptr_t t = (intptr_t)c->brw[i + 1] + d;
+    if (t < 0 || t >= (intptr_t)c->pc || !(starts[t >> 3] & (1u << (t & 7)))) ok = false;
+  }
+  wheap_free(c->m->heap, starts, bytes);
+  if (!ok) return fail(c, "internal error: translated branch does not land on an instruction (module refused)");
+  return true;
+}
+
 bool wcompile_function(wasm_module *m, uint32_t func_index, wreader *r, const uint8_t *body_end) {
   cc cs;
   cc *c = &cs;
@@ -1530,6 +1566,7 @@ bool wcompile_function(wasm_module *m, uint32_t func_index, wreader *r, const ui
     if (c->r->failed) ok = false;
   }
   if (ok && r->p != body_end) ok = fail(c, "section size mismatch: code after the function's final end");
+  if (ok) ok = verify_branches(c);
   saved_end_reader->end = outer_end;
   if (ok) {
     wfunc *fn = c->fn;
