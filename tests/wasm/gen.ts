@@ -247,6 +247,13 @@ function stmt(c: Ctx, depth: number): string {
       c.labels.pop();
       c.labels.pop();
       c.counters.push(cnt);
+      if (r.chance(0.5)) {
+        // The counter's last update ends an inner block (a branch target) right before the test.
+        const skip = expr(c, 'i32', 1);
+        return `(local.set ${cnt} (i32.const 0)) (block (loop ${body} ${exit} (local.set ${cnt} (i32.add (local.get ${cnt}) (i32.const 1)))` +
+          ` (block (br_if 0 ${skip}) (local.set ${cnt} (i32.add (local.get ${cnt}) (i32.const 1))))` +
+          ` (br_if 0 (i32.lt_u (local.get ${cnt}) (i32.const ${n})))))`;
+      }
       return `(local.set ${cnt} (i32.const 0)) (block (loop ${body} ${exit} (br_if 0 (i32.lt_u (local.tee ${cnt} (i32.add (local.get ${cnt}) (i32.const 1))) (i32.const ${n})))))`;
     }
     case 5: {
