@@ -8,6 +8,7 @@ import { CONTROL, GLOBALS, HOST, MEMORY, TABLES } from './corpus.ts';
 import { randomProgram } from './gen.ts';
 import { differential, exportSignatures, wat, type Call, type DiffCase } from './harness.ts';
 import { numericCases } from './numeric-cases.ts';
+import { hex } from './harness.ts';
 import { runRv32, rv32Available } from './rv32.ts';
 import { v, valuesOf } from './values.ts';
 
@@ -42,5 +43,17 @@ describe.skipIf(!rv32Available)('rv32 build under QEMU (differential against V8)
     const { mismatches, calls } = differential(cases, runRv32);
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(calls).toBeGreaterThan(1500);
+  }, 900_000);
+
+  it('1000 spawn/run/exit cycles on rv32 leak nothing, and a trapping start function is refused', async () => {
+    const good = hex(await wat(CONTROL));
+    const bad = hex(await wat('(module (func $s (i32.div_s (i32.const 1) (i32.const 0)) (drop)) (start $s))'));
+    const lines = [`load ${bad}`, 'unload'];
+    for (let i = 0; i < 1000; i++) lines.push(`load ${good}`, `call fib i32:${(i % 12).toString(16)}`, 'unload');
+    const out = runRv32(lines);
+    expect(out[0]).toMatch(/^error start function trapped: integer divide by zero in module 'test', function 's'/);
+    expect(out[1]).toBe('used 0');
+    const fib = [0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89];
+    for (let i = 0; i < 1000; i++) expect(out.slice(2 + 3 * i, 5 + 3 * i)).toEqual(['ok', `ok i32:${fib[i % 12].toString(16)}`, 'used 0']);
   }, 900_000);
 });
