@@ -1,0 +1,276 @@
+// Owns the Machine in the worker: runs it in slices and yields between them,
+// sleeps while the guest idles (until its next timer deadline in wall time, or
+// until input), and streams console output, trace records, the task table and
+// its status to the page through an OutputBatcher. Host input reaches the
+// guest only through machine.sendSerial between slices, so the board's input
+// log replays the session exactly.
+import { Machine, type StopReason } from '../board/machine.ts';
+import { ConsoleWatch } from './console-watch.ts';
+import { realTimers, Sleeper, type HostTimers } from './host-timers.ts';
+import { MipsMeter } from './mips-meter.ts';
+import { OutputBatcher, type BatchSink } from './output-batcher.ts';
+import type { BootOptions, KillResult, MachineStatus, PromptTiming, RunState, TaskRow } from './protocol.ts';
+import { RunPacer } from './run-pacer.ts';
+import { SliceSizer } from './slice-sizer.ts';
+import { TaskTracker } from './task-tracker.ts';
+
+export const DEFAULT_PROMPT_TEXT = 'shell>';
+/** How often a running machine's status (MIPS, counters) reaches the page without other output. */
+const STATUS_INTERVAL_MS = 250;
+
+export const KILL_UNAVAILABLE =
+  'Killing a task is not available yet: the kernel takes kill requests only from tasks (task_kill), ' +
+  'and the shell\'s kill command that will do it for the page is still being built.';
+
+export class MachineController {
+  private machine: Machine | null = null;
+  private options: BootOptions | null = null;
+  private state: RunState = 'off';
+  private paused = false;
+  private epochNo = 0;
+  private error: string | null = null;
+  private powerCode: number | null = null;
+  private bootWall = 0;
+  private firstOutputMs: number | null = null;
+  private prompt: PromptTiming | null = null;
+  private watch: ConsoleWatch | null = null;
+  private traceOn = true;
+  private guestResets = 0;
+  private traceDropped = 0;
+  private readonly sleeper: Sleeper;
+  private readonly pacer = new RunPacer();
+  private readonly sizer = new SliceSizer();
+  private readonly meter = new MipsMeter();
+  private readonly tracker = new TaskTracker();
+  private readonly batcher: OutputBatcher;
+  private cancelStatusTimer: (() => void) | null = null;
+
+  constructor(private readonly timers: HostTimers = realTimers()) {
+    this.sleeper = new Sleeper(timers);
+    this.batcher = new OutputBatcher(timers, {
+      epoch: () => this.epochNo,
+      status: () => this.status(),
+      takeTasks: () => (this.tracker.dirty ? this.tracker.rows() : undefined),
+    });
+  }
+
+  /** Builds a machine from `options` and starts it; output goes to `sink`. */
+  boot(options: BootOptions, sink: BatchSink): MachineStatus {
+    this.options = { ...options };
+    this.traceOn = options.trace ?? true;
+    this.batcher.setSink(sink);
+    this.start();
+    return this.status();
+  }
+
+  /** Powers the board off and on again with the same options (a new machine). */
+  reset(): MachineStatus {
+    if (this.options) this.start();
+    return this.status();
+  }
+
+  pause(): MachineStatus {
+    if (this.machine && !this.paused) {
+      this.paused = true;
+      this.setState('paused');
+      this.sleeper.wake();
+    }
+    return this.status();
+  }
+
+  resume(): MachineStatus {
+    if (this.machine && this.paused) {
+      this.paused = false;
+      this.pacer.reset();
+      this.setState('running');
+      this.sleeper.wake();
+    }
+    return this.status();
+  }
+
+  /** Console input; it enters the guest at the start of the next slice. */
+  sendInput(bytes: Uint8Array): void {
+    if (!this.machine || bytes.length === 0) return;
+    this.machine.sendSerial(bytes);
+    this.sleeper.wake();
+  }
+
+  setTraceEnabled(on: boolean): MachineStatus {
+    this.traceOn = on;
+    this.machine?.trace?.setEnabled(on);
+    this.batcher.touch();
+    return this.status();
+  }
+
+  killTask(id: number): KillResult {
+    const row = this.tracker.rows().find((t) => t.id === id);
+    if (!row || row.state === 'exited') return { ok: false, message: `There is no live task ${id}.` };
+    return { ok: false, message: KILL_UNAVAILABLE };
+  }
+
+  /** The board's record of host input (cycle count and bytes), to replay a session. */
+  inputLog(): Array<{ cycles: number; data: Uint8Array }> {
+    return (this.machine?.inputLog ?? []).map(({ cycles, data }) => ({ cycles, data }));
+  }
+
+  tasks(): TaskRow[] {
+    return this.tracker.rows();
+  }
+
+  /** Stops the machine for good (tests; a page closing just ends the worker). */
+  shutdown(): void {
+    this.epochNo++;
+    this.machine = null;
+    this.state = 'off';
+    this.stopStatusTimer();
+    this.batcher.setSink(null);
+    this.sleeper.wake();
+  }
+
+  status(): MachineStatus {
+    const m = this.machine;
+    const now = this.timers.now();
+    return {
+      state: this.state,
+      epoch: this.epochNo,
+      powerCode: this.powerCode,
+      error: this.error,
+      bootargs: this.options?.bootargs ?? '',
+      instret: m?.instret ?? 0,
+      cycles: m?.cycles ?? 0,
+      mips: this.state === 'running' || this.state === 'idle' ? this.meter.mips(now) : 0,
+      busyMips: this.meter.busyMips(),
+      uptimeMs: m ? now - this.bootWall : 0,
+      ramBytes: m ? m.ram.size : 0,
+      taskMemBytes: this.tracker.memBytes(),
+      firstOutputMs: this.firstOutputMs,
+      prompt: this.prompt,
+      promptText: this.options?.promptText ?? DEFAULT_PROMPT_TEXT,
+      traceEnabled: this.traceOn && !!m?.trace,
+      traceDropped: this.traceDropped + this.batcher.lostRecords,
+      guestResets: this.guestResets,
+    };
+  }
+
+  private start(): void {
+    const opts = this.options!;
+    const epoch = ++this.epochNo;
+    this.machine = null;
+    this.paused = false;
+    this.error = null;
+    this.powerCode = null;
+    this.firstOutputMs = null;
+    this.prompt = null;
+    this.guestResets = 0;
+    this.traceDropped = 0;
+    this.tracker.reset();
+    this.meter.reset();
+    this.pacer.reset();
+    this.batcher.clear();
+    this.bootWall = this.timers.now();
+    this.watch = new ConsoleWatch(opts.promptText ?? DEFAULT_PROMPT_TEXT);
+    let m: Machine;
+    try {
+      m = new Machine({ image: opts.image, bootargs: opts.bootargs, memMiB: opts.memMiB ?? 128, initrd: opts.initrd });
+    } catch (e) {
+      this.error = (e as Error).message;
+      this.setState('error');
+      this.sleeper.wake();
+      return;
+    }
+    m.trace?.setEnabled(this.traceOn);
+    m.onSerial = (bytes) => this.serial(bytes, m);
+    this.machine = m;
+    this.setState('running');
+    this.startStatusTimer();
+    this.sleeper.wake();
+    void this.loop(epoch, m);
+  }
+
+  private serial(bytes: Uint8Array, m: Machine): void {
+    this.firstOutputMs ??= this.timers.now() - this.bootWall;
+    if (this.watch?.feed(bytes)) {
+      this.prompt = { text: this.options?.promptText ?? DEFAULT_PROMPT_TEXT, wallMs: this.timers.now() - this.bootWall, instret: m.instret };
+      this.batcher.touch();
+    }
+    this.batcher.addSerial(bytes);
+  }
+
+  private setState(s: RunState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.batcher.touch();
+  }
+
+  private startStatusTimer(): void {
+    this.stopStatusTimer();
+    const tick = (): void => {
+      if (this.state === 'running' || this.state === 'idle') this.batcher.touch();
+      this.cancelStatusTimer = this.timers.after(STATUS_INTERVAL_MS, tick);
+    };
+    this.cancelStatusTimer = this.timers.after(STATUS_INTERVAL_MS, tick);
+  }
+
+  private stopStatusTimer(): void {
+    this.cancelStatusTimer?.();
+    this.cancelStatusTimer = null;
+  }
+
+  private async loop(epoch: number, m: Machine): Promise<void> {
+    await this.timers.yieldToEvents();
+    // Guest cycles the next slice must first skip: a timer wait that the wall clock has served.
+    let skip = 0;
+    while (epoch === this.epochNo) {
+      if (this.paused || this.state === 'poweroff') {
+        await this.sleeper.sleep(Infinity);
+        skip = 0;
+        continue;
+      }
+      const instret0 = m.instret;
+      const t0 = this.timers.now();
+      const stop: StopReason = m.run(skip + this.sizer.cycles);
+      skip = 0;
+      const t1 = this.timers.now();
+      if (epoch !== this.epochNo) return;
+      this.meter.record(t1, m.instret, t1 - t0);
+      if (stop.kind === 'budget') this.sizer.record(m.instret - instret0, t1 - t0);
+      this.drainTrace(m);
+      switch (stop.kind) {
+        case 'poweroff':
+          this.powerCode = stop.code;
+          this.setState('poweroff');
+          break;
+        case 'idle': {
+          this.setState('idle');
+          const ms = this.pacer.idleSleepMs(m.cycles, stop.until, t1);
+          // Woken early (input, pause) the guest goes on from where it is, not from its deadline.
+          let served = true;
+          if (ms > 0) served = await this.sleeper.sleep(ms);
+          else await this.timers.yieldToEvents();
+          if (served && stop.until !== Infinity) skip = stop.until - m.cycles;
+          break;
+        }
+        case 'reset':
+          // The board has rebooted itself; the old tasks are gone.
+          this.guestResets++;
+          this.tracker.reset();
+          this.setState('running');
+          await this.timers.yieldToEvents();
+          break;
+        case 'budget':
+          this.setState('running');
+          await this.timers.yieldToEvents();
+          break;
+      }
+    }
+  }
+
+  private drainTrace(m: Machine): void {
+    if (!m.trace || !this.traceOn) return;
+    const { records, dropped } = m.trace.drain();
+    if (dropped !== this.traceDropped) { this.traceDropped = dropped; this.batcher.touch(); }
+    if (records.length === 0) return;
+    this.tracker.feed(records);
+    this.batcher.addTrace(records);
+  }
+}

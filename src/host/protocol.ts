@@ -1,0 +1,94 @@
+// What the machine worker and the page say to each other. The worker streams
+// HostBatch objects (at most one per frame); the page calls the controller's
+// methods through comlink. Everything here survives structured cloning.
+import type { TraceRecord } from '../board/devices/trace.ts';
+
+export interface BootOptions {
+  /** The kernel image (ELF32 or raw). */
+  image: Uint8Array;
+  bootargs: string;
+  memMiB?: number;
+  initrd?: Uint8Array;
+  /** Console text whose first appearance marks "time to prompt" (default "shell>"). */
+  promptText?: string;
+  /** Record the kernel's trace from the first instruction (default true). */
+  trace?: boolean;
+}
+
+/** off: nothing booted; idle: the guest waits for a timer or input; poweroff: the guest shut down. */
+export type RunState = 'off' | 'running' | 'idle' | 'paused' | 'poweroff' | 'error';
+
+export interface PromptTiming {
+  text: string;
+  /** Wall milliseconds from boot() to the text's first appearance on the console. */
+  wallMs: number;
+  instret: number;
+}
+
+export interface MachineStatus {
+  state: RunState;
+  /** Counts boots and resets; batches of an older epoch are stale. */
+  epoch: number;
+  /** Power-off code, or the error message when state is 'error'. */
+  powerCode: number | null;
+  error: string | null;
+  bootargs: string;
+  instret: number;
+  cycles: number;
+  /** Guest instructions per wall second over the last second. */
+  mips: number;
+  /** Guest instructions per second of time spent running the guest (the board's speed). */
+  busyMips: number;
+  /** Wall milliseconds since boot. */
+  uptimeMs: number;
+  ramBytes: number;
+  /** Memory the kernel accounts to tasks (stacks, allocations, DMA), from the last statistics. */
+  taskMemBytes: number;
+  /** Wall milliseconds from boot() to the first console byte. */
+  firstOutputMs: number | null;
+  prompt: PromptTiming | null;
+  promptText: string;
+  traceEnabled: boolean;
+  /** Records the kernel lost to a full ring (cumulative). */
+  traceDropped: number;
+  /** Guest resets (the guest rebooted itself) since boot. */
+  guestResets: number;
+}
+
+/** running: on the CPU now; ready: runnable; send/recv/call: blocked in IPC; sleep: sleeping or waiting for a service. */
+export type TaskState = 'running' | 'ready' | 'send' | 'recv' | 'call' | 'sleep' | 'blocked' | 'exited' | 'unknown';
+
+export interface TaskRow {
+  id: number;
+  name: string;
+  parent: number;
+  priority: number;
+  state: TaskState;
+  /** The task it waits on, when the trace tells (the callee of an unanswered call). */
+  waitingOn: number | null;
+  /** Share of the instructions executed between its last two statistics, 0..1. */
+  cpu: number;
+  instret: number;
+  memBytes: number;
+  switches: number;
+  sent: number;
+  received: number;
+  faults: number;
+  /** The exit reason once it has exited. */
+  exitReason: number | null;
+}
+
+export interface HostBatch {
+  epoch: number;
+  /** Console output since the last batch. */
+  serial?: Uint8Array;
+  trace?: TraceRecord[];
+  /** The whole task table, when it changed. */
+  tasks?: TaskRow[];
+  status: MachineStatus;
+}
+
+export interface KillResult {
+  ok: boolean;
+  message: string;
+}
