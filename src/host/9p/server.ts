@@ -9,6 +9,7 @@
 import type { NinePTransport } from '../../board/devices/virtio/9p.ts';
 import { StateError, type StateReader, type StateWriter } from '../../board/state-stream.ts';
 import { decode, encode, encodeError, isReply } from './codec.ts';
+import { direntSize, writeDirent } from './dirent.ts';
 import {
   EBADF, EBUSY, EFBIG, EINVAL, EIO, EISDIR, EMSGSIZE, ENOENT, ENOTDIR, EOPNOTSUPP, EPROTO, EROFS, FsError,
 } from './errno.ts';
@@ -23,7 +24,6 @@ import {
 } from './protocol.ts';
 import type { AttrChanges, HostTree } from './tree.ts';
 import { WireWriter, type Qid } from './wire.ts';
-import { direntSize, writeDirent } from './dirent.ts';
 
 export interface NinePServerOptions {
   /** Largest msize the server agrees to (default 128 KiB + IOHDRSZ). */

@@ -11,11 +11,11 @@
 // never reads the host clock itself: pass a deterministic clock (see
 // guest-clock.ts) and a run that uses the tree stays a pure function of its
 // inputs.
+import type { StateReader, StateWriter } from '../../board/state-stream.ts';
 import { EBUSY, EEXIST, EFBIG, EINVAL, EISDIR, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, EROFS, FsError } from './errno.ts';
 import { DirNode, FileNode, timeFromMs, timeToMs, type Node, type Time } from './node.ts';
 import { NAME_MAX } from './protocol.ts';
 import { readTree, writeTree } from './tree-state.ts';
-import type { StateReader, StateWriter } from '../../board/state-stream.ts';
 import { utf8Length } from './wire.ts';
 
 export interface TreeLimits {
