@@ -5,3 +5,7 @@ export { HostTree, DEFAULT_LIMITS, type FileInfo, type HostTreeOptions, type Tre
 export { NinePServer, type NinePServerOptions } from './server.ts';
 export { FsError, errnoName } from './errno.ts';
 export { guestClock } from './guest-clock.ts';
+// For tools that show 9P traffic (the UI's device trace, tests).
+export { decode, encode, type DecodeResult } from './codec.ts';
+export { decodeDirents, type Dirent } from './dirent.ts';
+export type { Message, MessageName, Msg } from './messages.ts';
