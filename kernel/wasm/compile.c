@@ -44,7 +44,7 @@ typedef struct patch {
 
 enum { LAST_NONE, LAST_DST, LAST_CMP };
 
-typedef struct cc {
+struct wcompiler {
   wasm_module *m;
   wfunc *fn;
   wreader *r;
@@ -73,7 +73,9 @@ typedef struct cc {
   uint32_t label_pc; /* code position of the latest branch target */
   uint8_t last;
   uint32_t last_pos, last_dst_word, last_dst_slot, last_cmp;
-} cc;
+  uint32_t ltcap, lrcap; /* capacities of ltypes / lrefs */
+};
+typedef struct wcompiler cc;
 
 static const uint8_t one_type[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_EXTERNREF};
 
@@ -1462,7 +1464,8 @@ static bool instruction(cc *c, uint8_t opc) {
   }
 }
 
-static void release(cc *c) {
+void wcompile_end(cc *c) {
+  if (!c) return;
   wasm_heap *h = c->m->heap;
   wheap_free(h, c->stack, (size_t)c->scap * sizeof *c->stack);
   wheap_free(h, c->ctrls, (size_t)c->ccap * sizeof *c->ctrls);
@@ -1471,8 +1474,17 @@ static void release(cc *c) {
   wheap_free(h, c->patches, (size_t)c->patchcap * sizeof *c->patches);
   wheap_free(h, c->opat, (size_t)c->opcap * sizeof *c->opat);
   wheap_free(h, c->brw, (size_t)c->brwcap * sizeof *c->brw);
-  wheap_free(h, c->ltypes, c->nlocals ? c->nlocals : 1);
-  wheap_free(h, c->lrefs, (size_t)(c->nlocals ? c->nlocals : 1) * sizeof *c->lrefs);
+  wheap_free(h, c->ltypes, c->ltcap);
+  wheap_free(h, c->lrefs, (size_t)c->lrcap * sizeof *c->lrefs);
+  wheap_free(h, c, sizeof *c);
+}
+
+cc *wcompile_begin(wasm_module *m) {
+  cc *c = wheap_alloc(m->heap, sizeof *c);
+  if (!c) return NULL;
+  wu_memset(c, 0, sizeof *c);
+  c->m = m;
+  return c;
 }
 
 static bool read_locals(cc *c, const uint8_t *body_end) {
@@ -1498,11 +1510,9 @@ static bool read_locals(cc *c, const uint8_t *body_end) {
     if (r->p > body_end) return fail(c, "locals exceed function body");
   }
   c->nlocals = (uint32_t)total;
-  size_t nl = c->nlocals ? c->nlocals : 1;
-  c->ltypes = wheap_alloc(m->heap, nl);
-  c->lrefs = wheap_alloc(m->heap, nl * sizeof *c->lrefs);
-  if (!c->ltypes || !c->lrefs) return fail(c, "out of memory (quota exceeded while translating)");
-  wu_memset(c->lrefs, 0, nl * sizeof *c->lrefs);
+  uint32_t nl = c->nlocals ? c->nlocals : 1;
+  if (!GROW(c, ltypes, ltcap, nl) || !GROW(c, lrefs, lrcap, nl)) return false;
+  wu_memset(c->lrefs, 0, (size_t)nl * sizeof *c->lrefs);
   uint32_t k = 0;
   for (; k < t->nparams; k++) c->ltypes[k] = t->params[k];
   const uint8_t *save = r->p;
@@ -1539,11 +1549,13 @@ static bool verify_branches(cc *c) {
   return true;
 }
 
-bool wcompile_function(wasm_module *m, uint32_t func_index, wreader *r, const uint8_t *body_end) {
-  cc cs;
-  cc *c = &cs;
-  wu_memset(c, 0, sizeof *c);
-  c->m = m;
+bool wcompile_function(cc *c, uint32_t func_index, wreader *r, const uint8_t *body_end) {
+  wasm_module *m = c->m;
+  /* Per-function state; the buffers and their capacities carry over from the previous function. */
+  c->sp = c->csp = c->pc = c->nsites = c->npatches = c->nops = c->nbrw = 0;
+  c->nvirtual = c->max_height = c->nlocals = c->label_pc = 0;
+  c->dead = false;
+  c->last = LAST_NONE;
   c->r = r;
   c->func_index = func_index;
   c->fn = &m->funcs[func_index];
@@ -1590,6 +1602,5 @@ bool wcompile_function(wasm_module *m, uint32_t func_index, wreader *r, const ui
       fn->nsites = c->nsites;
     }
   }
-  release(c);
   return ok;
 }

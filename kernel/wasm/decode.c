@@ -588,18 +588,28 @@ static bool sec_code(loader *L) {
   if (!rd_u32(r, &n)) return false;
   if (n != L->ndefined_funcs) return rd_fail(r, at, "function and code section have inconsistent lengths");
   L->saw_code = true;
-  for (uint32_t i = 0; i < n; i++) {
+  wcompiler *wc = wcompile_begin(m);
+  if (!wc) return rd_fail(r, at, "out of memory (module exceeds the memory quota)");
+  bool ok = true;
+  for (uint32_t i = 0; ok && i < n; i++) {
     const uint8_t *bat = r->p;
     uint32_t size;
-    if (!rd_u32(r, &size)) return false;
-    if (size > (uint32_t)(r->end - r->p)) return rd_fail(r, bat, "function body size %u out of bounds", size);
+    if (!rd_u32(r, &size)) {
+      ok = false;
+      break;
+    }
+    if (size > (uint32_t)(r->end - r->p)) {
+      ok = rd_fail(r, bat, "function body size %u out of bounds", size);
+      break;
+    }
     const uint8_t *body_end = r->p + size;
     uint32_t fi = m->nfunc_imports + i;
     m->funcs[fi].body_offset = rd_offset(r, r->p);
-    if (!wcompile_function(m, fi, r, body_end)) return false;
+    ok = wcompile_function(wc, fi, r, body_end);
     r->p = body_end;
   }
-  return true;
+  wcompile_end(wc);
+  return ok;
 }
 
 static bool sec_data(loader *L) {

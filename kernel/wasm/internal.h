@@ -179,8 +179,11 @@ bool rd_bytes(wreader *r, uint32_t n, const uint8_t **out);
 bool rd_name(wreader *r, const uint8_t **out, uint32_t *len);
 static inline uint32_t rd_offset(const wreader *r, const uint8_t *at) { return (uint32_t)(at - r->base); }
 
-/* --- compile.c: validates one function body and translates it --- */
-bool wcompile_function(wasm_module *m, uint32_t func_index, wreader *r, const uint8_t *body_end);
+/* --- compile.c: validates function bodies and translates them --- */
+typedef struct wcompiler wcompiler; /* translation scratch, reused across a module's functions */
+wcompiler *wcompile_begin(wasm_module *m);
+bool wcompile_function(wcompiler *c, uint32_t func_index, wreader *r, const uint8_t *body_end);
+void wcompile_end(wcompiler *c);
 /* Shared type predicates. */
 static inline bool wtype_is_num(uint8_t t) { return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64; }
 static inline bool wtype_is_ref(uint8_t t) { return t == WASM_FUNCREF || t == WASM_EXTERNREF; }

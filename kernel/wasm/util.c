@@ -1,9 +1,15 @@
 /* Freestanding replacements for the few libc string routines the runtime needs. */
 #include "internal.h"
 
+/* Word moves when both pointers are aligned: the runtime copies code, segments and memory. */
+typedef uint32_t __attribute__((may_alias)) wword;
+
 void wu_memcpy(void *dst, const void *src, size_t n) {
   uint8_t *d = dst;
   const uint8_t *s = src;
+  if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
+    for (; n >= 4; n -= 4, d += 4, s += 4) *(wword *)(void *)d = *(const wword *)(const void *)s;
+  }
   while (n--) *d++ = *s++;
 }
 
@@ -11,17 +17,31 @@ void wu_memmove(void *dst, const void *src, size_t n) {
   uint8_t *d = dst;
   const uint8_t *s = src;
   if (d == s || n == 0) return;
-  if (d < s) {
-    while (n--) *d++ = *s++;
-  } else {
-    d += n;
-    s += n;
-    while (n--) *--d = *--s;
+  if (d < s || d >= s + n) {
+    wu_memcpy(dst, src, n);
+    return;
   }
+  /* Overlapping, destination above the source: copy downwards. */
+  d += n;
+  s += n;
+  if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
+    for (; n >= 4; n -= 4) {
+      d -= 4;
+      s -= 4;
+      *(wword *)(void *)d = *(const wword *)(const void *)s;
+    }
+  }
+  while (n--) *--d = *--s;
 }
 
 void wu_memset(void *dst, int v, size_t n) {
   uint8_t *d = dst;
+  uint32_t w = (uint8_t)v * 0x01010101u;
+  while (n && ((uintptr_t)d & 3u)) {
+    *d++ = (uint8_t)v;
+    n--;
+  }
+  for (; n >= 4; n -= 4, d += 4) *(wword *)(void *)d = w;
   while (n--) *d++ = (uint8_t)v;
 }
 
