@@ -237,7 +237,8 @@ class Checker {
         this.error(t.pos, `${t.name} needs a size: ${t.name}[N]`);
         return undefined;
       }
-      return { type: { kind: t.name, n: count }, size: count, align: t.name === 'bytes' ? 4 : 1 };
+      // bytes[N]: the data is a u8 array (alignment 1); layout() aligns the u32 length after it.
+      return { type: { kind: t.name, n: count }, size: count, align: 1 };
     }
     if (t.name === 'int' || t.name === 'uint') {
       this.error(t.pos, `say which ${t.name}: ${t.name === 'int' ? 'i8, i16 or i32' : 'u8, u16 or u32'}`);
@@ -292,23 +293,23 @@ class Checker {
       const label = `${what} '${name}'`;
       const prev = seen.get(emitted);
       if (prev !== undefined && prev !== label) {
-        this.error(this.names.get(name) ?? { line: 1, column: 1 }, `${label} and ${prev} would both be named ${emitted} in the generated code`);
+        this.error(this.names.get(name) ?? { line: 1, column: 1 }, `${label} and ${prev} would both be ${emitted} in the generated code`);
       }
       seen.set(emitted, label);
     };
     for (const m of messages) {
-      claim(cMessageMacro(m.name), 'message', m.name);
-      claim(`struct ${cPayloadStruct(m.name)}`, 'message', m.name);
-      claim(asClass(m.name), 'message', m.name);
-      claim(tsFieldsInterface(m.name), 'message', m.name);
+      claim(`C ${cMessageMacro(m.name)}`, 'message', m.name);
+      claim(`C struct ${cPayloadStruct(m.name)}`, 'message', m.name);
+      claim(`AssemblyScript ${asClass(m.name)}`, 'message', m.name);
+      claim(`TypeScript ${tsFieldsInterface(m.name)}`, 'message', m.name);
     }
     for (const s of this.structs.values()) {
-      claim(`struct ${s.name}`, 'struct', s.name);
-      claim(asClass(s.name), 'struct', s.name);
-      claim(tsFieldsInterface(s.name), 'struct', s.name);
+      claim(`C struct ${s.name}`, 'struct', s.name);
+      claim(`AssemblyScript ${asClass(s.name)}`, 'struct', s.name);
+      claim(`TypeScript ${tsFieldsInterface(s.name)}`, 'struct', s.name);
     }
-    for (const e of errors) claim(cErrorMacro(e.name), 'error', e.name);
-    for (const c of consts) claim(cConstMacro(c.name), 'const', c.name);
+    for (const e of errors) claim(`C ${cErrorMacro(e.name)}`, 'error', e.name);
+    for (const c of consts) claim(`C ${cConstMacro(c.name)}`, 'const', c.name);
   }
 
   private declareName(name: string, pos: SourcePos, what?: string): void {

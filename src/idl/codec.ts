@@ -350,17 +350,24 @@ class Writer {
 /** One line for a trace view: `tcpip_write { sock: 3, data: "hi" }`, `E_NOT_FOUND`. Never throws. */
 export function formatMessage(d: DecodedMessage): string {
   if (d.kind === 'error' || d.kind === 'unknown') return d.name;
-  const missing = new Set(d.missing);
-  const parts = Object.entries(d.fields).map(([k, v]) => `${k}: ${formatValue(v, missing, k)}${missing.has(k) ? '…' : ''}`);
-  // Fields the payload ends before altogether.
-  if (d.missing.some((p) => !Object.hasOwn(d.fields, /^[a-z0-9_]*/.exec(p)![0]))) parts.push('…');
-  return parts.length === 0 ? d.name : `${d.name} { ${parts.join(', ')} }`;
+  const body = formatFields(d.fields, new Set(d.missing), '');
+  return body === '' ? d.name : `${d.name} { ${body} }`;
 }
 
+/** `a: 1, b: "x"…, …`: a value cut short ends in `…`, and so does a list whose last fields are missing. */
 function formatFields(fields: { readonly [f: string]: Value }, missing: Set<string>, prefix: string): string {
-  return Object.entries(fields)
-    .map(([k, v]) => `${k}: ${formatValue(v, missing, prefix + k)}${missing.has(prefix + k) ? '…' : ''}`)
-    .join(', ');
+  const parts = Object.entries(fields).map(
+    ([k, v]) => `${k}: ${formatValue(v, missing, prefix + k)}${missing.has(prefix + k) ? '…' : ''}`,
+  );
+  for (const p of missing) {
+    if (!p.startsWith(prefix)) continue;
+    const name = /^[a-z0-9_]*/.exec(p.slice(prefix.length))![0];
+    if (!Object.hasOwn(fields, name)) {
+      parts.push('…');
+      break;
+    }
+  }
+  return parts.join(', ');
 }
 
 function formatValue(v: Value, missing: Set<string>, path: string): string {
@@ -375,7 +382,11 @@ function formatValue(v: Value, missing: Set<string>, path: string): string {
     const hex = Array.from(v.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join(' ');
     return `<${v.length} bytes: ${hex}${v.length > 16 ? ' …' : ''}>`;
   }
-  if (Array.isArray(v)) return `[${v.map((e, i) => formatValue(e, missing, `${path}[${i}]`)).join(', ')}]`;
+  if (Array.isArray(v)) {
+    const items = v.map((e, i) => formatValue(e, missing, `${path}[${i}]`));
+    if (missing.has(`${path}[${v.length}..]`)) items.push('…');
+    return `[${items.join(', ')}]`;
+  }
   const inner = formatFields(v as { readonly [f: string]: Value }, missing, `${path}.`);
-  return inner === '' ? '{…}' : `{ ${inner} }`;
+  return `{ ${inner} }`;
 }

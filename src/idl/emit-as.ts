@@ -133,7 +133,7 @@ function accessors(w: Write, f: Field, base: number): void {
     }
     case 'bytes': {
       const n = f.type.n;
-      const len = f.lenOffset!;
+      const len = base + f.lenOffset!;
       w(`  /** Bytes used in ${f.name} (capacity ${n}; larger values are clamped). */`);
       w(`  get ${f.name}_len(): u32 { return min(load<u32>(${self}, ${len}), ${n}); }`);
       w(`  set ${f.name}_len(n: u32) { store<u32>(${self}, min(n, ${n}), ${len}); }`);

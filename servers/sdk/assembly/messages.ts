@@ -38,6 +38,8 @@ export const E_INVALID: i32 = -10;
 export const E_NOT_FOUND: i32 = -11;
 /** Already exists: a registered name, an owned IRQ, a file. */
 export const E_EXISTS: i32 = -12;
+/** A Wasm module is invalid, imports what WasmOS lacks, or has no entry point. */
+export const E_BAD_MODULE: i32 = -13;
 
 /** notify.bits: the task's timer_set() deadline passed. */
 export const NOTIFY_TIMER: i32 = 1;
@@ -314,8 +316,8 @@ export const MSG_ECHO_REPLY: i32 = 66;
   get sock(): i32 { return load<i32>(changetype<usize>(this), 8); }
   set sock(v: i32) { store<i32>(changetype<usize>(this), v, 8); }
   /** Bytes used in data (capacity 1024; larger values are clamped). */
-  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1028), 1024); }
-  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1028); }
+  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1036), 1024); }
+  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1036); }
   data_ptr(): usize { return changetype<usize>(this) + 12; }
   /** A copy of the data_len bytes. */
   data_bytes(): Uint8Array { return bytesCopyOut(changetype<usize>(this) + 12, this.data_len); }
@@ -364,8 +366,8 @@ export const MSG_ECHO_REPLY: i32 = 66;
   /** Makes m an empty tcpip_read_reply: type 60, payload zeroed. */
   @inline static init(m: Message): TcpipReadReply { m.reset(60, 1028); return changetype<TcpipReadReply>(m); }
   /** Bytes used in data (capacity 1024; larger values are clamped). */
-  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1024), 1024); }
-  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1024); }
+  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1032), 1024); }
+  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1032); }
   data_ptr(): usize { return changetype<usize>(this) + 8; }
   /** A copy of the data_len bytes. */
   data_bytes(): Uint8Array { return bytesCopyOut(changetype<usize>(this) + 8, this.data_len); }
@@ -453,8 +455,8 @@ export const MSG_ECHO_REPLY: i32 = 66;
   /** Makes m an empty echo: type 65, payload zeroed. */
   @inline static init(m: Message): Echo { m.reset(65, 1028); return changetype<Echo>(m); }
   /** Bytes used in data (capacity 1024; larger values are clamped). */
-  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1024), 1024); }
-  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1024); }
+  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1032), 1024); }
+  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1032); }
   data_ptr(): usize { return changetype<usize>(this) + 8; }
   /** A copy of the data_len bytes. */
   data_bytes(): Uint8Array { return bytesCopyOut(changetype<usize>(this) + 8, this.data_len); }
@@ -476,8 +478,8 @@ export const MSG_ECHO_REPLY: i32 = 66;
   /** Makes m an empty echo_reply: type 66, payload zeroed. */
   @inline static init(m: Message): EchoReply { m.reset(66, 1028); return changetype<EchoReply>(m); }
   /** Bytes used in data (capacity 1024; larger values are clamped). */
-  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1024), 1024); }
-  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1024); }
+  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1032), 1024); }
+  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1032); }
   data_ptr(): usize { return changetype<usize>(this) + 8; }
   /** A copy of the data_len bytes. */
   data_bytes(): Uint8Array { return bytesCopyOut(changetype<usize>(this) + 8, this.data_len); }
@@ -512,16 +514,14 @@ export const E_NAME_TOO_LONG: i32 = -105;
 export const E_NO_SPACE: i32 = -106;
 /** The file is not a WebAssembly module. */
 export const E_NOT_WASM: i32 = -107;
-/** The module failed to load (validation, imports, memory). */
-export const E_BAD_MODULE: i32 = -108;
 /** No more entries (fs_readdir, proc_list past the last one). */
-export const E_END: i32 = -109;
+export const E_END: i32 = -108;
 /** Interrupted by the user (Ctrl-C). */
-export const E_INTERRUPTED: i32 = -110;
+export const E_INTERRUPTED: i32 = -109;
 /** The server does not handle this message type. */
-export const E_UNSUPPORTED: i32 = -111;
+export const E_UNSUPPORTED: i32 = -110;
 /** A device or host I/O error. */
-export const E_IO: i32 = -112;
+export const E_IO: i32 = -111;
 
 /** fs_open flags. */
 export const FS_O_READ: i32 = 1;
@@ -584,8 +584,8 @@ export const MSG_PROC_LIST_REPLY: i32 = 167;
   /** Makes m an empty console_write: type 100, payload zeroed. */
   @inline static init(m: Message): ConsoleWrite { m.reset(100, 1028); return changetype<ConsoleWrite>(m); }
   /** Bytes used in data (capacity 1024; larger values are clamped). */
-  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1024), 1024); }
-  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1024); }
+  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1032), 1024); }
+  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1032); }
   data_ptr(): usize { return changetype<usize>(this) + 8; }
   /** A copy of the data_len bytes. */
   data_bytes(): Uint8Array { return bytesCopyOut(changetype<usize>(this) + 8, this.data_len); }
@@ -663,8 +663,8 @@ export const MSG_PROC_LIST_REPLY: i32 = 167;
   /** Makes m an empty console_read_reply: type 105, payload zeroed. */
   @inline static init(m: Message): ConsoleReadReply { m.reset(105, 1028); return changetype<ConsoleReadReply>(m); }
   /** Bytes used in data (capacity 1024; larger values are clamped). */
-  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1024), 1024); }
-  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1024); }
+  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1032), 1024); }
+  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1032); }
   data_ptr(): usize { return changetype<usize>(this) + 8; }
   /** A copy of the data_len bytes. */
   data_bytes(): Uint8Array { return bytesCopyOut(changetype<usize>(this) + 8, this.data_len); }
@@ -790,8 +790,8 @@ export const MSG_PROC_LIST_REPLY: i32 = 167;
   /** Makes m an empty fs_read_reply: type 125, payload zeroed. */
   @inline static init(m: Message): FsReadReply { m.reset(125, 1028); return changetype<FsReadReply>(m); }
   /** Bytes used in data (capacity 1024; larger values are clamped). */
-  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1024), 1024); }
-  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1024); }
+  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1032), 1024); }
+  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1032); }
   data_ptr(): usize { return changetype<usize>(this) + 8; }
   /** A copy of the data_len bytes. */
   data_bytes(): Uint8Array { return bytesCopyOut(changetype<usize>(this) + 8, this.data_len); }
@@ -820,8 +820,8 @@ export const MSG_PROC_LIST_REPLY: i32 = 167;
   get offset(): u32 { return load<u32>(changetype<usize>(this), 12); }
   set offset(v: u32) { store<u32>(changetype<usize>(this), v, 12); }
   /** Bytes used in data (capacity 1024; larger values are clamped). */
-  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1032), 1024); }
-  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1032); }
+  get data_len(): u32 { return min(load<u32>(changetype<usize>(this), 1040), 1024); }
+  set data_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1040); }
   data_ptr(): usize { return changetype<usize>(this) + 16; }
   /** A copy of the data_len bytes. */
   data_bytes(): Uint8Array { return bytesCopyOut(changetype<usize>(this) + 16, this.data_len); }
@@ -992,8 +992,8 @@ export const MSG_PROC_LIST_REPLY: i32 = 167;
   get mem_limit(): u32 { return load<u32>(changetype<usize>(this), 268); }
   set mem_limit(v: u32) { store<u32>(changetype<usize>(this), v, 268); }
   /** Bytes used in args (capacity 1024; larger values are clamped). */
-  get args_len(): u32 { return min(load<u32>(changetype<usize>(this), 1288), 1024); }
-  set args_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1288); }
+  get args_len(): u32 { return min(load<u32>(changetype<usize>(this), 1296), 1024); }
+  set args_len(n: u32) { store<u32>(changetype<usize>(this), min(n, 1024), 1296); }
   args_ptr(): usize { return changetype<usize>(this) + 272; }
   /** A copy of the args_len bytes. */
   args_bytes(): Uint8Array { return bytesCopyOut(changetype<usize>(this) + 272, this.args_len); }
@@ -1190,6 +1190,7 @@ export function errorName(code: i32): string | null {
     case -10: return "E_INVALID";
     case -11: return "E_NOT_FOUND";
     case -12: return "E_EXISTS";
+    case -13: return "E_BAD_MODULE";
     case -100: return "E_NOT_DIR";
     case -101: return "E_IS_DIR";
     case -102: return "E_NOT_EMPTY";
@@ -1198,11 +1199,10 @@ export function errorName(code: i32): string | null {
     case -105: return "E_NAME_TOO_LONG";
     case -106: return "E_NO_SPACE";
     case -107: return "E_NOT_WASM";
-    case -108: return "E_BAD_MODULE";
-    case -109: return "E_END";
-    case -110: return "E_INTERRUPTED";
-    case -111: return "E_UNSUPPORTED";
-    case -112: return "E_IO";
+    case -108: return "E_END";
+    case -109: return "E_INTERRUPTED";
+    case -110: return "E_UNSUPPORTED";
+    case -111: return "E_IO";
     default: return null;
   }
 }

@@ -843,6 +843,12 @@ export const SCHEMA: Schema = {
       "group": "wasmos",
     },
     {
+      "name": "bad_module",
+      "code": -13,
+      "doc": "A Wasm module is invalid, imports what WasmOS lacks, or has no entry point.",
+      "group": "wasmos",
+    },
+    {
       "name": "not_dir",
       "code": -100,
       "doc": "The path (or one of its directories) is not a directory.",
@@ -856,25 +862,19 @@ export const SCHEMA: Schema = {
     {"name":"no_space","code":-106,"doc":"The file system is full.","group":"playground"},
     {"name":"not_wasm","code":-107,"doc":"The file is not a WebAssembly module.","group":"playground"},
     {
-      "name": "bad_module",
-      "code": -108,
-      "doc": "The module failed to load (validation, imports, memory).",
-      "group": "playground",
-    },
-    {
       "name": "end",
-      "code": -109,
+      "code": -108,
       "doc": "No more entries (fs_readdir, proc_list past the last one).",
       "group": "playground",
     },
-    {"name":"interrupted","code":-110,"doc":"Interrupted by the user (Ctrl-C).","group":"playground"},
+    {"name":"interrupted","code":-109,"doc":"Interrupted by the user (Ctrl-C).","group":"playground"},
     {
       "name": "unsupported",
-      "code": -111,
+      "code": -110,
       "doc": "The server does not handle this message type.",
       "group": "playground",
     },
-    {"name":"io","code":-112,"doc":"A device or host I/O error.","group":"playground"},
+    {"name":"io","code":-111,"doc":"A device or host I/O error.","group":"playground"},
   ],
   "consts": [
     {
@@ -962,6 +962,7 @@ export const E_NO_MEMORY = -9; // Out of memory or task slots.
 export const E_INVALID = -10; // A bad argument or a message the receiver does not understand.
 export const E_NOT_FOUND = -11; // No service by that name.
 export const E_EXISTS = -12; // Already exists: a registered name, an owned IRQ, a file.
+export const E_BAD_MODULE = -13; // A Wasm module is invalid, imports what WasmOS lacks, or has no entry point.
 export const NOTIFY_TIMER = 1; // notify.bits: the task's timer_set() deadline passed.
 export const NOTIFY_IRQ = 2; // notify.bits: a granted IRQ fired (see notify.irqs).
 export const NOTIFY_TASK_EXITED = 4; // notify.bits: a child exited (see notify.exited).
@@ -1068,11 +1069,10 @@ export const E_BAD_HANDLE = -104; // No open file has that handle.
 export const E_NAME_TOO_LONG = -105; // A path or name is too long.
 export const E_NO_SPACE = -106; // The file system is full.
 export const E_NOT_WASM = -107; // The file is not a WebAssembly module.
-export const E_BAD_MODULE = -108; // The module failed to load (validation, imports, memory).
-export const E_END = -109; // No more entries (fs_readdir, proc_list past the last one).
-export const E_INTERRUPTED = -110; // Interrupted by the user (Ctrl-C).
-export const E_UNSUPPORTED = -111; // The server does not handle this message type.
-export const E_IO = -112; // A device or host I/O error.
+export const E_END = -108; // No more entries (fs_readdir, proc_list past the last one).
+export const E_INTERRUPTED = -109; // Interrupted by the user (Ctrl-C).
+export const E_UNSUPPORTED = -110; // The server does not handle this message type.
+export const E_IO = -111; // A device or host I/O error.
 export const FS_O_READ = 1; // fs_open flags.
 export const FS_O_WRITE = 2;
 export const FS_O_CREATE = 4; // Create the file if it does not exist.

@@ -36,6 +36,7 @@
 #define E_INVALID (-10) /* A bad argument or a message the receiver does not understand. */
 #define E_NOT_FOUND (-11) /* No service by that name. */
 #define E_EXISTS (-12) /* Already exists: a registered name, an owned IRQ, a file. */
+#define E_BAD_MODULE (-13) /* A Wasm module is invalid, imports what WasmOS lacks, or has no entry point. */
 
 #define NOTIFY_TIMER 1 /* notify.bits: the task's timer_set() deadline passed. */
 #define NOTIFY_IRQ 2 /* notify.bits: a granted IRQ fired (see notify.irqs). */
@@ -254,11 +255,10 @@ struct echo_reply_fields {
 #define E_NAME_TOO_LONG (-105) /* A path or name is too long. */
 #define E_NO_SPACE (-106) /* The file system is full. */
 #define E_NOT_WASM (-107) /* The file is not a WebAssembly module. */
-#define E_BAD_MODULE (-108) /* The module failed to load (validation, imports, memory). */
-#define E_END (-109) /* No more entries (fs_readdir, proc_list past the last one). */
-#define E_INTERRUPTED (-110) /* Interrupted by the user (Ctrl-C). */
-#define E_UNSUPPORTED (-111) /* The server does not handle this message type. */
-#define E_IO (-112) /* A device or host I/O error. */
+#define E_END (-108) /* No more entries (fs_readdir, proc_list past the last one). */
+#define E_INTERRUPTED (-109) /* Interrupted by the user (Ctrl-C). */
+#define E_UNSUPPORTED (-110) /* The server does not handle this message type. */
+#define E_IO (-111) /* A device or host I/O error. */
 
 #define FS_O_READ 1 /* fs_open flags. */
 #define FS_O_WRITE 2
@@ -638,6 +638,7 @@ static inline const char *wasmos_error_name(int32_t code) {
 	case E_INVALID: return "E_INVALID";
 	case E_NOT_FOUND: return "E_NOT_FOUND";
 	case E_EXISTS: return "E_EXISTS";
+	case E_BAD_MODULE: return "E_BAD_MODULE";
 	case E_NOT_DIR: return "E_NOT_DIR";
 	case E_IS_DIR: return "E_IS_DIR";
 	case E_NOT_EMPTY: return "E_NOT_EMPTY";
@@ -646,7 +647,6 @@ static inline const char *wasmos_error_name(int32_t code) {
 	case E_NAME_TOO_LONG: return "E_NAME_TOO_LONG";
 	case E_NO_SPACE: return "E_NO_SPACE";
 	case E_NOT_WASM: return "E_NOT_WASM";
-	case E_BAD_MODULE: return "E_BAD_MODULE";
 	case E_END: return "E_END";
 	case E_INTERRUPTED: return "E_INTERRUPTED";
 	case E_UNSUPPORTED: return "E_UNSUPPORTED";
