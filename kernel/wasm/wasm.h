@@ -55,9 +55,10 @@ const char *wasm_status_text(wasm_status s);
  * Memory comes from the embedder. `quota` bounds the bytes the runtime holds
  * at once for everything charged to this heap (module code, instance tables,
  * linear memory, stacks); `used` is maintained by the runtime. alloc must
- * return 8-byte-aligned memory or NULL; NULL and quota exhaustion both become
- * clean errors (or a WASM_TRAP_QUOTA trap during memory.grow / table.grow
- * ... which per the spec returns -1 instead of trapping).
+ * return 8-byte-aligned memory or NULL. NULL and quota exhaustion are never
+ * fatal: loading or instantiation fails with a message, and memory.grow /
+ * table.grow return -1 as the spec prescribes. (WASM_TRAP_QUOTA is for host
+ * functions that refuse a request for lack of quota.)
  */
 typedef struct wasm_heap {
   void *(*alloc)(void *ctx, size_t size);

@@ -115,14 +115,17 @@ static int resolve(void *ctx, const char *module, uint32_t mlen, const char *fie
 
 /* ---- helpers ---- */
 
+static int hexdigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
+
 static uint8_t *unhex(const char *s, size_t *len) {
   size_t n = strlen(s) / 2;
   uint8_t *b = malloc(n ? n : 1);
-  for (size_t i = 0; i < n; i++) {
-    unsigned v;
-    sscanf(s + 2 * i, "%2x", &v);
-    b[i] = (uint8_t)v;
-  }
+  for (size_t i = 0; i < n; i++) b[i] = (uint8_t)(hexdigit(s[2 * i]) << 4 | hexdigit(s[2 * i + 1]));
   *len = n;
   return b;
 }
