@@ -34,7 +34,7 @@ export function emitAs(schema: Schema, source: string): string {
   for (const g of schema.groups) {
     w();
     w(`// ==== ${g.name}: messages ${g.messages[0]}..${g.messages[1]}, errors ${g.errors[0]}..${g.errors[1]} ====`);
-    if (g.doc) doc(w, g.doc, '');
+    for (const line of g.doc ? g.doc.split('\n') : []) w(`// ${line}`.trimEnd());
     const errors = schema.errors.filter((e) => e.group === g.name);
     if (errors.length > 0) w();
     for (const e of errors) {

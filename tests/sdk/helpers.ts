@@ -1,7 +1,7 @@
 // Shared by the SDK tests: build AssemblyScript and C programs the way the
 // project's build scripts do, without writing into the tree.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,12 +36,19 @@ export const C_FLAGS = [
   '-std=c11', '-Wall', '-Wextra', '-Werror', '-g0', '-I', join(ROOT, 'servers/sdk/include'),
 ];
 
-/** Compiles C source text with clang-19 for wasm32 and the SDK header. */
-export function buildC(source: string, extra: readonly string[] = []): Uint8Array {
+/**
+ * Compiles C source text with clang-19 for wasm32 and the SDK headers; `headers`
+ * are written next to it (and found first by #include).
+ */
+export function buildC(source: string, headers: Readonly<Record<string, string>> = {}): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), 'wasmos-sdk-'));
   try {
     writeFileSync(join(dir, 'main.c'), source);
-    execFileSync('clang-19', [...C_FLAGS, ...extra, '-o', join(dir, 'out.wasm'), join(dir, 'main.c')], { stdio: 'pipe' });
+    for (const [name, text] of Object.entries(headers)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    execFileSync('clang-19', [...C_FLAGS, '-I', dir, '-o', join(dir, 'out.wasm'), join(dir, 'main.c')], { stdio: 'pipe' });
     return readFileSync(join(dir, 'out.wasm'));
   } catch (e) {
     const err = e as { stderr?: Buffer };

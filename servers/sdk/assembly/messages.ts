@@ -8,11 +8,9 @@ import { Message } from "./message";
 import { bytesCopyIn, bytesCopyOut, bytesDecode, bytesEncode, cstrGet, cstrSet } from "./wire";
 
 // ==== wasmos: messages 1..99, errors -99..-1 ====
-/**
- * Messages, errors and constants of WasmOS itself: the kernel's, and the
- * numbers and layouts of WasmOS's own servers, so its Wasm binaries work
- * unmodified.
- */
+// Messages, errors and constants of WasmOS itself: the kernel's, and the
+// numbers and layouts of WasmOS's own servers, so its Wasm binaries work
+// unmodified.
 
 /** No live task has that id. */
 export const E_NO_TASK: i32 = -1;
@@ -492,11 +490,9 @@ export const MSG_ECHO_REPLY: i32 = 66;
 }
 
 // ==== playground: messages 100..999, errors -199..-100 ====
-/**
- * WasmOS Playground's own messages: the console, file system and process
- * servers of the playground. They are not part of WasmOS; their numbers start
- * at 100 (errors at -100) so they never collide with WasmOS's.
- */
+// WasmOS Playground's own messages: the console, file system and process
+// servers of the playground. They are not part of WasmOS; their numbers start
+// at 100 (errors at -100) so they never collide with WasmOS's.
 
 /** The path (or one of its directories) is not a directory. */
 export const E_NOT_DIR: i32 = -100;
