@@ -32,10 +32,10 @@ beforeAll(async () => {
     ['servers/sdk/assembly/fixture-probe.ts', readFileSync(new URL('./programs/fixture-probe.as', import.meta.url), 'utf8')],
   ]);
   const wasm = await buildAs('servers/sdk/assembly/fixture-probe.ts', overlay);
-  const { instance } = await WebAssembly.instantiate(wasm, {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), {
     wasmos: {
       debug_print: (p: number, n: number) => {
-        printed += new TextDecoder().decode(new Uint8Array((instance.exports['memory'] as WebAssembly.Memory).buffer, p, n));
+        printed += new TextDecoder().decode(new Uint8Array(probe.memory.buffer, p, n));
       },
       clock_ns: () => 0n,
     },

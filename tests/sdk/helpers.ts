@@ -9,21 +9,21 @@ import { compileAs } from '../../servers/sdk/tools/compile-as.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const built = new Map<string, Promise<Uint8Array>>();
+const built = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 
 /**
  * Compiles an AssemblyScript program (path relative to the repo); `overlay` adds
  * or replaces sources. Compiling takes seconds, so each build is done once per
  * test file.
  */
-export function buildAs(entry: string, overlay: ReadonlyMap<string, string> = new Map()): Promise<Uint8Array> {
+export function buildAs(entry: string, overlay: ReadonlyMap<string, string> = new Map()): Promise<Uint8Array<ArrayBuffer>> {
   const key = JSON.stringify([entry, [...overlay]]);
   let p = built.get(key);
   if (!p) {
     p = compileAs(entry, ROOT, overlay).then(({ wasm, diagnostics }) => {
       if (!wasm) throw new Error(`${entry} did not compile:\n${diagnostics}`);
       if (diagnostics) throw new Error(`${entry} compiled with warnings:\n${diagnostics}`);
-      return wasm;
+      return new Uint8Array(wasm);
     });
     built.set(key, p);
   }
@@ -40,7 +40,7 @@ export const C_FLAGS = [
  * Compiles C source text with clang-19 for wasm32 and the SDK headers; `headers`
  * are written next to it (and found first by #include).
  */
-export function buildC(source: string, headers: Readonly<Record<string, string>> = {}): Uint8Array {
+export function buildC(source: string, headers: Readonly<Record<string, string>> = {}): Uint8Array<ArrayBuffer> {
   const dir = mkdtempSync(join(tmpdir(), 'wasmos-sdk-'));
   try {
     writeFileSync(join(dir, 'main.c'), source);
@@ -49,7 +49,7 @@ export function buildC(source: string, headers: Readonly<Record<string, string>>
       writeFileSync(join(dir, name), text);
     }
     execFileSync('clang-19', [...C_FLAGS, '-I', dir, '-o', join(dir, 'out.wasm'), join(dir, 'main.c')], { stdio: 'pipe' });
-    return readFileSync(join(dir, 'out.wasm'));
+    return new Uint8Array(readFileSync(join(dir, 'out.wasm')));
   } catch (e) {
     const err = e as { stderr?: Buffer };
     throw new Error(`clang-19 failed:\n${err.stderr?.toString() ?? String(e)}`);
