@@ -65,6 +65,20 @@ describe('example programs on the mock kernel', () => {
     ]);
   });
 
+  it('echo-client gets the same answers from the C service', async () => {
+    kernel = new MockKernel();
+    const service = kernel.spawn(buildC(readRepo('servers/examples/echo-service-c/main.c')), { name: 'echo-service-c' });
+    const client = kernel.spawn(await buildAs('servers/examples/echo-client/main.ts'), { name: 'echo-client' });
+    expect(await kernel.waitExit(client)).toBe(0);
+    expect(kernel.output(client)).toBe('ping 41 -> 42\necho -> hello, echo\ntcpip_read -> E_UNSUPPORTED\n');
+    expect(kernel.output(service)).toBe('example-echo (C): ready\n');
+    expect(wireBytes(find('reply', service, client, 10), 'ping_reply')).toEqual(encodeMessage('ping_reply', { value: 42 }, service));
+    expect(wireBytes(find('reply', service, client, 66), 'echo_reply')).toEqual(
+      encodeMessage('echo_reply', { data: enc('hello, echo') }, service),
+    );
+    expect(decodeWire(find('reply', service, client, E_UNSUPPORTED).bytes).name).toBe('E_UNSUPPORTED');
+  });
+
   it('the C example talks to the AssemblyScript service in the same layout', async () => {
     kernel = new MockKernel();
     const service = kernel.spawn(await buildAs('servers/examples/echo-service/main.ts'), { name: 'echo-service' });
