@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Machine } from '../../src/board/machine.ts';
 import { bootArchive, type ManifestTask } from '../../src/host/boot-archive.ts';
 
-export const KERNEL = fileURLToPath(new URL('../../public/kernel.elf', import.meta.url));
+/** The committed image; WASMOS_KERNEL=kernel/build-debug/kernel.elf runs the tests on the UBSan build. */
+export const KERNEL = process.env.WASMOS_KERNEL ?? fileURLToPath(new URL('../../public/kernel.elf', import.meta.url));
 const kernelImage = new Uint8Array(readFileSync(KERNEL));
 
 export const hasQemu = spawnSync('qemu-system-riscv32', ['--version'], { stdio: 'ignore' }).status === 0;
