@@ -238,6 +238,7 @@ export class MachineController {
       switch (stop.kind) {
         case 'poweroff':
           this.powerCode = stop.code;
+          this.tracker.machineStopped();
           this.setState('poweroff');
           break;
         case 'idle': {

@@ -123,6 +123,16 @@ export class TaskTracker {
     if (s !== 'call') row.waitingOn = null;
   }
 
+  /** The machine stopped (powered off): no task runs any more, whatever the last records said. */
+  machineStopped(): void {
+    for (const e of this.tasks.values()) {
+      if (e.row.state === 'exited') continue;
+      Object.assign(e.row, { state: 'exited', cpu: 0, waitingOn: null });
+    }
+    this.current = -1;
+    this.dirty = true;
+  }
+
   /** Live tasks, then the exited ones, each by id. */
   rows(): TaskRow[] {
     this.dirty = false;

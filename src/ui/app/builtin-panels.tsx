@@ -1,0 +1,18 @@
+// The panels of step 5's first part. Later features register theirs the same way.
+import { MachinePanel } from '../machine/MachinePanel.tsx';
+import { ShellPanel } from '../shell/ShellPanel.tsx';
+import { TasksPanel } from '../tasks/TasksPanel.tsx';
+import { TracePanel } from '../trace/TracePanel.tsx';
+import { PanelRegistry } from './panel-registry.ts';
+
+export function builtinPanels(): PanelRegistry {
+  const r = new PanelRegistry();
+  r.register({ id: 'shell', title: 'Shell', area: 'primary', order: 0, shortcut: '1', render: ({ active }) => <ShellPanel active={active} /> });
+  r.register({ id: 'trace', title: 'IPC trace', area: 'secondary', order: 0, shortcut: '2', render: () => <TracePanel /> });
+  r.register({ id: 'tasks', title: 'Tasks', area: 'secondary', order: 1, shortcut: '3', render: () => <TasksPanel /> });
+  r.register({
+    id: 'machine', title: 'Machine', area: 'secondary', order: 2, shortcut: '4',
+    render: ({ initialBootargs }) => <MachinePanel initialBootargs={initialBootargs} />,
+  });
+  return r;
+}

@@ -1,0 +1,31 @@
+// What the page needs from the machine worker. The comlink proxy of the
+// worker's MachineController provides it; component tests use a fake.
+import * as Comlink from 'comlink';
+import type { MachineController } from '../../host/machine-controller.ts';
+import type { BootOptions, HostBatch, KillResult, MachineStatus } from '../../host/protocol.ts';
+
+export interface HostApi {
+  boot(options: BootOptions, sink: (batch: HostBatch) => void): Promise<MachineStatus>;
+  pause(): Promise<MachineStatus>;
+  resume(): Promise<MachineStatus>;
+  reset(): Promise<MachineStatus>;
+  sendInput(bytes: Uint8Array): Promise<void>;
+  setTraceEnabled(on: boolean): Promise<MachineStatus>;
+  killTask(id: number): Promise<KillResult>;
+}
+
+/** Starts the machine worker and returns its API. */
+export function connectWorker(): HostApi {
+  const worker = new Worker(new URL('../../host/machine-worker.ts', import.meta.url), { type: 'module', name: 'machine' });
+  const remote = Comlink.wrap<MachineController>(worker);
+  return {
+    // The sink must be a proxy: functions do not survive structured cloning.
+    boot: (options, sink) => remote.boot(options, Comlink.proxy(sink)),
+    pause: () => remote.pause(),
+    resume: () => remote.resume(),
+    reset: () => remote.reset(),
+    sendInput: (bytes) => remote.sendInput(bytes),
+    setTraceEnabled: (on) => remote.setTraceEnabled(on),
+    killTask: (id) => remote.killTask(id),
+  };
+}

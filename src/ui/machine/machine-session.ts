@@ -1,0 +1,144 @@
+// The page's side of a running machine: boots it through the worker, takes
+// the worker's batches apart (console, trace, tasks, status) into the stores
+// the panels read, and forwards the user's commands. Batches of an older
+// epoch (a boot since replaced) are dropped; a new epoch clears every store.
+import type { BootOptions, HostBatch, KillResult, MachineStatus, TaskRow } from '../../host/protocol.ts';
+import { ConsoleBuffer } from '../shell/console-buffer.ts';
+import { TraceStore } from '../trace/trace-store.ts';
+import type { HostApi } from './host-api.ts';
+
+export const OFF_STATUS: MachineStatus = {
+  state: 'off', epoch: 0, powerCode: null, error: null, bootargs: '', instret: 0, cycles: 0, mips: 0, busyMips: 0,
+  uptimeMs: 0, ramBytes: 0, taskMemBytes: 0, firstOutputMs: null, prompt: null, promptText: 'shell>',
+  traceEnabled: false, traceDropped: 0, guestResets: 0,
+};
+
+/** Performance marks the benchmark reads (time from navigation). */
+export const MARK_FIRST_OUTPUT = 'wasmos-first-output';
+export const MARK_PROMPT = 'wasmos-prompt';
+
+export type SessionTopic = 'status' | 'tasks' | 'notice';
+
+export interface SessionOptions {
+  /** Console text that ends "time to prompt". */
+  promptText?: string;
+  memMiB?: number;
+  /** Hands out performance marks; defaults to the page's performance.mark. */
+  mark?: (name: string) => void;
+}
+
+export class MachineSession {
+  status: MachineStatus = OFF_STATUS;
+  tasks: TaskRow[] = [];
+  /** The last answer to a user command worth showing (a kill refused, a boot failed). */
+  notice: string | null = null;
+  readonly trace = new TraceStore();
+  readonly console = new ConsoleBuffer();
+  private epoch = -1;
+  private image: Promise<Uint8Array> | null = null;
+  private marked = new Set<string>();
+  private listeners: Record<SessionTopic, Set<() => void>> = { status: new Set(), tasks: new Set(), notice: new Set() };
+
+  constructor(
+    private readonly host: HostApi,
+    private readonly loadImage: () => Promise<Uint8Array>,
+    private readonly options: SessionOptions = {},
+  ) {}
+
+  subscribe(topic: SessionTopic, fn: () => void): () => void {
+    this.listeners[topic].add(fn);
+    return () => this.listeners[topic].delete(fn);
+  }
+
+  private emit(topic: SessionTopic): void {
+    for (const l of this.listeners[topic]) l();
+  }
+
+  private setNotice(text: string | null): void {
+    this.notice = text;
+    this.emit('notice');
+  }
+
+  /** Boots (or reboots) the machine with `bootargs`. */
+  async boot(bootargs: string): Promise<void> {
+    this.setNotice(null);
+    let image: Uint8Array;
+    try {
+      this.image ??= this.loadImage();
+      image = await this.image;
+    } catch (e) {
+      this.image = null;
+      this.setStatus({ ...OFF_STATUS, state: 'error', error: (e as Error).message, bootargs });
+      this.setNotice(`Boot failed: ${(e as Error).message}`);
+      return;
+    }
+    const opts: BootOptions = { image, bootargs, memMiB: this.options.memMiB ?? 128, trace: true };
+    if (this.options.promptText) opts.promptText = this.options.promptText;
+    const status = await this.host.boot(opts, (batch) => this.applyBatch(batch));
+    this.adoptEpoch(status.epoch);
+    this.setStatus(status);
+    if (status.state === 'error') this.setNotice(`Boot failed: ${status.error}`);
+  }
+
+  async pause(): Promise<void> { this.applyStatus(await this.host.pause()); }
+  async resume(): Promise<void> { this.applyStatus(await this.host.resume()); }
+  async reset(): Promise<void> { this.applyStatus(await this.host.reset()); }
+
+  async setTraceEnabled(on: boolean): Promise<void> { this.applyStatus(await this.host.setTraceEnabled(on)); }
+
+  sendInput(data: string | Uint8Array): void {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    if (bytes.length > 0) void this.host.sendInput(bytes);
+  }
+
+  async kill(id: number): Promise<KillResult> {
+    const r = await this.host.killTask(id);
+    this.setNotice(r.message);
+    return r;
+  }
+
+  /** One batch from the worker. */
+  applyBatch(batch: HostBatch): void {
+    if (batch.epoch < this.epoch) return;
+    this.adoptEpoch(batch.epoch);
+    if (batch.serial) {
+      this.markOnce(MARK_FIRST_OUTPUT);
+      this.console.write(batch.serial);
+    }
+    if (batch.trace) this.trace.append(batch.trace);
+    if (batch.tasks) {
+      this.tasks = batch.tasks;
+      this.emit('tasks');
+    }
+    this.setStatus(batch.status);
+  }
+
+  private applyStatus(s: MachineStatus): void {
+    if (s.epoch < this.epoch) return;
+    this.adoptEpoch(s.epoch);
+    this.setStatus(s);
+  }
+
+  private setStatus(s: MachineStatus): void {
+    if (s.prompt) this.markOnce(MARK_PROMPT);
+    this.status = s;
+    this.emit('status');
+  }
+
+  private adoptEpoch(epoch: number): void {
+    if (epoch <= this.epoch) return;
+    this.epoch = epoch;
+    this.console.clear();
+    this.trace.clear();
+    this.tasks = [];
+    this.emit('tasks');
+  }
+
+  /** Marks only the first boot's milestones: the benchmark measures from navigation. */
+  private markOnce(name: string): void {
+    if (this.marked.has(name)) return;
+    this.marked.add(name);
+    const mark = this.options.mark ?? ((n: string) => { globalThis.performance?.mark?.(n); });
+    mark(name);
+  }
+}

@@ -1,0 +1,107 @@
+// The live task list: one row per task from the worker's task table, the
+// selected one filters the trace viewer; a kill button per live task.
+import { useCallback, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { TaskRow } from '../../host/protocol.ts';
+import { formatBytes, formatCount, formatPercent } from '../app/format.ts';
+import { useNotice, useSelectedTask, useSession, useStatus, useTasks } from '../app/session-context.tsx';
+import { stateLabel, kindLabel } from './task-labels.ts';
+
+export function TasksPanel(): ReactNode {
+  const session = useSession();
+  const tasks = useTasks();
+  const { state } = useStatus();
+  const running = state === 'running' || state === 'idle' || state === 'paused';
+  const notice = useNotice();
+  const [selected, setSelected] = useSelectedTask();
+  const [showExited, setShowExited] = useState(true);
+  const names = useMemo(() => new Map(tasks.map((t) => [t.id, t.name])), [tasks]);
+  const rows = showExited ? tasks : tasks.filter((t) => t.state !== 'exited');
+  const live = tasks.filter((t) => t.state !== 'exited').length;
+
+  const onKeyDown = useCallback((e: KeyboardEvent<HTMLTableSectionElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    const i = rows.findIndex((t) => t.id === selected);
+    const next = rows[Math.max(0, Math.min(rows.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+    if (next) {
+      setSelected(next.id);
+      document.getElementById(`task-row-${next.id}`)?.focus();
+    }
+  }, [rows, selected, setSelected]);
+
+  return (
+    <div className="tasks-panel">
+      <div className="toolbar">
+        <span>{live} live task{live === 1 ? '' : 's'}</span>
+        <label><input type="checkbox" checked={showExited} onChange={(e) => setShowExited(e.target.checked)} /> Show exited</label>
+        {selected !== null && (
+          <button type="button" onClick={() => setSelected(null)}>Clear selection</button>
+        )}
+      </div>
+      <p className="notice" role="status" aria-live="polite">{notice ?? ''}</p>
+      <div className="table-scroll">
+        <table className="tasks-table" aria-label="Tasks">
+          <thead>
+            <tr>
+              <th scope="col">ID</th><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">State</th>
+              <th scope="col" className="num">CPU</th><th scope="col" className="num">Memory</th>
+              <th scope="col" className="num">Sent</th><th scope="col" className="num">Received</th>
+              <th scope="col"><span className="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody onKeyDown={onKeyDown}>
+            {rows.length === 0 && (
+              <tr><td colSpan={9} className="empty">No tasks yet: boot the machine (the self-test creates many).</td></tr>
+            )}
+            {rows.map((t) => (
+              <TaskRowView key={t.id} t={t} names={names} selected={t.id === selected} canKill={running}
+                onSelect={() => setSelected(t.id === selected ? null : t.id)} onKill={() => void session.kill(t.id)} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+
+interface TaskRowViewProps {
+  t: TaskRow;
+  names: Map<number, string>;
+  selected: boolean;
+  canKill: boolean;
+  onSelect: () => void;
+  onKill: () => void;
+}
+
+function TaskRowView({ t, names, selected, canKill, onSelect, onKill }: TaskRowViewProps): ReactNode {
+  const exited = t.state === 'exited';
+  return (
+    <tr
+      id={`task-row-${t.id}`}
+      className={`state-${t.state}${selected ? ' selected' : ''}`}
+      aria-selected={selected}
+      tabIndex={0}
+      onClick={onSelect}
+      onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(); } }}
+      title="Select to show this task's events in the trace"
+    >
+      <td>{t.id}</td>
+      <td>{t.name}</td>
+      <td>{kindLabel(t)}</td>
+      <td>{stateLabel(t, names)}{t.faults > 0 && <span className="badge danger" title="faults">{t.faults} fault{t.faults > 1 ? 's' : ''}</span>}</td>
+      <td className="num">
+        <span className="cpu-bar" style={{ ['--share' as string]: `${Math.round(t.cpu * 100)}%` }}>{formatPercent(t.cpu)}</span>
+      </td>
+      <td className="num">{formatBytes(t.memBytes)}</td>
+      <td className="num">{formatCount(t.sent)}</td>
+      <td className="num">{formatCount(t.received)}</td>
+      <td>
+        {canKill && !exited && t.id !== 0 && (
+          <button type="button" className="danger small" aria-label={`Kill ${t.name} (${t.id})`}
+            onClick={(e) => { e.stopPropagation(); onKill(); }}>Kill</button>
+        )}
+      </td>
+    </tr>
+  );
+}
