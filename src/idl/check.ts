@@ -8,6 +8,7 @@ import { SCALAR_SIZE, alignUp, isScalar } from './layout.ts';
 import {
   AS_MESSAGE_MEMBERS,
   AS_STRUCT_MEMBERS,
+  C_MESSAGE_MEMBERS,
   RESERVED,
   asClass,
   asFieldMembers,
@@ -288,7 +289,7 @@ class Checker {
 
   /** Distinct IDL names can still meet in a target language (`a_b1` and `a_b_1` are both `AB1`). */
   private emittedNames(messages: MessageDef[], errors: ErrorDef[], consts: ConstDef[]): void {
-    const seen = new Map<string, string>();
+    const seen = new Map<string, string>(C_MESSAGE_MEMBERS.map((n) => [`C struct message member ${n}`, 'the message header']));
     const claim = (emitted: string, what: string, name: string): void => {
       const label = `${what} '${name}'`;
       const prev = seen.get(emitted);
@@ -300,6 +301,7 @@ class Checker {
     for (const m of messages) {
       claim(`C ${cMessageMacro(m.name)}`, 'message', m.name);
       claim(`C struct ${cPayloadStruct(m.name)}`, 'message', m.name);
+      if (m.fields.length > 0) claim(`C struct message member ${m.name}`, 'message', m.name);
       claim(`AssemblyScript ${asClass(m.name)}`, 'message', m.name);
       claim(`TypeScript ${tsFieldsInterface(m.name)}`, 'message', m.name);
     }

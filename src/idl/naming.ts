@@ -23,8 +23,10 @@ export const asClass = (name: string): string => pascal(name);
 /** The TypeScript interface of a message's or struct's decoded fields. */
 export const tsFieldsInterface = (name: string): string => `${pascal(name)}Fields`;
 
-/** Members every generated message view has besides its fields. */
-export const AS_MESSAGE_MEMBERS = ['TYPE', 'SIZE', 'at', 'init', 'type', 'src', 'payload'] as const;
+/** Members every generated message view has besides its fields (its own, and Message's). */
+export const AS_MESSAGE_MEMBERS = ['TYPE', 'SIZE', 'at', 'init', 'alloc', 'type', 'src', 'payload', 'ptr', 'reset', 'copyFrom'] as const;
+/** Members of C's struct message other than the payload union's. */
+export const C_MESSAGE_MEMBERS = ['type', 'src', 'raw'] as const;
 /** Members every generated struct view has besides its fields. */
 export const AS_STRUCT_MEMBERS = ['SIZE', 'at'] as const;
 
