@@ -281,6 +281,7 @@ static bool acc_producer(uint32_t opcode) {
   if (opcode >= OP_BR_CMP || (opcode & W_DACC)) return false;
   uint32_t base = opcode & 0xFF;
   if (base >= 0x46 && base <= 0x4F) return true;
+  if (base >= 0x61 && base <= 0x66) return true; /* f64 compares */
   if (base >= 0x6A && base <= 0x78) return base < 0x6D || base > 0x70;
   return base == OP_I32_RSUB || base == 0x28 || (base >= 0x2C && base <= 0x2F);
 }
@@ -303,6 +304,15 @@ static bool fold_address(cc *c, uint32_t pos, uint32_t *base, uint32_t *k) {
   c->pc = pos;
   c->nops--;
   return true;
+}
+
+/* The same for the f64 accumulator: f64 add/sub/mul/div results. */
+static bool from_last_f(const cc *c, const vval *v, uint32_t h) {
+  if (c->dead || c->r->failed || v->kind != V_SLOT || v->type != WASM_F64 || c->last != LAST_DST ||
+      c->last_dst_slot != slot(c, h))
+    return false;
+  uint32_t opcode = (uint32_t)c->code[c->last_pos];
+  return opcode < OP_BR_CMP && !(opcode & W_DACC) && (opcode & 0xFF) >= 0xA0 && (opcode & 0xFF) <= 0xA3;
 }
 
 static void producer_to_acc(cc *c, uint32_t pos) {
@@ -918,6 +928,42 @@ static bool do_numeric(cc *c, uint32_t opc) {
     if (!push_slot(c, s.r)) return false;
     result_at(c, at, at + 1, hd);
     if (opc >= 0x46 && opc <= 0x4F) c->last = LAST_CMP, c->last_cmp = opc;
+    return true;
+  }
+  if (!c->dead && s.a == WASM_F64 && float_imm_form(opc)) {
+    /* f64: immediates for constants, the f64 accumulator for the value just produced. */
+    uint32_t lp = c->last_pos;
+    bool a_acc = from_last_f(c, &a, ha), b_acc = from_last_f(c, &b, hb);
+    uint32_t sw = float_imm_swapped(opc);
+    if (sw && (b_acc || (a.kind == V_CONST && b.kind != V_CONST))) {
+      vval t = a;
+      a = b;
+      b = t;
+      uint32_t th = ha;
+      ha = hb;
+      hb = th;
+      bool tb = a_acc;
+      a_acc = b_acc;
+      b_acc = tb;
+      opc = sw;
+    }
+    uint32_t flags = 0, wa = 0, wb = 0;
+    if (a_acc) flags |= W_AACC;
+    else wa = operand(c, &a, ha);
+    if (b.kind == V_CONST) flags |= W_IMM;
+    else wb = operand(c, &b, hb);
+    if (a_acc) producer_to_acc(c, lp);
+    uint32_t at = op(c, opc | flags);
+    emit(c, slot(c, hd));
+    emit(c, wa);
+    if (b.kind == V_CONST) {
+      emit(c, (uint32_t)b.c);
+      emit(c, (uint32_t)(b.c >> 32));
+    } else {
+      emit(c, wb);
+    }
+    if (!push_slot(c, s.r)) return false;
+    result_at(c, at, at + 1, hd);
     return true;
   }
   if (!c->dead && float_imm_form(opc) && (a.kind == V_CONST || b.kind == V_CONST)) {

@@ -25,7 +25,8 @@
 #define W_CONTINUE ((wasm_status)0x7fff)
 
 typedef struct wrun wrun;
-typedef wasm_status (*whandler)(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r, uint32_t acc);
+typedef wasm_status (*whandler)(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r, uint32_t acc,
+                                double facc);
 
 struct wrun {
   wasm_instance *inst;
@@ -42,10 +43,13 @@ struct wrun {
   uint8_t *mem;
   uint32_t memsize;
   uint32_t acc;
+  double facc;
 #endif
 };
 
-#define H(name) static wasm_status name(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r, uint32_t acc)
+#define H(name)                                                                                          \
+  static wasm_status name(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r, uint32_t acc, \
+                          double facc)
 #define W(i) ((uint32_t)ip[i])
 #define R32(o) (((wslot *)(void *)(fp + (o)))->i32)
 #define R64(o) (((wslot *)(void *)(fp + (o)))->i64)
@@ -61,7 +65,7 @@ struct wrun {
 #define JUMP(target)                                                              \
   do {                                                                            \
     const wcode *next_ = (target);                                                \
-    __attribute__((musttail)) return ((whandler)next_[0])(next_, fp, mem, memsize, r, acc); \
+    __attribute__((musttail)) return ((whandler)next_[0])(next_, fp, mem, memsize, r, acc, facc); \
   } while (0)
 #else
 #define JUMP(target)     \
@@ -71,6 +75,7 @@ struct wrun {
     r->mem = mem;        \
     r->memsize = memsize; \
     r->acc = acc;        \
+    r->facc = facc;      \
     return W_CONTINUE;   \
   } while (0)
 #endif
@@ -169,15 +174,15 @@ static inline void zero_locals(uint8_t *fp, const wfunc *fn) {
 /* ---- control ---- */
 
 H(h_bad) {
-  (void)fp, (void)mem, (void)memsize, (void)acc;
+  (void)fp, (void)mem, (void)memsize, (void)acc, (void)facc;
   TRAP(WASM_TRAP_UNREACHABLE);
 }
 H(h_unreachable) {
-  (void)fp, (void)mem, (void)memsize, (void)acc;
+  (void)fp, (void)mem, (void)memsize, (void)acc, (void)facc;
   TRAP(WASM_TRAP_UNREACHABLE);
 }
 H(h_mem_trap) {
-  (void)fp, (void)mem, (void)memsize, (void)acc;
+  (void)fp, (void)mem, (void)memsize, (void)acc, (void)facc;
   TRAP(WASM_TRAP_MEMORY_OOB);
 }
 H(h_br) { JUMP(BRANCH(1)); }
@@ -598,12 +603,6 @@ I64_CMP(DEF_I64_CMP)
   X(0x5E, f32_gt, float, F32, R32, a > b)                         \
   X(0x5F, f32_le, float, F32, R32, a <= b)                        \
   X(0x60, f32_ge, float, F32, R32, a >= b)                        \
-  X(0x61, f64_eq, double, F64, R32, a == b)                       \
-  X(0x62, f64_ne, double, F64, R32, a != b)                       \
-  X(0x63, f64_lt, double, F64, R32, a < b)                        \
-  X(0x64, f64_gt, double, F64, R32, a > b)                        \
-  X(0x65, f64_le, double, F64, R32, a <= b)                       \
-  X(0x66, f64_ge, double, F64, R32, a >= b)                       \
   X(0x92, f32_add, float, F32, F32, a + b)                        \
   X(0x93, f32_sub, float, F32, F32, a - b)                        \
   X(0x94, f32_mul, float, F32, F32, a * b)                        \
@@ -611,10 +610,6 @@ I64_CMP(DEF_I64_CMP)
   X(0x96, f32_min, uint32_t, R32, R32, wn_min32(a, b))            \
   X(0x97, f32_max, uint32_t, R32, R32, wn_max32(a, b))            \
   X(0x98, f32_copysign, uint32_t, R32, R32, copysign32(a, b))     \
-  X(0xA0, f64_add, double, F64, F64, a + b)                       \
-  X(0xA1, f64_sub, double, F64, F64, a - b)                       \
-  X(0xA2, f64_mul, double, F64, F64, a * b)                       \
-  X(0xA3, f64_div, double, F64, F64, a / b)                       \
   X(0xA4, f64_min, uint64_t, R64, R64, wn_min64(a, b))            \
   X(0xA5, f64_max, uint64_t, R64, R64, wn_max64(a, b))            \
   X(0xA6, f64_copysign, uint64_t, R64, R64, copysign64(a, b))
@@ -649,6 +644,48 @@ static inline double imm_f64(uint64_t w) {
     NEXT(3 + IMMW_##IN);                        \
   }
 FBIN(DEF_FBIN)
+
+/*
+ * f64 arithmetic and compares, with the f64 accumulator (facc): A = left operand from a slot or
+ * facc, B = right operand from a slot or an immediate, D = result to a slot or the accumulator
+ * (facc for arithmetic, the i32 accumulator for compares).
+ */
+#define FSRC_s(i) F64(W(i))
+#define FSRC_a(i) facc
+#define FSRC_i(i) IMM_F64(i)
+#define FPUT_s(v) F64(W(1)) = (v)
+#define FPUT_a(v) facc = (v)
+#define IPUT_s(v) R32(W(1)) = (v)
+#define IPUT_a(v) acc = (v)
+#define FLEN_s 4
+#define FLEN_i 5
+#define F64_ARITH(X)          \
+  X(0xA0, f64_add, a + b)     \
+  X(0xA1, f64_sub, a - b)     \
+  X(0xA2, f64_mul, a * b)     \
+  X(0xA3, f64_div, a / b)
+#define F64_CMP(X)            \
+  X(0x61, f64_eq, a == b)     \
+  X(0x62, f64_ne, a != b)     \
+  X(0x63, f64_lt, a < b)      \
+  X(0x64, f64_gt, a > b)      \
+  X(0x65, f64_le, a <= b)     \
+  X(0x66, f64_ge, a >= b)
+#define DEF_F64_1(name, PUT, A, B, D, expr)       \
+  H(h_##name##_##A##B##D) {                       \
+    double a = FSRC_##A(2), b = FSRC_##B(3);      \
+    PUT##_##D(expr);                              \
+    NEXT(FLEN_##B);                               \
+  }
+#define DEF_F64_ALL(name, PUT, expr)                                                         \
+  DEF_F64_1(name, PUT, s, s, s, expr) DEF_F64_1(name, PUT, s, i, s, expr)                    \
+  DEF_F64_1(name, PUT, a, s, s, expr) DEF_F64_1(name, PUT, a, i, s, expr)                    \
+  DEF_F64_1(name, PUT, s, s, a, expr) DEF_F64_1(name, PUT, s, i, a, expr)                    \
+  DEF_F64_1(name, PUT, a, s, a, expr) DEF_F64_1(name, PUT, a, i, a, expr)
+#define DEF_F64_ARITH(opc, name, expr) DEF_F64_ALL(name, FPUT, expr)
+#define DEF_F64_CMP(opc, name, expr) DEF_F64_ALL(name, IPUT, expr)
+F64_ARITH(DEF_F64_ARITH)
+F64_CMP(DEF_F64_CMP)
 
 /* Trapping integer division: (opcode, name, type, reader, signed overflow test, expr). */
 #define IDIV(X)                                                                        \
@@ -814,7 +851,7 @@ static const whandler handlers[OP_COUNT] = {
     [OP_TABLE_FILL] = h_table_fill,
     [OP_MEM_TRAP] = h_mem_trap,
     LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_PAIR) IDIV(T_ONE)
-    UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD)
+    UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD) F64_ARITH(T_I32) F64_CMP(T_I32)
 };
 
 wcode winterp_handler(uint32_t op) {
@@ -839,14 +876,15 @@ wasm_status winterp_run(wasm_instance *inst, const wfunc *fn) {
   } else {
     zero_locals(inst->stack, fn);
 #ifdef W_THREADED
-    st = ((whandler)fn->code[0])(fn->code, inst->stack, inst->mem, inst->mem_size, &r, 0);
+    st = ((whandler)fn->code[0])(fn->code, inst->stack, inst->mem, inst->mem_size, &r, 0, 0.0);
 #else
     r.ip = fn->code;
     r.fp = inst->stack;
     r.mem = inst->mem;
     r.memsize = inst->mem_size;
     r.acc = 0;
-    do st = ((whandler)r.ip[0])(r.ip, r.fp, r.mem, r.memsize, &r, r.acc);
+    r.facc = 0.0;
+    do st = ((whandler)r.ip[0])(r.ip, r.fp, r.mem, r.memsize, &r, r.acc, r.facc);
     while (st == W_CONTINUE);
 #endif
   }
