@@ -1,0 +1,83 @@
+// The committed example modules (servers/build) on the real thing: the
+// committed kernel on the emulated board, started from a boot archive. The
+// AssemblyScript and C clients talk to the AssemblyScript service through the
+// kernel, and the kernel's IPC trace, decoded with the IDL's TypeScript
+// decoders, shows the messages the trace viewer will show.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Machine } from '../../src/board/machine.ts';
+import type { TraceRecord } from '../../src/board/devices/trace.ts';
+import { bootArchive } from '../../src/host/boot-archive.ts';
+import { decodeMessage, formatMessage } from '../../src/idl/generated/messages.ts';
+import { ROOT } from './helpers.ts';
+
+const module = (name: string) => new Uint8Array(readFileSync(`${ROOT}/servers/build/examples/${name}.wasm`));
+const kernel = new Uint8Array(readFileSync(`${ROOT}/public/kernel.elf`));
+
+type Ipc = Extract<TraceRecord, { kind: 'ipc' }>;
+
+function boot(): { out: string; ipc: Ipc[] } {
+  const initrd = bootArchive(
+    {
+      'hello.wasm': module('hello'),
+      'echo-service.wasm': module('echo-service'),
+      'echo-client.wasm': module('echo-client'),
+      'hello-c.wasm': module('hello-c'),
+    },
+    [
+      { module: 'hello.wasm', name: 'hello', args: ['one', 'two'] },
+      { module: 'echo-service.wasm', name: 'echo-service', provides: ['example-echo'] },
+      { module: 'echo-client.wasm', name: 'echo-client', uses: ['example-echo'] },
+      { module: 'hello-c.wasm', name: 'hello-c', uses: ['example-echo'] },
+    ],
+  );
+  const m = new Machine({ image: kernel, initrd, memMiB: 128 });
+  m.trace!.setEnabled(true);
+  let out = '';
+  m.onSerial = (b) => {
+    out += new TextDecoder('latin1').decode(b);
+  };
+  const ipc: Ipc[] = [];
+  const done = () => /task \d+ \(echo-client\) exited/.test(out) && /task \d+ \(hello-c\) exited/.test(out);
+  while (m.cycles < 600_000_000 && !done()) {
+    const r = m.run(2_000_000);
+    for (const rec of m.trace!.drain().records) if (rec.kind === 'ipc') ipc.push(rec);
+    if (r.kind === 'poweroff' || r.kind === 'reset') break;
+  }
+  return { out: out.replace(/\r/g, ''), ipc };
+}
+
+describe('the examples on WasmOS (board, committed kernel)', () => {
+  let out = '';
+  let ipc: Ipc[] = [];
+  beforeAll(() => ({ out, ipc } = boot()));
+  const id = (name: string) => Number(new RegExp(`started "${name}" .* as task (\\d+)`).exec(out)?.[1]);
+
+  it('run to completion with the expected output', () => {
+    for (const name of ['hello', 'echo-client', 'hello-c']) expect(out).toMatch(new RegExp(`task \\d+ \\(${name}\\) exited: 0$`, 'm'));
+    expect(out).toMatch(/^Hello from WasmOS! I am task \d+, up for \d+ ms\.\n {2}argument 1: one\n {2}argument 2: two$/m);
+    expect(out).toContain('example-echo: ready\n');
+    for (const line of ['ping 41 -> 42', 'echo -> hello, echo', 'tcpip_read -> E_UNSUPPORTED', 'ping 99 -> 100', 'echo -> bytes from C']) {
+      expect(out).toMatch(new RegExp(`^${line}$`, 'm'));
+    }
+    expect(out).toContain(`Hello from C on WasmOS, task ${id('hello-c')}\n`);
+  });
+
+  it('leave an IPC trace the IDL decoders name and decode', () => {
+    const service = id('echo-service');
+    const client = id('echo-client');
+    const between = ipc
+      .filter((r) => (r.op === 'call' || r.op === 'reply') && ((r.src === client && r.dst === service) || (r.src === service && r.dst === client)))
+      .map((r) => `${r.op} ${formatMessage(decodeMessage(r.type, r.payload))}`);
+    expect(between).toEqual([
+      'call ping { value: 41 }',
+      'reply ping_reply { value: 42 }',
+      'call echo { data: "hello, echo"… }',
+      'reply echo_reply { data: "hello, echo"… }',
+      'call tcpip_read { sock: 1 }',
+      'reply E_UNSUPPORTED',
+    ]);
+    const lookups = ipc.filter((r) => r.op === 'call' && r.dst === 0).map((r) => decodeMessage(r.type, r.payload).name);
+    expect(lookups.every((n) => !n.startsWith('type '))).toBe(true);
+  });
+});
