@@ -1,7 +1,8 @@
 // The SDK's two declarations of the kernel's imports (AssemblyScript
-// imports.ts and C wasmos.h) must agree with each other, and every committed
-// program may import only those, with those signatures: the kernel refuses a
-// module with any other import.
+// imports.ts and C wasmos.h) must agree with each other and with the kernel's
+// table (kernel/core/wasm_imports.c), and every committed program may import
+// only those, with those signatures: the kernel refuses a module with any
+// other import.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +48,16 @@ function cImports(): Map<string, string> {
   return out;
 }
 
+/** module.name -> signature, from the kernel's table in kernel/core/wasm_imports.c. */
+function kernelImports(): Map<string, string> {
+  const out = new Map<string, string>();
+  const letters = (s: string) => [...s].map((c) => (c === 'I' ? 'i64' : c === 'i' ? 'i32' : `?${c}`));
+  for (const m of readRepo('kernel/core/wasm_imports.c').matchAll(/\{ "(\w+)", "(\w+)", "(\w*)", "(\w*)", \w+ \}/g)) {
+    out.set(`${m[1]}.${m[2]}`, formatSig(letters(m[3]!), letters(m[4]!)));
+  }
+  return out;
+}
+
 function modules(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? modules(`${dir}/${e.name}`) : e.name.endsWith('.wasm') ? [`${dir}/${e.name}`] : [],
@@ -64,6 +75,12 @@ describe('the kernel imports as the SDK declares them', () => {
     expect(as.get('env.ipc_reply')).toBe('(i32, i32) -> ()');
     expect(as.get('wasmos.clock_ns')).toBe('() -> i64');
     expect(as.get('wasmos.spawn')).toBe('(i32, i32, i32, i32, i32, i32, i32, i32) -> i32');
+  });
+
+  it("are exactly the kernel's, with its signatures", () => {
+    const kernel = kernelImports();
+    expect(kernel.size).toBeGreaterThanOrEqual(22);
+    expect([...as].sort()).toEqual([...kernel].sort());
   });
 
   it('are all a committed program imports', () => {
