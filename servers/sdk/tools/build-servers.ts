@@ -31,11 +31,17 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write('usage: build:servers [--check]\n');
     return 2;
   }
-  const all = findPrograms(ROOT);
+  let all;
+  try {
+    all = findPrograms(ROOT);
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
   const programs = all.filter((p) => p.language === 'assemblyscript');
   let failed = 0;
   for (const p of programs) {
-    const { wasm, diagnostics } = await compileAs(p.entry, ROOT);
+    const { wasm, diagnostics } = await compileAs(p.entry, ROOT, new Map(), p.flags);
     if (diagnostics) process.stderr.write(`${diagnostics}\n`);
     if (!wasm) {
       process.stderr.write(`${p.entry}: build failed\n`);

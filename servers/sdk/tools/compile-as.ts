@@ -32,18 +32,19 @@ export interface CompileResult {
 
 /**
  * Compiles `entry` (a path relative to `root`, the repository root) into a Wasm
- * module. Never writes files.
+ * module. Never writes files. `flags` come after the SDK's (a program's asc.json).
  */
 export async function compileAs(
   entry: string,
   root: string,
   overlay: ReadonlyMap<string, string> = new Map(),
+  flags: readonly string[] = [],
 ): Promise<CompileResult> {
   let wasm: Uint8Array | null = null;
   const stdout = asc.createMemoryStream();
   const stderr = asc.createMemoryStream();
   const key = (name: string, baseDir: string) => relative(root, resolve(baseDir, name)).split('\\').join('/');
-  const result = await asc.main([entry, `${SDK_ASSEMBLY}/runtime.ts`, '--baseDir', root, '-o', 'out.wasm', ...ascFlags()], {
+  const result = await asc.main([entry, `${SDK_ASSEMBLY}/runtime.ts`, '--baseDir', root, '-o', 'out.wasm', ...ascFlags(), ...flags], {
     stdout,
     stderr,
     readFile: async (name, baseDir) => {

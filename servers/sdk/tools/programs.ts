@@ -3,7 +3,9 @@
 // a `main.c` (C, built by build-c.sh); its module is
 // servers/build/<the directory's path under servers/>.wasm, so
 // servers/examples/hello/main.ts becomes servers/build/examples/hello.wasm.
-import { readdirSync } from 'node:fs';
+// An AssemblyScript program may add compiler flags in an `asc.json` next to its
+// main.ts: {"flags": ["--runtime", "stub"]} (after the SDK's, so they win).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Directories under servers/ that hold no programs. */
@@ -17,6 +19,25 @@ export interface Program {
   readonly entry: string;
   /** Output relative to the repository root, e.g. servers/build/examples/hello.wasm. */
   readonly output: string;
+  /** Extra compiler flags from the program's asc.json (AssemblyScript only). */
+  readonly flags: readonly string[];
+}
+
+/** The flags of a program's asc.json; a malformed file is an error naming it. */
+function programFlags(root: string, dir: string): string[] {
+  const path = join(root, dir, 'asc.json');
+  if (!existsSync(path)) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${dir}/asc.json: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const flags = (parsed as { flags?: unknown } | null)?.flags;
+  if (!Array.isArray(flags) || !flags.every((f) => typeof f === 'string')) {
+    throw new Error(`${dir}/asc.json: expected {"flags": ["--flag", "value", ...]}`);
+  }
+  return flags;
 }
 
 export function findPrograms(root: string): Program[] {
@@ -25,7 +46,8 @@ export function findPrograms(root: string): Program[] {
     const entries = readdirSync(join(root, 'servers', rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
     for (const [file, language] of [['main.ts', 'assemblyscript'], ['main.c', 'c']] as const) {
       if (rel !== '' && entries.some((e) => e.isFile() && e.name === file)) {
-        out.push({ language, entry: `servers/${rel}/${file}`, output: `${BUILD_DIR}/${rel}.wasm` });
+        const flags = language === 'assemblyscript' ? programFlags(root, `servers/${rel}`) : [];
+        out.push({ language, entry: `servers/${rel}/${file}`, output: `${BUILD_DIR}/${rel}.wasm`, flags });
       }
     }
     for (const e of entries) {
