@@ -75,7 +75,12 @@ class Checker {
       for (const d of g.decls) this.decl(d, g, messages, errors, consts, typeOwners, codeOwners);
     }
     this.emittedNames(messages, errors, consts);
-    if (this.diags.length > 0) throw new IdlError(this.diags);
+    if (this.diags.length > 0) {
+      // Structs are laid out first (on demand): report in source order regardless.
+      const sorted = this.diags.map((d, i) => ({ d, i }));
+      sorted.sort((a, b) => a.d.pos.line - b.d.pos.line || a.d.pos.column - b.d.pos.column || a.i - b.i);
+      throw new IdlError(sorted.map((x) => x.d));
+    }
     const structs = this.ast.groups.flatMap((g) =>
       g.decls.filter((d) => d.decl === 'struct').map((d) => this.structs.get(d.name)!),
     );

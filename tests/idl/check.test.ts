@@ -73,11 +73,12 @@ describe('IDL checker', () => {
   });
 
   it('reports every problem at once, in source order', () => {
-    const lines = errorLines(inGroup('oneway a = 1 (x: nope);\noneway b = 1 ();\nerror e = 5;'));
+    const lines = errorLines(inGroup('oneway a = 1 (x: nope);\noneway b = 1 ();\nerror e = 5;\nstruct s (y: huh);'));
     expect(lines).toEqual([
       "2:18: unknown type 'nope' (in message 'a')",
       "3:12: type 1 of 'b' is already used by 'a' at 2:12",
       "4:11: error 'e' must have a negative code, not 5",
+      "5:14: unknown type 'huh' (in struct 's')",
     ]);
   });
 
