@@ -283,6 +283,7 @@ static bool acc_producer(uint32_t opcode) {
   if (base >= 0x46 && base <= 0x4F) return true;
   if (base >= 0x61 && base <= 0x66) return true; /* f64 compares */
   if (base >= 0x6A && base <= 0x78) return base < 0x6D || base > 0x70;
+  if (base == OP_LOAD_UPD_I32 || (base >= OP_LOAD_UPD_I32_8S && base <= OP_LOAD_UPD_I32_16U)) return true;
   return base == OP_I32_RSUB || base == 0x28 || (base >= 0x2C && base <= 0x2F);
 }
 
@@ -1064,6 +1065,19 @@ static bool access_end(uint32_t off, uint32_t log2size, uint32_t *end) {
   return e <= 0xFFFFFFFFu;
 }
 
+/* The load-with-update opcode for a load kind (0 if it has none). */
+static uint32_t load_update_op(uint32_t opc) {
+  switch (opc) {
+  case 0x28: return OP_LOAD_UPD_I32;
+  case 0x29: return OP_LOAD_UPD_I64;
+  case 0x2B: return OP_LOAD_UPD_F64;
+  case 0x2C: return OP_LOAD_UPD_I32_8S;
+  case 0x2D: return OP_LOAD_UPD_I32_8U;
+  case 0x2F: return OP_LOAD_UPD_I32_16U;
+  default: return 0;
+  }
+}
+
 static bool do_load(cc *c, uint32_t opc) {
   static const uint8_t lg[] = {2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2};
   static const uint8_t ty[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_I32, WASM_I32, WASM_I32,
@@ -1080,6 +1094,29 @@ static bool do_load(cc *c, uint32_t opc) {
     if (acc) producer_to_acc(c, lp);
     site(c, op(c, OP_MEM_TRAP));
     return push_slot(c, ty[opc - 0x28]);
+  }
+  /*
+   * `local.tee x (i32.add a b)` right before, with x the address: one load-with-update
+   * instruction (not across a branch target).
+   */
+  uint32_t upd = load_update_op(opc);
+  if (upd && !acc && a.kind == V_LOCAL && c->nops && c->label_pc != c->pc) {
+    uint32_t pp = c->opat[c->nops - 1], pop_ = (uint32_t)c->code[pp];
+    if (pp + 4 == c->pc && (pop_ == 0x6A || pop_ == (0x6A | W_IMM)) && (uint32_t)c->code[pp + 1] == a.local * 8u) {
+      uint32_t pa = (uint32_t)c->code[pp + 2], pb = (uint32_t)c->code[pp + 3];
+      c->pc = pp;
+      c->nops--;
+      uint32_t at = op(c, upd | (pop_ & W_IMM));
+      emit(c, slot(c, h));
+      emit(c, a.local * 8u);
+      emit(c, pa);
+      emit(c, pb);
+      emit(c, end);
+      site(c, at);
+      if (!push_slot(c, ty[opc - 0x28])) return false;
+      result_at(c, at, at + 1, h);
+      return true;
+    }
   }
   /* `x + K` computed just for this access folds into it: address = slot x + K. */
   uint32_t base = 0, k = 0;

@@ -386,6 +386,29 @@ H(h_global_set64) {
   DEF_LOAD1(name, b, s, n, DST, expr) DEF_LOAD1(name, s, a, n, DST, expr) \
   DEF_LOAD1(name, a, a, n, DST, expr) DEF_LOAD1(name, b, a, n, DST, expr)
 LOADS(DEF_LOAD)
+
+/* Load with pointer update [op dst x a b end]: x = a + b; dst = load(x). */
+#define LOADS_UPD(X)                                                   \
+  X(OP_LOAD_UPD_I32, i32_load, 4, R32, ld32(p))                        \
+  X(OP_LOAD_UPD_I64, i64_load, 8, R64, ld64(p))                        \
+  X(OP_LOAD_UPD_F64, f64_load, 8, R64, ld64(p))                        \
+  X(OP_LOAD_UPD_I32_8S, i32_load8_s, 1, R32, (uint32_t)(int32_t)(int8_t)p[0]) \
+  X(OP_LOAD_UPD_I32_8U, i32_load8_u, 1, R32, p[0])                     \
+  X(OP_LOAD_UPD_I32_16U, i32_load16_u, 2, R32, ld16(p))
+#define DEF_LOAD_UPD1(name, B, D, n, DST, expr)                              \
+  H(h_upd_##name##_##B##D) {                                                 \
+    uint32_t x_ = R32(W(3)) + SRC_##B(4);                                    \
+    R32(W(2)) = x_;                                                          \
+    uint32_t end_ = x_ + W(5);                                               \
+    if (W_UNLIKELY(end_ < x_ || end_ > memsize)) TRAP(WASM_TRAP_MEMORY_OOB); \
+    uint8_t *p = mem + (end_ - (n));                                         \
+    PUT_##D(DST, expr);                                                      \
+    NEXT(6);                                                                 \
+  }
+#define DEF_LOAD_UPD(opc, name, n, DST, expr)                                         \
+  DEF_LOAD_UPD1(name, s, s, n, DST, expr) DEF_LOAD_UPD1(name, i, s, n, DST, expr)    \
+  DEF_LOAD_UPD1(name, s, a, n, DST, expr) DEF_LOAD_UPD1(name, i, a, n, DST, expr)
+LOADS_UPD(DEF_LOAD_UPD)
 /* (opcode, name, size, value reader, store). Variants: address or (i32) value from the accumulator. */
 #define STORES(X)                                        \
   X(0x36, i32_store, 4, R32, st32(p, v))                 \
@@ -801,6 +824,9 @@ TRUNC(DEF_TRUNC)
 #define T_LOAD(opc, name, ...)                                                                              \
   [opc] = h_##name##_ss, [(opc) | W_AACC] = h_##name##_as, [(opc) | W_IMM] = h_##name##_bs,                 \
   [(opc) | W_DACC] = h_##name##_sa, [(opc) | W_AACC | W_DACC] = h_##name##_aa, [(opc) | W_IMM | W_DACC] = h_##name##_ba,
+#define T_LOAD_UPD(opc, name, ...)                                                                          \
+  [opc] = h_upd_##name##_ss, [(opc) | W_IMM] = h_upd_##name##_is, [(opc) | W_DACC] = h_upd_##name##_sa,      \
+  [(opc) | W_IMM | W_DACC] = h_upd_##name##_ia,
 #define T_STORE(opc, name, ...)                                                                             \
   [opc] = h_##name##_ss, [(opc) | W_AACC] = h_##name##_as, [(opc) | W_IMM] = h_##name##_bs,                 \
   [(opc) | W_DACC] = h_##name##_sa, [(opc) | W_IMM | W_DACC] = h_##name##_ba,                                \
@@ -851,7 +877,7 @@ static const whandler handlers[OP_COUNT] = {
     [OP_TABLE_FILL] = h_table_fill,
     [OP_MEM_TRAP] = h_mem_trap,
     LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_PAIR) IDIV(T_ONE)
-    UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD) F64_ARITH(T_I32) F64_CMP(T_I32)
+    UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD) F64_ARITH(T_I32) F64_CMP(T_I32) LOADS_UPD(T_LOAD_UPD)
 };
 
 wcode winterp_handler(uint32_t op) {

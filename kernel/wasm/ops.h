@@ -28,6 +28,17 @@
 
 enum {
   OP_UNREACHABLE = 0x00,  /* [op] */
+  /*
+   * Load with pointer update: [op dst x a b end] does x = a + b, then loads from x (the
+   * `local.tee x (i32.add ...)` that computed the address, fused). + W_IMM: b immediate;
+   * + W_DACC: result to the accumulator (i32 loads). One base per load kind.
+   */
+  OP_LOAD_UPD_I32 = 0x01,    /* i32.load */
+  OP_LOAD_UPD_I64 = 0x02,    /* i64.load */
+  OP_LOAD_UPD_F64 = 0x03,    /* f64.load */
+  OP_LOAD_UPD_I32_8S = 0x04, /* i32.load8_s */
+  OP_LOAD_UPD_I32_8U = 0x05, /* i32.load8_u */
+  OP_LOAD_UPD_I32_16U = 0x06,/* i32.load16_u */
   OP_BR = 0x0C,           /* [op rel] */
   OP_BR_IF = 0x0D,        /* [op rel cond] jump when cond != 0 */
   OP_BR_TABLE = 0x0E,     /* [op idx n rel_0 .. rel_n] rel_n is the default */

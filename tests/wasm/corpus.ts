@@ -216,6 +216,18 @@ export const MEMORY = `(module
   (func (export "drop") (data.drop $p))
   (func (export "drop_active") (data.drop 0))
   (func (export "init_active") (param i32) (memory.init 0 (local.get 0) (i32.const 0) (i32.const 1)))
+  ;; pointer-bumping loads (the update and the load fused), running off the end for some inputs
+  (func (export "ld_upd") (param i32 i32) (result i64) (local $p i32) (local $s i32) (local $d i64)
+    (local.set $p (local.get 0))
+    (block (loop
+      (local.set $s (i32.add (local.get $s) (i32.load (local.tee $p (i32.add (local.get $p) (i32.const 4))))))
+      (local.set $s (i32.xor (local.get $s) (i32.load8_u (local.tee $p (i32.add (local.get $p) (local.get 1))))))
+      (local.set $s (i32.sub (local.get $s) (i32.load8_s offset=3 (local.tee $p (i32.add (local.get $p) (i32.const 1))))))
+      (local.set $s (i32.add (local.get $s) (i32.load16_u (local.tee $p (i32.add (local.get $p) (i32.const 2))))))
+      (local.set $d (i64.add (local.get $d) (i64.load (local.tee $p (i32.add (local.get $p) (i32.const -3))))))
+      (local.set $d (i64.add (local.get $d) (i64.reinterpret_f64 (f64.load offset=1 (local.tee $p (i32.add (local.get $p) (i32.const 5)))))))
+      (br_if 0 (i32.lt_u (local.get $p) (i32.add (local.get 0) (i32.const 64))))))
+    (i64.add (local.get $d) (i64.extend_i32_u (local.get $s))))
   ;; address arithmetic folded into the access, including sums that wrap around 2^32
   (func (export "ld_sum") (param i32) (result i32) (i32.load offset=8 (i32.add (local.get 0) (i32.const 16))))
   (func (export "ld_sum_neg") (param i32) (result i32) (i32.load8_u offset=2 (i32.add (local.get 0) (i32.const -4))))
