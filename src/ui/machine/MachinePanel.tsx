@@ -40,7 +40,7 @@ export function MachinePanel({ initialBootargs }: { initialBootargs: string }): 
 
   return (
     <div className="machine-panel">
-      <form className="toolbar boot-form" onSubmit={onBoot} aria-label="Boot">
+      <form className="toolbar boot-form" onSubmit={onBoot} aria-label="Boot the machine">
         <label htmlFor={ids.mode}>Boot</label>
         <select id={ids.mode} value={mode} onChange={(e) => setMode(e.target.value)}>
           {BOOT_MODES.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
@@ -97,7 +97,7 @@ export function MachinePanel({ initialBootargs }: { initialBootargs: string }): 
 
       <section aria-labelledby={ids.log} className="boot-log">
         <h3 id={ids.log}>Boot log</h3>
-        <pre tabIndex={0} aria-label="Boot log">{bootLog.length ? bootLog.join('\n') : 'Nothing yet.'}</pre>
+        <pre tabIndex={0} data-testid="boot-log">{bootLog.length ? bootLog.join('\n') : 'Nothing yet.'}</pre>
       </section>
     </div>
   );

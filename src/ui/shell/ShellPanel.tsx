@@ -12,7 +12,13 @@ import { useTheme } from '../app/theme.ts';
 import { clipboardKeyHandler } from './clipboard-keys.ts';
 import { TERMINAL_THEMES } from './terminal-theme.ts';
 
-export function ShellPanel({ active = true }: { active?: boolean }): ReactNode {
+export interface ShellPanelProps {
+  active?: boolean;
+  /** Hands out the terminal once it exists (tests, and features that drive it). */
+  onTerminal?: (term: Terminal) => void;
+}
+
+export function ShellPanel({ active = true, onTerminal }: ShellPanelProps): ReactNode {
   const session = useSession();
   const [theme] = useTheme();
   const host = useRef<HTMLDivElement>(null);
@@ -35,6 +41,7 @@ export function ShellPanel({ active = true }: { active?: boolean }): ReactNode {
     t.attachCustomKeyEventHandler(clipboardKeyHandler(t, navigator.clipboard));
     term.current = t;
     fit.current = f;
+    onTerminal?.(t);
     for (const chunk of session.console.replay()) t.write(chunk);
     const offData = session.console.onData((bytes) => t.write(bytes));
     const offClear = session.console.onClear(() => t.reset());

@@ -77,14 +77,14 @@ export function TracePanel({ initialLayout = 'both' }: { initialLayout?: TraceLa
       <div className="toolbar" role="toolbar" aria-label="Trace controls">
         <label>
           Task{' '}
-          <select value={task ?? ''} onChange={(e) => setTask(e.target.value === '' ? null : Number(e.target.value))}>
+          <select aria-label="Filter by task" value={task ?? ''} onChange={(e) => setTask(e.target.value === '' ? null : Number(e.target.value))}>
             <option value="">All tasks</option>
             {taskIds.map((id) => <option key={id} value={id}>{taskLabel(id, store.names)}</option>)}
           </select>
         </label>
         <label>
           Message{' '}
-          <select value={type ?? ''} onChange={(e) => setType(e.target.value === '' ? null : Number(e.target.value))}>
+          <select aria-label="Filter by message type" value={type ?? ''} onChange={(e) => setType(e.target.value === '' ? null : Number(e.target.value))}>
             <option value="">All types</option>
             {types.map((t) => <option key={t} value={t}>{`${typeLabel(t)} (${t})`}</option>)}
           </select>

@@ -22,6 +22,7 @@ export class FilteredView {
     private readonly also: (ev: TraceEvent) => boolean = () => true,
   ) {
     this.generation = store.generation;
+    this.setFilter(filter);
   }
 
   get length(): number { return this.seqs.length - this.start; }
