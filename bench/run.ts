@@ -7,9 +7,10 @@ import { parseArgs } from 'node:util';
 import type { Benchmark, BenchmarkResult, Figure } from './benchmark.ts';
 import { cpuBenchmark } from './cpu-benchmark.ts';
 import { kernelBenchmark } from './kernel-benchmark.ts';
+import { wasmBenchmark } from './wasm-benchmark.ts';
 
 /** Every benchmark, in the order they run. Add new ones here. */
-const BENCHMARKS: Benchmark[] = [cpuBenchmark, kernelBenchmark];
+const BENCHMARKS: Benchmark[] = [cpuBenchmark, kernelBenchmark, wasmBenchmark];
 
 /** The board's performance goal, in MIPS. */
 const TARGET_MIPS = 300;

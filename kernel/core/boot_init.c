@@ -86,15 +86,14 @@ static void start_task(struct boot_state *st)
 		.module = f.data, .module_len = f.size, .name = t->name, .args = t->args, .args_len = t->args_len,
 		.quota = t->quota, .uses = t->uses, .provides = t->provides, .priority = t->priority,
 	};
+	struct wasm_spawn_info info;
 	uint64_t t0 = rd_instret();
-	int id = wasm_task_spawn(&s, st->err, sizeof st->err);
+	int id = wasm_task_spawn(&s, &info, st->err, sizeof st->err);
 	uint64_t spent = rd_instret() - t0;
 	if (id < 0)
 		return; /* wasm_task_spawn has said why */
-	struct task_info ti;
-	uint32_t mem = task_info(id, &ti) == 0 ? ti.mem_bytes : 0;
 	kprintf("boot: started \"%s\" (%s, %u bytes) as task %d: spawn %llu instructions, %u bytes\n", t->name,
-		t->module, f.size, id, (unsigned long long)spent, mem);
+		t->module, f.size, id, (unsigned long long)spent, info.mem_bytes);
 	struct child *c = find_child(st, 0);
 	if (!c)
 		return; /* more than we can supervise: it runs on, unwatched */

@@ -240,6 +240,17 @@ struct list *task_alloc_mark(void)
 	return current_task()->allocs.prev;
 }
 
+uint32_t task_alloc_bytes_since(struct list *mark)
+{
+	uint32_t f = irq_save();
+	struct task *me = current_task();
+	uint32_t n = 0;
+	for (struct list *it = mark->next; it != &me->allocs; it = it->next)
+		n += container_of(it, struct task_alloc_hdr, link)->size;
+	irq_restore(f);
+	return n;
+}
+
 int task_create_adopting(const struct task_spec *spec, struct list *mark)
 {
 	struct task *me = current_task();

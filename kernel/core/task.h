@@ -128,6 +128,8 @@ int task_create_root(const struct task_spec *spec);
  */
 void *task_alloc_unlimited(uint32_t size);
 struct list *task_alloc_mark(void);
+/* Bytes charged for the allocations made since the mark. */
+uint32_t task_alloc_bytes_since(struct list *mark);
 int task_create_adopting(const struct task_spec *spec, struct list *mark);
 /* Destroys t for `reason`; when t is the current task this does not return. */
 void task_destroy(struct task *t, int32_t reason);

@@ -187,7 +187,7 @@ static wasm_status os_spawn(wasm_instance *inst, void *ctx, uint64_t *slots)
 		r = opt_str(inst, U32(7), provides, sizeof provides, &s.provides);
 	if (r)
 		return RET(r);
-	return RET(wasm_task_spawn(&s, NULL, 0));
+	return RET(wasm_task_spawn(&s, NULL, NULL, 0));
 }
 
 static wasm_status os_kill(wasm_instance *inst, void *ctx, uint64_t *slots)

@@ -18,6 +18,7 @@
  */
 #include "core/wasm_task.h"
 #include "core/console.h"
+#include "core/pmm.h"
 #include "core/task.h"
 #include "core/wasm_imports.h"
 #include "core/wasm_module_info.h"
@@ -186,7 +187,7 @@ static void set_args(struct wasm_task *wt, const struct wasm_spawn *s)
 		wt->argc += a[i] == 0;
 }
 
-static int spawn(const struct wasm_spawn *s, char *err, size_t errlen)
+static int spawn(const struct wasm_spawn *s, struct wasm_spawn_info *info, char *err, size_t errlen)
 {
 	uint32_t quota;
 	int r = check_spec(s, &quota, err, errlen);
@@ -234,6 +235,9 @@ static int spawn(const struct wasm_spawn *s, char *err, size_t errlen)
 		.name = wt->name, .entry = wasm_task_main, .arg = wt, .priority = s->priority,
 		.stack_size = WASM_KSTACK, .uses = s->uses, .provides = s->provides, .mem_limit = quota,
 	};
+	/* Measured before the task exists: it may run, and even end, before we return. */
+	if (info)
+		info->mem_bytes = task_alloc_bytes_since(mark) + (WASM_KSTACK + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
 	r = task_create_adopting(&spec, mark);
 	if (r > 0)
 		return r;
@@ -247,7 +251,7 @@ fail:
 	return r;
 }
 
-int wasm_task_spawn(const struct wasm_spawn *s, char *err, size_t errlen)
+int wasm_task_spawn(const struct wasm_spawn *s, struct wasm_spawn_info *info, char *err, size_t errlen)
 {
 	char local[256];
 	if (!err || errlen == 0) {
@@ -255,7 +259,7 @@ int wasm_task_spawn(const struct wasm_spawn *s, char *err, size_t errlen)
 		errlen = sizeof local;
 	}
 	err[0] = 0;
-	int r = spawn(s, err, errlen);
+	int r = spawn(s, info, err, errlen);
 	if (r < 0)
 		kprintf("spawn \"%.*s\": %s: %s\n", TASK_NAME_MAX, s->name ? s->name : "", err_name(r), err);
 	return r;

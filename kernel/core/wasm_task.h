@@ -54,6 +54,11 @@ struct wasm_task {
 	char name[TASK_NAME_MAX];
 };
 
+/* Filled by a successful spawn. */
+struct wasm_spawn_info {
+	uint32_t mem_bytes; /* what the task holds as it starts: kernel stack, module, instance */
+};
+
 /*
  * Validates and links a module and starts it as a child of the calling task
  * (not the idle thread). Returns the new task's id, or:
@@ -62,8 +67,9 @@ struct wasm_task {
  *   E_NO_MEMORY   the module or its instance does not fit in the quota;
  *   E_DENIED      granting names or a quota beyond what the caller holds;
  *   E_INVALID     bad name, arguments or priority.
- * Refusals are also written to the kernel log; `err` (may be NULL) gets the reason.
+ * Refusals are also written to the kernel log; `err` (may be NULL) gets the
+ * reason. `info` may be NULL.
  */
-int wasm_task_spawn(const struct wasm_spawn *s, char *err, size_t errlen);
+int wasm_task_spawn(const struct wasm_spawn *s, struct wasm_spawn_info *info, char *err, size_t errlen);
 
 #endif

@@ -204,7 +204,7 @@ static void cmd_load(const char *file)
 		.module = f.data, .module_len = f.size, .name = "test", .quota = 96u << 20, .uses = "*",
 		.extra_imports = test_imports, .run = serve,
 	};
-	int id = wasm_task_spawn(&s, err, sizeof err);
+	int id = wasm_task_spawn(&s, NULL, err, sizeof err);
 	if (id < 0) {
 		answer("error %s", err);
 		return;
