@@ -33,7 +33,7 @@ export function buildAs(entry: string, overlay: ReadonlyMap<string, string> = ne
 /** The flags of servers/sdk/tools/build-c.sh. */
 export const C_FLAGS = [
   '--target=wasm32', '-nostdlib', '-Wl,--no-entry', '-Wl,--export=main', '-O2',
-  '-std=c11', '-Wall', '-Wextra', '-Werror', '-g0', '-I', join(ROOT, 'servers/sdk/include'),
+  '-std=c11', '-Wall', '-Wextra', '-Werror', '-g0', '-I', join(ROOT, 'servers/sdk/include'), '-Wl,--strip-all,--keep-section=name',
 ];
 
 /**

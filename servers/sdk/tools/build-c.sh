@@ -4,14 +4,16 @@
 # servers/examples/hello-c/main.c -> servers/build/examples/hello-c.wasm.
 #   build-c.sh          rebuild
 #   build-c.sh --check  rebuild into a temp dir; fail if a committed module differs
-# Reproducible: relative paths, no debug info.
+# Reproducible: relative paths, no debug info, and only the "name" custom
+# section kept (function names for trap messages; "producers" would record the
+# exact clang version).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 cd "$root"
 CC="${CC:-clang-19}"
 CFLAGS=(
   --target=wasm32 -nostdlib -Wl,--no-entry -Wl,--export=main -O2
-  -std=c11 -Wall -Wextra -Werror -g0 -I servers/sdk/include
+  -std=c11 -Wall -Wextra -Werror -g0 -I servers/sdk/include -Wl,--strip-all,--keep-section=name
 )
 
 programs() {
