@@ -1,0 +1,113 @@
+// End-to-end: the production build, served statically under a nested base
+// path, in headless Chromium. The kernel boots in the worker, the terminal
+// shows its console, the self-test fills the trace and task panels, the
+// machine pauses and resumes, and the theme toggles.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.ts';
+import { collectErrors, terminalText } from './support/page-helpers.ts';
+import { buildAndServe, type StaticSite } from './support/static-site.ts';
+
+let site: StaticSite;
+let browser: Browser;
+
+beforeAll(async () => {
+  site = await buildAndServe({ base: '/wasmos/playground/' });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+async function open(query = '', colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(site.url + query);
+  return { page, errors };
+}
+
+const POLL = { timeout: 30_000, interval: 100 };
+
+describe('the playground in Chromium', () => {
+  it('boots the kernel in the worker and shows its boot lines in the terminal', async () => {
+    const { page, errors } = await open();
+    await expect.poll(() => terminalText(page), POLL).toContain('WasmOS kernel: hart 0');
+    await expect.poll(() => terminalText(page), POLL).toMatch(/memory: 128 MiB at 0x80000000/);
+    await expect.poll(() => page.getByTestId('status-pill').innerText(), POLL).toMatch(/running|idle|powered off/);
+    // Typing goes to the guest through xterm.js (the kernel ignores it, but nothing breaks).
+    await page.locator('.xterm').click();
+    await page.keyboard.type('help\r');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the self-test fills the IPC trace and the task list', async () => {
+    const { page, errors } = await open('?bootargs=');
+    await expect.poll(() => terminalText(page), POLL).toContain('no init task');
+    await page.getByRole('tab', { name: 'Machine' }).click();
+    await page.getByLabel('Boot', { exact: true }).selectOption('selftest');
+    await page.getByRole('button', { name: 'Reboot' }).click();
+    await expect.poll(() => terminalText(page), POLL).toMatch(/selftest: \d+ passed, 0 failed/);
+    await expect.poll(() => page.getByTestId('machine-state').innerText(), POLL).toBe('Powered off (exit code 0)');
+
+    await page.getByRole('tab', { name: 'IPC trace' }).click();
+    const table = page.getByRole('table', { name: 'Trace events' });
+    await expect.poll(() => table.getByRole('row').count(), POLL).toBeGreaterThan(10);
+    const summary = await page.getByText(/shown of/).innerText();
+    expect(Number(summary.split(' ')[0]!.replace(/,/g, ''))).toBeGreaterThan(500);
+    // Message names decoded from the IDL, in the type filter and the diagram.
+    await page.getByLabel('Filter by message type').selectOption({ label: 'ping (9)' });
+    await expect.poll(() => table.getByRole('row').nth(1).innerText(), POLL).toMatch(/call\s+ping/);
+    expect(await page.locator('.seq-diagram .arrow-call').count()).toBeGreaterThan(0);
+    expect(await page.locator('.seq-diagram').innerText()).toContain('ping');
+
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    const tasks = page.getByRole('table', { name: 'Tasks' });
+    await expect.poll(() => tasks.getByRole('row').count(), POLL).toBeGreaterThan(10);
+    await expect.poll(() => tasks.innerText(), POLL).toContain('selftest');
+    // Selecting a task filters the trace to it.
+    await tasks.getByRole('row', { name: /selftest/ }).first().click();
+    await page.getByRole('tab', { name: 'IPC trace' }).click();
+    expect(await page.getByLabel('Filter by task').inputValue()).toMatch(/^\d+$/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('pauses and resumes the machine', async () => {
+    const { page, errors } = await open('?bootargs=selftest');
+    await page.getByRole('tab', { name: 'Machine' }).click();
+    const pause = page.getByRole('button', { name: 'Pause' });
+    await pause.click();
+    await expect.poll(() => page.getByTestId('status-pill').innerText(), POLL).toMatch(/paused/);
+    const instructions = page.locator('dt', { hasText: /^Instructions$/ }).locator('xpath=following-sibling::dd');
+    const before = await instructions.innerText();
+    await page.waitForTimeout(500);
+    expect(await instructions.innerText()).toBe(before);
+    expect(await terminalText(page)).not.toMatch(/selftest: \d+ passed/);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => terminalText(page), POLL).toMatch(/selftest: \d+ passed, 0 failed/);
+    await expect.poll(() => page.getByTestId('status-pill').innerText(), POLL).toMatch(/powered off \(0\)/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('switches between the light and dark themes, and remembers the choice', async () => {
+    const { page, errors } = await open('?bootargs=', 'light');
+    const theme = (): Promise<string | undefined> => page.evaluate(() => document.documentElement.dataset.theme);
+    const background = (): Promise<string> => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await expect.poll(theme, POLL).toBe('light');
+    const light = await background();
+    await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+    expect(await theme()).toBe('dark');
+    expect(await background()).not.toBe(light);
+    await page.reload();
+    await expect.poll(theme, POLL).toBe('dark');
+    await page.getByRole('button', { name: 'Switch to the light theme' }).click();
+    expect(await theme()).toBe('light');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
