@@ -5,6 +5,8 @@
 // memory into the server's `handle` and back. A third task spins forever doing
 // f64 arithmetic at the same priority: the timer must preempt it (the module
 // never yields), and the lazy FP context switch must keep everyone's floats apart.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { wat } from '../wasm/harness.ts';
 import { bootArchive } from '../../src/host/boot-archive.ts';
@@ -174,5 +176,28 @@ describe('IPC between Wasm tasks', () => {
     expect(code, out).toBe(0);
     expect(out).toContain('client: lookup failed\n');
     expect(out).toContain(`server: done, requests=${REQUESTS + 1}\n`);
+  });
+});
+
+describe('the example in docs/abi.md', () => {
+  it('runs as written, against a one-shot echo server', async () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/abi.md', import.meta.url)), 'utf8');
+    const example = /```wat\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Wasm tasks: the imports')))![1]!;
+    const echo = `(module
+      (import "env" "ipc_recv" (func $recv (param i32 i32) (result i32)))
+      (import "env" "ipc_reply" (func $reply (param i32 i32)))
+      (import "wasmos" "service_register" (func $register (param i32) (result i32)))
+      (memory 1) (data (i32.const 0) "echo\\00")
+      (func (export "_start")
+        (drop (call $register (i32.const 0)))
+        (drop (call $recv (i32.const -1) (i32.const 64)))
+        (i32.store (i32.const 64) (i32.add (i32.load (i32.const 64)) (i32.const 1)))
+        (call $reply (i32.load (i32.const 68)) (i32.const 64))))`;
+    const { out, code } = bootBoard(bootArchive({ 'echo.wasm': await wat(echo), 'example.wasm': await wat(example) }, [
+      { module: 'echo.wasm', provides: ['echo'] }, { module: 'example.wasm', uses: ['echo'] },
+    ]));
+    expect(code, out).toBe(0);
+    expect(out).toContain('got a reply\n');
+    expect(exitOf(out, 'example.wasm')).toBe('0');
   });
 });
