@@ -12,6 +12,7 @@
  *   global <export>           -> ok <value> | error <msg>
  *   unload                    -> used <bytes still held by the runtime>
  *   fuzz <hex>                -> invalid <msg> | unlinkable <msg> | ran <n> | leak <n> | timeout | crash <signal>
+ *                                (timeout: the module's code ran too long; timeout-loading: validation did)
  *                                (in a forked child: load, instantiate, call every
  *                                export with zero arguments)
  *   bench <hex> <export> <i32 arg> -> ok <result> <nanoseconds>
@@ -239,6 +240,8 @@ static int fuzz_child(const uint8_t *b, size_t n, int fd) {
   int len;
   unload();
   mod = wasm_load(&heap, b, n, "fuzz", err, sizeof err);
+  /* Tell the parent validation is over, so a timeout is known to be in the module's own code. */
+  if (mod && write(fd, "V", 1) != 1) return 1;
   if (mod) {
     inst = wasm_instantiate(mod, &heap, &limits, resolve, NULL, err, sizeof err);
     if (!inst) {
@@ -296,16 +299,17 @@ static void cmd_fuzz(const char *hex) {
   int status;
   waitpid(pid, &status, 0);
   free(b);
+  const char *text = buf[0] == 'V' ? buf + 1 : buf;
   if (WIFSIGNALED(status)) {
-    if (WTERMSIG(status) == SIGALRM) puts("timeout");
+    if (WTERMSIG(status) == SIGALRM) puts(buf[0] == 'V' ? "timeout" : "timeout-loading");
     else printf("crash %d\n", WTERMSIG(status));
     return;
   }
-  if (WEXITSTATUS(status) != 0 || got == 0) {
+  if (WEXITSTATUS(status) != 0 || !*text) {
     printf("crash exit %d\n", WEXITSTATUS(status));
     return;
   }
-  fputs(buf, stdout);
+  fputs(text, stdout);
 }
 
 static void cmd_bench(char *rest) {
