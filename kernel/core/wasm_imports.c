@@ -28,6 +28,7 @@
 #include "wasmos/task.h"
 
 #define NAME_ARG_MAX 256 /* uses/provides lists passed to spawn, NUL included */
+#define PRINT_CHUNK 128
 
 /* ---- access to linear memory ---- */
 
@@ -236,8 +237,12 @@ static wasm_status os_debug_print(wasm_instance *inst, void *ctx, uint64_t *slot
 	const char *p = (const char *)mem_range(inst, U32(0), U32(1));
 	if (!p)
 		return host_fail(inst, "wasmos.debug_print: 0x%x+%u is outside linear memory", U32(0), U32(1));
-	console_write(p, U32(1));
-	trace_log(p, U32(1));
+	/* In pieces: the console keeps interrupts off while it writes. */
+	for (uint32_t done = 0, n = U32(1); done < n; done += PRINT_CHUNK) {
+		uint32_t k = n - done < PRINT_CHUNK ? n - done : PRINT_CHUNK;
+		console_write(p + done, k);
+		trace_log(p + done, k);
+	}
 	return WASM_OK;
 }
 

@@ -151,6 +151,7 @@ void selftest_main(void *arg)
 	group("devices", st_devices);
 	group("faults", st_faults);
 	group("memory", st_memory);
+	group("wasm", st_wasm);
 	kprintf("selftest: %d passed, %d failed\n", passed, failed);
 	poweroff(failed ? POWEROFF_SELFTEST_FAILED : POWEROFF_PASS);
 }

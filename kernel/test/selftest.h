@@ -42,5 +42,6 @@ void st_access(void);
 void st_devices(void);
 void st_faults(void);
 void st_memory(void);
+void st_wasm(void);
 
 #endif
