@@ -5,13 +5,16 @@ import { FakeHost } from './fixtures/fake-host.ts';
 function setup() {
   const host = new FakeHost();
   const marks: string[] = [];
-  const session = new MachineSession(host, () => Promise.resolve(new Uint8Array(4)), { mark: (n) => marks.push(n), promptText: 'ok>' });
-  return { host, session, marks };
+  const details: unknown[] = [];
+  const session = new MachineSession(host, () => Promise.resolve(new Uint8Array(4)), {
+    mark: (n, d) => { marks.push(n); details.push(d); }, promptText: 'ok>',
+  });
+  return { host, session, marks, details };
 }
 
 describe('MachineSession', () => {
   it('boots through the host and spreads batches over its stores', async () => {
-    const { host, session, marks } = setup();
+    const { host, session, marks, details } = setup();
     const seen: string[] = [];
     session.subscribe('status', () => seen.push('status'));
     session.subscribe('tasks', () => seen.push('tasks'));
@@ -26,6 +29,8 @@ describe('MachineSession', () => {
     host.push({ serial: 'more', status: { prompt: { text: 'ok>', wallMs: 5, instret: 9 } } });
     host.push({ serial: 'again' });
     expect(marks).toEqual([MARK_FIRST_OUTPUT, MARK_PROMPT]);
+    // The prompt's mark carries the worker's own figures (the benchmark reports them).
+    expect(details[1]).toEqual({ instret: 9, workerMs: 5 });
   });
 
   it('drops batches of an older boot and clears everything on a new one', async () => {

@@ -19,12 +19,20 @@ export const MARK_PROMPT = 'wasmos-prompt';
 
 export type SessionTopic = 'status' | 'tasks' | 'notice';
 
+/** What a milestone mark carries: the worker's own view of it. */
+export interface MarkDetail {
+  /** Guest instructions retired by then (the prompt's; 0 when the worker did not say). */
+  instret: number;
+  /** Wall milliseconds from the worker's boot() (null when the worker did not say). */
+  workerMs: number | null;
+}
+
 export interface SessionOptions {
   /** Console text that ends "time to prompt". */
   promptText?: string;
   memMiB?: number;
   /** Hands out performance marks; defaults to the page's performance.mark. */
-  mark?: (name: string) => void;
+  mark?: (name: string, detail: MarkDetail) => void;
 }
 
 export class MachineSession {
@@ -102,7 +110,7 @@ export class MachineSession {
     if (batch.epoch < this.epoch) return;
     this.adoptEpoch(batch.epoch);
     if (batch.serial) {
-      this.markOnce(MARK_FIRST_OUTPUT);
+      this.markOnce(MARK_FIRST_OUTPUT, { instret: 0, workerMs: batch.status.firstOutputMs });
       this.console.write(batch.serial);
     }
     if (batch.trace) this.trace.append(batch.trace);
@@ -120,7 +128,7 @@ export class MachineSession {
   }
 
   private setStatus(s: MachineStatus): void {
-    if (s.prompt) this.markOnce(MARK_PROMPT);
+    if (s.prompt) this.markOnce(MARK_PROMPT, { instret: s.prompt.instret, workerMs: s.prompt.wallMs });
     this.status = s;
     this.emit('status');
   }
@@ -135,10 +143,10 @@ export class MachineSession {
   }
 
   /** Marks only the first boot's milestones: the benchmark measures from navigation. */
-  private markOnce(name: string): void {
+  private markOnce(name: string, detail: MarkDetail): void {
     if (this.marked.has(name)) return;
     this.marked.add(name);
-    const mark = this.options.mark ?? ((n: string) => { globalThis.performance?.mark?.(n); });
-    mark(name);
+    const mark = this.options.mark ?? ((n: string, d: MarkDetail) => { globalThis.performance?.mark?.(n, { detail: d }); });
+    mark(name, detail);
   }
 }

@@ -1,0 +1,71 @@
+// Measures the playground page in headless Chromium against the production
+// build: time from navigation to a console text (the page marks it when the
+// worker reports the text's first appearance) and the JavaScript transferred
+// before it (Resource Timing, which covers the worker's script too). Each run
+// is a fresh browser context, so nothing is cached.
+//
+//   tsx bench/page-load.ts [--runs N] [--text TEXT]    prints one JSON line
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { launchChromium } from '../e2e/support/browser.ts';
+import { buildAndServe } from '../e2e/support/static-site.ts';
+import { MARK_FIRST_OUTPUT, MARK_PROMPT, type MarkDetail } from '../src/ui/machine/machine-session.ts';
+
+export interface PageLoadRun {
+  /** Navigation start to the page's mark for the text. */
+  toTextMs: number;
+  firstOutputMs: number | null;
+  /** Bytes on the wire (compressed as served) of .js resources finished before the text appeared. */
+  jsBytes: number;
+  jsFiles: number;
+  /** The worker's own boot-to-text time and the guest instructions it took. */
+  workerMs: number | null;
+  instret: number;
+}
+
+export interface PageLoadResult {
+  text: string;
+  runs: PageLoadRun[];
+}
+
+const TIMEOUT_MS = 60_000;
+
+export async function measurePageLoad(opts: { runs: number; text: string; log?: (l: string) => void }): Promise<PageLoadResult> {
+  const log = opts.log ?? (() => {});
+  const site = await buildAndServe({ base: '/bench/' });
+  const browser = await launchChromium().catch(async (e: unknown) => { await site.close(); throw e; });
+  const runs: PageLoadRun[] = [];
+  try {
+    for (let i = 0; i < opts.runs; i++) {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+      const page = await context.newPage();
+      await page.goto(`${site.url}?prompt=${encodeURIComponent(opts.text)}`);
+      await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, MARK_PROMPT, { timeout: TIMEOUT_MS, polling: 20 });
+      const run = await page.evaluate(([prompt, first]) => {
+        const mark = performance.getEntriesByName(prompt)[0] as PerformanceMark;
+        const firstMark = performance.getEntriesByName(first)[0];
+        const js = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+          .filter((e) => /\.m?js(\?|$)/.test(new URL(e.name).pathname) && e.responseEnd <= mark.startTime);
+        const detail = mark.detail as MarkDetail | null;
+        return {
+          toTextMs: mark.startTime, firstOutputMs: firstMark?.startTime ?? null,
+          jsBytes: js.reduce((n, e) => n + e.transferSize, 0), jsFiles: js.length,
+          workerMs: detail?.workerMs ?? null, instret: detail?.instret ?? 0,
+        };
+      }, [MARK_PROMPT, MARK_FIRST_OUTPUT] as const);
+      log(`page: run ${i + 1}: "${opts.text}" after ${run.toTextMs.toFixed(0)} ms, ${run.jsBytes} bytes of JavaScript in ${run.jsFiles} files`);
+      runs.push(run);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+  return { text: opts.text, runs };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, text: { type: 'string', default: 'WasmOS kernel:' } } });
+  const result = await measurePageLoad({ runs: Number(values.runs), text: values.text!, log: (l) => console.error(l) });
+  console.log(JSON.stringify(result));
+}
