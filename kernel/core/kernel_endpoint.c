@@ -6,12 +6,16 @@
 #include "wasmos/service.h"
 #include "lib/string.h"
 
+/* The wire layout (servers/idl/messages.idl) gives the name a 64-byte field;
+ * service names are shorter (SERVICE_NAME_MAX). */
+#define WIRE_NAME_FIELD 64
+
 /* Copies a NUL-terminated name out of a payload, or returns false. */
 static bool payload_name(const struct msg *m, uint32_t len, char *out)
 {
 	uint32_t n = len - MSG_HEADER;
-	if (n > SERVICE_NAME_MAX)
-		n = SERVICE_NAME_MAX;
+	if (n > WIRE_NAME_FIELD)
+		n = WIRE_NAME_FIELD;
 	uint32_t l = strnlen((const char *)m->payload, n);
 	if (l == 0 || l >= SERVICE_NAME_MAX || l == n)
 		return false;
@@ -37,11 +41,9 @@ int kernel_endpoint_call(struct msg *m, uint32_t len, uint32_t cap, int32_t time
 			r = E_INVALID;
 			break;
 		}
-		/* Optional timeout after the name field (the wire layout reserves 32 bytes for it). */
-		int32_t t = timeout_ms;
-		if (len >= MSG_HEADER + SERVICE_NAME_MAX + 4)
-			memcpy(&t, m->payload + SERVICE_NAME_MAX, 4);
-		int32_t id = service_lookup(name, t);
+		/* Waits as long as the call may: a Wasm task's whole-buffer message has no
+		 * room for a timeout of its own (wasmos.service_lookup has one). */
+		int32_t id = service_lookup(name, timeout_ms);
 		if (id < 0) {
 			r = id;
 		} else {

@@ -69,13 +69,28 @@ void st_services(void)
 	int32_t got;
 	memcpy(&got, m.payload, 4);
 	CHECK_EQ(got, lp);
+	/* The lookup waits as long as the call may: a poll answers at once. */
 	memset(&m, 0, sizeof m);
 	m.type = MSG_SERVICE_LOOKUP;
 	strlcpy((char *)m.payload, "missing", 32);
-	int32_t zero = 0;
-	memcpy(m.payload + 32, &zero, 4);
-	CHECK_EQ(ipc_call(TASK_KERNEL, &m, MSG_HEADER + 36, sizeof m, 1000), MSG_HEADER);
+	CHECK_EQ(ipc_call(TASK_KERNEL, &m, MSG_HEADER + 64, sizeof m, IPC_POLL), MSG_HEADER);
 	CHECK_EQ(m.type, E_NOT_FOUND);
+	/* A whole-buffer message (as Wasm tasks send): the name's 64-byte field, the rest ignored. */
+	memset(&m, 0x55, sizeof m);
+	m.type = MSG_SERVICE_LOOKUP;
+	strlcpy((char *)m.payload, "late", 64);
+	CHECK_EQ(ipc_call(TASK_KERNEL, &m, MSG_MAX, sizeof m, 1000), MSG_HEADER + 4);
+	memcpy(&got, m.payload, 4);
+	CHECK_EQ(got, lp);
+	memset(&m, 'x', sizeof m);
+	m.type = MSG_SERVICE_LOOKUP;
+	m.payload[40] = 0; /* 40 characters: longer than any service name */
+	CHECK_EQ(ipc_call(TASK_KERNEL, &m, MSG_MAX, sizeof m, 1000), MSG_HEADER);
+	CHECK_EQ(m.type, E_INVALID);
+	memset(&m, 'x', sizeof m);
+	m.type = MSG_SERVICE_LOOKUP; /* no NUL in the field */
+	CHECK_EQ(ipc_call(TASK_KERNEL, &m, MSG_MAX, sizeof m, 1000), MSG_HEADER);
+	CHECK_EQ(m.type, E_INVALID);
 	memset(&m, 0, sizeof m);
 	m.type = MSG_SERVICE_REGISTER;
 	strlcpy((char *)m.payload, "selftest", 32);

@@ -33,9 +33,9 @@ struct msg {
 #define MSG_NOTIFY               1  /* kernel -> task: payload struct notify_payload */
 #define MSG_PING                 9  /* -> 10, payload echoed */
 #define MSG_PING_REPLY          10
-#define MSG_SERVICE_LOOKUP      15  /* payload: name (NUL-terminated), then optional i32 timeout_ms at offset 40 */
+#define MSG_SERVICE_LOOKUP      15  /* payload: name (NUL-terminated, in a 64-byte field); waits as the call allows */
 #define MSG_SERVICE_LOOKUP_REPLY 16 /* payload: i32 task id */
-#define MSG_SERVICE_REGISTER    17  /* payload: name (NUL-terminated) */
+#define MSG_SERVICE_REGISTER    17  /* payload: name (NUL-terminated, in a 64-byte field) */
 #define MSG_SERVICE_REGISTER_REPLY 18
 #define MSG_REPLY_TYPE(t) ((t) + 1)
 
