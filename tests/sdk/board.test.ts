@@ -4,14 +4,15 @@
 // kernel, and the kernel's IPC trace, decoded with the IDL's TypeScript
 // decoders, shows the messages the trace viewer will show. Task ids and exits
 // come from the trace too, so the test does not depend on how the boot task
-// (or a later init) words its log.
+// (or a later init) words its log. A test program also looks the service up
+// by message (service_lookup, the IDL's 64-byte name) before it registers.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Machine } from '../../src/board/machine.ts';
 import type { TraceRecord } from '../../src/board/devices/trace.ts';
 import { bootArchive } from '../../src/host/boot-archive.ts';
 import { decodeMessage, formatMessage } from '../../src/idl/generated/messages.ts';
-import { ROOT } from './helpers.ts';
+import { ROOT, buildAs } from './helpers.ts';
 
 const module = (name: string) => new Uint8Array(readFileSync(`${ROOT}/servers/build/examples/${name}.wasm`));
 const kernel = new Uint8Array(readFileSync(`${ROOT}/public/kernel.elf`));
@@ -26,15 +27,17 @@ interface Run {
   exits: Map<string, number>;
 }
 
-function boot(): Run {
+function boot(lookupMessage: Uint8Array): Run {
   const initrd = bootArchive(
     {
+      'lookup-message.wasm': lookupMessage,
       'hello.wasm': module('hello'),
       'echo-service.wasm': module('echo-service'),
       'echo-client.wasm': module('echo-client'),
       'hello-c.wasm': module('hello-c'),
     },
     [
+      { module: 'lookup-message.wasm', name: 'lookup-message', uses: ['example-echo'] },
       { module: 'hello.wasm', name: 'hello', args: ['one', 'two'] },
       { module: 'echo-service.wasm', name: 'echo-service', provides: ['example-echo'] },
       { module: 'echo-client.wasm', name: 'echo-client', uses: ['example-echo'] },
@@ -51,7 +54,7 @@ function boot(): Run {
   const ids = new Map<string, number>();
   const exits = new Map<string, number>();
   const names = new Map<number, string>();
-  const done = () => exits.has('echo-client') && exits.has('hello-c') && exits.has('hello');
+  const done = () => ['lookup-message', 'hello', 'echo-client', 'hello-c'].every((n) => exits.has(n));
   while (m.cycles < 600_000_000 && !done()) {
     const r = m.run(2_000_000);
     for (const rec of m.trace!.drain().records) {
@@ -69,14 +72,17 @@ function boot(): Run {
 
 describe('the examples on WasmOS (board, committed kernel)', () => {
   let run: Run;
-  beforeAll(() => {
-    run = boot();
+  beforeAll(async () => {
+    const path = 'servers/sdk/assembly/test-lookup-message.ts';
+    const source = readFileSync(new URL('./programs/lookup-message.as', import.meta.url), 'utf8');
+    run = boot(await buildAs(path, new Map([[path, source]])));
   });
   const id = (name: string) => run.ids.get(name)!;
 
   it('run to completion with the expected output', () => {
     const { out, exits } = run;
-    expect(Object.fromEntries(exits)).toEqual({ hello: 0, 'echo-client': 0, 'hello-c': 0 });
+    expect(Object.fromEntries(exits)).toEqual({ 'lookup-message': 0, hello: 0, 'echo-client': 0, 'hello-c': 0 });
+    expect(out).toContain('lookup by message: same task\n');
     expect(out).toMatch(/^Hello from WasmOS! I am task \d+, up for \d+ ms\.\n {2}argument 1: one\n {2}argument 2: two$/m);
     expect(out).toContain('example-echo: ready\n');
     for (const line of ['ping 41 -> 42', 'echo -> hello, echo', 'tcpip_read -> E_UNSUPPORTED', 'ping 99 -> 100', 'echo -> bytes from C']) {

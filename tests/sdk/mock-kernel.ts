@@ -74,7 +74,8 @@ export class MockKernel {
   readonly wire: WireRecord[] = [];
   private readonly tasks = new Map<number, MockTask>();
   private readonly services = new Map<string, number>();
-  private readonly lookups: { task: MockTask; name: string }[] = [];
+  /** Lookups waiting for a name to be registered; `found` answers them. */
+  private readonly lookups: { task: MockTask; name: string; found: (id: number) => void }[] = [];
   private nextId = 1;
 
   /** Starts a module as a task; returns its id. */
@@ -160,10 +161,7 @@ export class MockKernel {
         if (this.services.has(req.name)) return this.answer(t, E_EXISTS);
         this.services.set(req.name, t.id);
         this.answer(t, 0);
-        for (const w of this.lookups.filter((l) => l.name === req.name)) {
-          this.lookups.splice(this.lookups.indexOf(w), 1);
-          this.answer(w.task, t.id);
-        }
+        this.registered(req.name, t.id);
         return;
       }
       case 'lookup': {
@@ -171,7 +169,7 @@ export class MockKernel {
         if (id !== undefined) return this.answer(t, id);
         if (req.timeout === 0) return this.answer(t, -11);
         t.state = 'lookup';
-        this.lookups.push({ task: t, name: req.name });
+        this.lookups.push({ task: t, name: req.name, found: (id) => this.answer(t, id) });
         return;
       }
       case 'call':
@@ -215,6 +213,13 @@ export class MockKernel {
     }
   }
 
+  private registered(name: string, id: number): void {
+    for (const w of this.lookups.filter((l) => l.name === name)) {
+      this.lookups.splice(this.lookups.indexOf(w), 1);
+      w.found(id);
+    }
+  }
+
   /** Is a message from `from` still waiting in t's inbox (not yet received)? */
   private pending(t: MockTask, from: number): boolean {
     return t.inbox.some((q) => q.from === from);
@@ -232,7 +237,11 @@ export class MockKernel {
     if (q!.kind === 'send') this.answer(this.task(q!.from), 0);
   }
 
-  /** Task 0: ping, service_lookup and service_register, as the kernel answers them. */
+  /**
+   * Task 0: ping, service_lookup and service_register, as the kernel answers
+   * them: the name is read from the 64-byte field, and a lookup waits for the
+   * registration (env.ipc_call waits forever).
+   */
   private kernelCall(t: MockTask, msg: Uint8Array): void {
     const view = new DataView(msg.buffer);
     view.setInt32(4, t.id, true);
@@ -257,11 +266,17 @@ export class MockKernel {
     if (type === 17) {
       if (this.services.has(name())) return finish(E_EXISTS);
       this.services.set(name(), t.id);
-      return finish(18);
+      finish(18);
+      this.registered(name(), t.id);
+      return;
     }
     if (type === 15) {
+      const found = (id: number) => finish(16, (v) => v.setInt32(8, id, true));
       const id = this.services.get(name());
-      return id === undefined ? finish(-11) : finish(16, (v) => v.setInt32(8, id, true));
+      if (id !== undefined) return found(id);
+      t.state = 'lookup';
+      this.lookups.push({ task: t, name: name(), found });
+      return;
     }
     finish(E_INVALID);
   }

@@ -34,6 +34,8 @@ describe('the AssemblyScript SDK on the mock kernel', () => {
       `reply 0->${client} ping_reply`,
       `call ${client}->0 service_lookup`,
       `reply 0->${client} service_lookup_reply`,
+      `call ${client}->0 service_lookup`,
+      `reply 0->${client} service_lookup_reply`,
       `send ${client}->${service} tcpip_data`,
       `send ${client}->${service} tcpip_data`,
       `call ${client}->${service} ping`,
@@ -45,9 +47,10 @@ describe('the AssemblyScript SDK on the mock kernel', () => {
     ]);
     const lookupMsg = kernel.wire[2]!.bytes.subarray(0, MSG_HEADER + 64);
     expect(lookupMsg).toEqual(encodeMessage('service_lookup', { name: 'probe-client' }, client));
-    const data = kernel.wire[4]!.bytes.subarray(0, MSG_HEADER + 4);
+    expect(decodeWire(kernel.wire[5]!.bytes).fields).toEqual({ task: service });
+    const data = kernel.wire[6]!.bytes.subarray(0, MSG_HEADER + 4);
     expect(data).toEqual(encodeMessage('tcpip_data', { sock: 5 }, client));
-    expect(decodeWire(kernel.wire[10]!.bytes).fields).toEqual({ data: new TextEncoder().encode('through the console server\n') });
+    expect(decodeWire(kernel.wire[12]!.bytes).fields).toEqual({ data: new TextEncoder().encode('through the console server\n') });
   });
 
   it('check() ends the task with exit code 1 and says why', async () => {

@@ -62,9 +62,14 @@ export function main(): i32 {
   if (lookupTimeout("nobody", 0) != E_NOT_FOUND) return 4;
   if (recvTimeout(IPC_ANY, m, IPC_POLL) != E_WOULD_BLOCK) return 5;
 
+  // A lookup by message waits for the registration like ipc_lookup.
+  ServiceLookup.init(m).name = "probe-service";
+  if (call(TASK_KERNEL, m) != 0) return 13;
+  const byMessage = ServiceLookupReply.at(m).task;
+
   // Oneway messages, then a call that reports how many arrived.
   const svc = lookup("probe-service");
-  if (svc <= 0) return 6;
+  if (svc <= 0 || svc != byMessage) return 6;
   TcpipData.init(m).sock = 5;
   if (send(svc, m) != 0) return 7;
   TcpipData.init(m).sock = 6;
