@@ -21,7 +21,6 @@
 #include "core/pmm.h"
 #include "core/task.h"
 #include "core/wasm_imports.h"
-#include "core/wasm_module_info.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "wasmos/errors.h"
@@ -54,32 +53,26 @@ static int load_error(const char *msg)
 	return has_text(msg, "out of memory") ? E_NO_MEMORY : E_BAD_MODULE;
 }
 
-struct import_check {
-	struct wasm_task *wt;
-	char *err;
-	size_t errlen;
-};
-
-static int check_import(void *ctx, const struct wasm_import_ref *imp)
+/* Every import must be a function env/wasmos (or the task's extra imports) provides, with its signature. */
+static int check_imports(struct wasm_task *wt, char *err, size_t errlen)
 {
-	struct import_check *c = ctx;
-	char why[128];
-	if (imp->kind != 0) {
-		snprintf(c->err, c->errlen, "import %.*s.%.*s refused: only functions can be imported",
-			 (int)imp->module_len, imp->module, (int)imp->field_len, imp->field);
-		return 1;
-	}
-	wasm_functype t;
-	wasm_host_binding b;
-	if (wasm_func_type(c->wt->mod, imp->func, &t) != 0) {
-		snprintf(c->err, c->errlen, "import %.*s.%.*s: no signature", (int)imp->module_len, imp->module,
-			 (int)imp->field_len, imp->field);
-		return 1;
-	}
-	if (wasm_imports_resolve(c->wt, imp->module, imp->module_len, imp->field, imp->field_len, &t, &b, why, sizeof why)) {
-		snprintf(c->err, c->errlen, "import %.*s.%.*s refused: %s", (int)imp->module_len, imp->module,
-			 (int)imp->field_len, imp->field, why);
-		return 1;
+	for (uint32_t i = 0, n = wasm_import_count(wt->mod); i < n; i++) {
+		const char *mod, *field;
+		uint32_t ml, fl, func;
+		uint8_t kind;
+		wasm_functype t;
+		wasm_host_binding b;
+		char why[128];
+		if (wasm_import_info(wt->mod, i, &mod, &ml, &field, &fl, &kind, &func) != 0)
+			return E_BAD_MODULE;
+		if (kind != WASM_EXTERN_FUNC)
+			snprintf(why, sizeof why, "only functions can be imported");
+		else if (wasm_func_type(wt->mod, func, &t) != 0)
+			snprintf(why, sizeof why, "no signature");
+		else if (!wasm_imports_resolve(wt, mod, ml, field, fl, &t, &b, why, sizeof why))
+			continue;
+		snprintf(err, errlen, "import %.*s.%.*s refused: %s", (int)ml, mod, (int)fl, field, why);
+		return E_BAD_MODULE;
 	}
 	return 0;
 }
@@ -215,19 +208,12 @@ static int spawn(const struct wasm_spawn *s, struct wasm_spawn_info *info, char 
 		r = load_error(err);
 		goto fail;
 	}
-	bool has_start;
-	struct import_check ic = { wt, err, errlen };
-	int v = wasm_module_scan(s->module, s->module_len, check_import, &ic, &has_start);
-	if (v) {
-		if (v < 0)
-			snprintf(err, errlen, "malformed import section");
-		r = E_BAD_MODULE;
+	if ((r = check_imports(wt, err, errlen)) != 0)
 		goto fail;
-	}
 	if (!wt->run && (r = find_entry(wt, err, errlen)) != 0)
 		goto fail;
 	/* A start function is the module's own code: it runs as the new task. */
-	if (!has_start && !instantiate(wt, err, errlen)) {
+	if (!wasm_has_start(wt->mod) && !instantiate(wt, err, errlen)) {
 		r = load_error(err);
 		goto fail;
 	}

@@ -809,6 +809,30 @@ int wasm_export_info(const wasm_module *m, uint32_t i, const char **name, uint32
   return 0;
 }
 
+uint32_t wasm_import_count(const wasm_module *m) { return m->nimports; }
+
+int wasm_import_info(const wasm_module *m, uint32_t i, const char **module, uint32_t *module_len, const char **field,
+                     uint32_t *field_len, uint8_t *kind, uint32_t *index) {
+  if (i >= m->nimports) return -1;
+  const wimport *im = &m->imports[i];
+  *module = im->module;
+  *module_len = im->module_len;
+  *field = im->field;
+  *field_len = im->field_len;
+  *kind = im->kind;
+  if (im->kind == WASM_EXTERN_FUNC) {
+    /* A function import records its type; its function index counts the function imports before it. */
+    uint32_t f = 0;
+    for (uint32_t k = 0; k < i; k++) f += m->imports[k].kind == WASM_EXTERN_FUNC;
+    *index = f;
+  } else {
+    *index = im->index;
+  }
+  return 0;
+}
+
+int wasm_has_start(const wasm_module *m) { return m->start >= 0; }
+
 int wasm_func_type(const wasm_module *m, uint32_t func, wasm_functype *out) {
   if (func >= m->nfuncs) return -1;
   const wtype *t = &m->types[m->funcs[func].type];

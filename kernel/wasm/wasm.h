@@ -136,6 +136,15 @@ enum { WASM_EXTERN_FUNC = 0, WASM_EXTERN_TABLE = 1, WASM_EXTERN_MEMORY = 2, WASM
 /* Fills name/kind/index for export i; returns 0, or -1 if i is out of range. */
 int wasm_export_info(const wasm_module *m, uint32_t i, const char **name, uint32_t *name_len,
                      uint8_t *kind, uint32_t *index);
+/* Imports, in order, for embedders that check them before instantiating.
+ * Fills the names (not NUL-terminated), the kind (WASM_EXTERN_*) and the index
+ * in that kind's index space (for a function: its function index); returns 0,
+ * or -1 if i is out of range. */
+uint32_t wasm_import_count(const wasm_module *m);
+int wasm_import_info(const wasm_module *m, uint32_t i, const char **module, uint32_t *module_len, const char **field,
+                     uint32_t *field_len, uint8_t *kind, uint32_t *index);
+/* Nonzero when instantiation runs a start function (the module's own code). */
+int wasm_has_start(const wasm_module *m);
 /* Signature of function `func` (imports first, as in the index space). */
 int wasm_func_type(const wasm_module *m, uint32_t func, wasm_functype *out);
 
