@@ -3,11 +3,16 @@
 // output get through promptly.
 
 export class SliceSizer {
-  private cyclesPerMs = 20_000;
+  /**
+   * Starts low: the first slices run mostly freshly translated code (slow
+   * until V8 has compiled it), and console output reaches the page only
+   * between slices, so small first slices show the boot sooner.
+   */
+  private cyclesPerMs = 2_500;
 
   constructor(
     private readonly targetMs = 8,
-    private readonly min = 50_000,
+    private readonly min = 20_000,
     private readonly max = 20_000_000,
   ) {}
 
@@ -19,6 +24,6 @@ export class SliceSizer {
   record(cycles: number, ms: number): void {
     if (cycles <= 0 || ms <= 0.5) return;
     // Smoothed so one slow slice (a GC pause, a tab switch) does not halve the next.
-    this.cyclesPerMs = 0.7 * this.cyclesPerMs + 0.3 * (cycles / ms);
+    this.cyclesPerMs = 0.5 * this.cyclesPerMs + 0.5 * (cycles / ms);
   }
 }

@@ -1,0 +1,18 @@
+// The page's entry, kept small so the machine starts at once: it starts the
+// worker, fetches the kernel and boots it, and only then loads the React app
+// (a separate chunk), which replays whatever output arrived meanwhile.
+// Query parameters: ?bootargs=... (what to boot; default: the self-test
+// until the shell exists), ?prompt=... (the console text that ends "time to
+// prompt"; the benchmark uses it).
+import { BOOT_MODES, DEFAULT_BOOT_MODE } from './machine/boot-modes.ts';
+import { connectWorker } from './machine/host-api.ts';
+import { fetchKernelImage } from './machine/kernel-image.ts';
+import { MachineSession } from './machine/machine-session.ts';
+
+const params = new URLSearchParams(location.search);
+const bootargs = params.get('bootargs') ?? BOOT_MODES.find((m) => m.id === DEFAULT_BOOT_MODE)!.bootargs;
+const image = fetchKernelImage();
+const session = new MachineSession(connectWorker(), () => image, { promptText: params.get('prompt') ?? undefined });
+void session.boot(bootargs);
+
+void import('./app/mount.tsx').then(({ mount }) => mount(document.getElementById('root')!, session, bootargs));
