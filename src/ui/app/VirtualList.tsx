@@ -10,7 +10,7 @@ export interface VirtualListProps {
   renderRow: (index: number) => ReactNode;
   /** Rendered above the rows, sticking to the top while scrolling; a function gets the rendered range. */
   header?: ReactNode | ((first: number, last: number) => ReactNode);
-  /** Called with the rendered range before the rows are rendered (the diagram picks its lifelines). */
+  /** Called with the visible range (end exclusive) before the rows are rendered (the diagram picks its lifelines). */
   onRange?: (first: number, last: number) => void;
   headerHeight?: number;
   overscan?: number;
@@ -80,9 +80,10 @@ export function VirtualList(props: VirtualListProps): ReactNode {
   }, [scrollToIndex, rowHeight, height, headerHeight, count]);
 
   const visible = Math.ceil(Math.max(0, height - headerHeight) / rowHeight);
-  const first = Math.max(0, Math.min(count - 1, Math.floor(scrollTop / rowHeight)) - overscan);
-  const last = Math.min(count, Math.floor(scrollTop / rowHeight) + visible + overscan);
-  props.onRange?.(first, last);
+  const top = Math.max(0, Math.min(count - 1, Math.floor(scrollTop / rowHeight)));
+  const first = Math.max(0, top - overscan);
+  const last = Math.min(count, top + visible + overscan);
+  props.onRange?.(top, Math.min(count, top + visible));
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) rows.push(renderRow(i));
   const head = typeof header === 'function' ? header(first, last) : header;

@@ -8,7 +8,7 @@ import { PanelRegistry } from './panel-registry.ts';
 export function builtinPanels(): PanelRegistry {
   const r = new PanelRegistry();
   r.register({ id: 'shell', title: 'Shell', area: 'primary', order: 0, shortcut: '1', render: ({ active }) => <ShellPanel active={active} /> });
-  r.register({ id: 'trace', title: 'IPC trace', area: 'secondary', order: 0, shortcut: '2', render: () => <TracePanel /> });
+  r.register({ id: 'trace', title: 'IPC trace', area: 'secondary', order: 0, shortcut: '2', render: ({ active }) => <TracePanel active={active} /> });
   r.register({ id: 'tasks', title: 'Tasks', area: 'secondary', order: 1, shortcut: '3', render: () => <TasksPanel /> });
   r.register({
     id: 'machine', title: 'Machine', area: 'secondary', order: 2, shortcut: '4',

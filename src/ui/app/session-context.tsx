@@ -39,9 +39,9 @@ export function useSelectedTask(): [number | null, (id: number | null) => void] 
   return [task, set];
 }
 
-/** Re-renders on every trace append; returns the store's version. */
-export function useTraceVersion(): number {
+/** Re-renders on every trace append while `live` (a hidden viewer skips them and catches up when shown). */
+export function useTraceVersion(live = true): number {
   const session = useSession();
-  const subscribe = useCallback((fn: () => void) => session.trace.subscribe(fn), [session]);
+  const subscribe = useCallback((fn: () => void) => (live ? session.trace.subscribe(fn) : () => {}), [session, live]);
   return useSyncExternalStore(subscribe, () => session.trace.version);
 }

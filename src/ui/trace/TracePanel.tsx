@@ -16,11 +16,17 @@ export type TraceLayout = 'both' | 'diagram' | 'table';
 
 const SEARCH_DELAY_MS = 200;
 
-export function TracePanel({ initialLayout = 'both' }: { initialLayout?: TraceLayout }): ReactNode {
+export interface TracePanelProps {
+  initialLayout?: TraceLayout;
+  /** Whether the panel is visible; a hidden one does not re-render for each batch. */
+  active?: boolean;
+}
+
+export function TracePanel({ initialLayout = 'both', active = true }: TracePanelProps): ReactNode {
   const session = useSession();
   const store = session.trace;
   const status = useStatus();
-  const version = useTraceVersion();
+  const version = useTraceVersion(active);
   const [task, setTask] = useSelectedTask();
   const [categories, setCategories] = useState<ReadonlySet<TraceCategory>>(DEFAULT_FILTER.categories);
   const [type, setType] = useState<number | null>(null);

@@ -19,7 +19,7 @@ export interface TraceTableProps {
   version: number;
 }
 
-const COLUMNS = ['#', 'Time (instr.)', 'Task', 'Event', 'Message', 'From → to', 'Details', 'Pair'];
+const COLUMNS = ['#', 'Time (instr.)', 'Event', 'Message', 'From → to', 'Details', 'Pair', 'Running task'];
 
 export function TraceTable({ view, names, selected, onSelect, follow }: TraceTableProps): ReactNode {
   const active = selected === null ? -1 : view.indexOf(selected);
@@ -50,7 +50,6 @@ export function TraceTable({ view, names, selected, onSelect, follow }: TraceTab
       >
         <span role="cell">{ev.seq}</span>
         <span role="cell">{formatCount(r.time)}</span>
-        <span role="cell">{taskLabel(r.task, names)}</span>
         <span role="cell">{eventKindLabel(r)}</span>
         <span role="cell">{eventMessage(r)}</span>
         <span role="cell">{eventRoute(r, names)}</span>
@@ -63,6 +62,7 @@ export function TraceTable({ view, names, selected, onSelect, follow }: TraceTab
             </button>
           )}
         </span>
+        <span role="cell">{taskLabel(r.task, names)}</span>
       </div>
     );
   };

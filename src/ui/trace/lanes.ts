@@ -37,7 +37,8 @@ export function pickLanes(
   let ids = [...counts.keys()];
   let others = false;
   if (ids.length > maxLanes) {
-    ids = ids.sort((a, b) => counts.get(b)! - counts.get(a)! || a - b).slice(0, Math.max(1, maxLanes - 1));
+    // Ties go to the newer task (ids grow): it is the one the trace is about to show more of.
+    ids = ids.sort((a, b) => counts.get(b)! - counts.get(a)! || b - a).slice(0, Math.max(1, maxLanes - 1));
     others = true;
   }
   ids.sort((a, b) => a - b);
