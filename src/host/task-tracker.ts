@@ -103,7 +103,10 @@ export class TaskTracker {
     if (d) d.row.received++;
     // The caller now waits for the reply; the reply frees it.
     if (op === 'call' && s && dst !== 0) { s.row.state = 'call'; s.row.waitingOn = dst; }
-    if (op === 'reply' && d && d.row.waitingOn === src) d.row.waitingOn = null;
+    if (op === 'reply' && d && d.row.waitingOn === src) {
+      d.row.waitingOn = null;
+      if (d.row.state === 'call') d.row.state = 'ready';
+    }
   }
 
   private stats(time: number, id: number, state: number, instret: number, memBytes: number, switches: number): void {

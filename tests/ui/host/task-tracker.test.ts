@@ -35,7 +35,7 @@ describe('TaskTracker', () => {
     expect(t.rows().find((r) => r.id === 130)!.received).toBe(1);
     t.feed([ipc('reply', 130, 129, 201), ipc('notify', 0, 129, 4, 0)]);
     client = t.rows().find((r) => r.id === 129)!;
-    expect(client).toMatchObject({ sent: 1, received: 2, waitingOn: null });
+    expect(client).toMatchObject({ sent: 1, received: 2, waitingOn: null, state: 'ready' });
     expect(t.rows().find((r) => r.id === 0)!.sent).toBe(1);
   });
 
