@@ -17,6 +17,7 @@ export function TasksPanel(): ReactNode {
   const names = useMemo(() => new Map(tasks.map((t) => [t.id, t.name])), [tasks]);
   const rows = showExited ? tasks : tasks.filter((t) => t.state !== 'exited');
   const live = tasks.filter((t) => t.state !== 'exited').length;
+  const selectedShown = rows.some((r) => r.id === selected);
 
   const onKeyDown = useCallback((e: KeyboardEvent<HTMLTableSectionElement>) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -53,8 +54,9 @@ export function TasksPanel(): ReactNode {
             {rows.length === 0 && (
               <tr><td colSpan={9} className="empty">No tasks yet: boot the machine (the self-test creates many).</td></tr>
             )}
-            {rows.map((t) => (
+            {rows.map((t, i) => (
               <TaskRowView key={t.id} t={t} names={names} selected={t.id === selected} canKill={running}
+                focusable={t.id === selected || (i === 0 && !selectedShown)}
                 onSelect={() => setSelected(t.id === selected ? null : t.id)} onKill={() => void session.kill(t.id)} />
             ))}
           </tbody>
@@ -69,19 +71,21 @@ interface TaskRowViewProps {
   t: TaskRow;
   names: Map<number, string>;
   selected: boolean;
+  /** The one row in the tab order (arrow keys move between rows). */
+  focusable: boolean;
   canKill: boolean;
   onSelect: () => void;
   onKill: () => void;
 }
 
-function TaskRowView({ t, names, selected, canKill, onSelect, onKill }: TaskRowViewProps): ReactNode {
+function TaskRowView({ t, names, selected, focusable, canKill, onSelect, onKill }: TaskRowViewProps): ReactNode {
   const exited = t.state === 'exited';
   return (
     <tr
       id={`task-row-${t.id}`}
       className={`state-${t.state}${selected ? ' selected' : ''}`}
       aria-selected={selected}
-      tabIndex={0}
+      tabIndex={focusable ? 0 : -1}
       onClick={onSelect}
       onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(); } }}
       title="Select to show this task's events in the trace"

@@ -50,8 +50,11 @@ describe('TasksPanel', () => {
   it('selects a task (mouse or keyboard) to filter the trace', async () => {
     const h = await renderWithSession(<TasksPanel />);
     h.push({ tasks: rowsPartWay(0.5) });
+    // One row in the tab order: the first until one is selected.
+    expect(bodyRows().filter((r) => r.tabIndex === 0)).toEqual([bodyRows()[0]]);
     const first = bodyRows()[1]!;
     fireEvent.click(first);
+    expect(bodyRows().filter((r) => r.tabIndex === 0)).toEqual([first]);
     const id = Number(first.id.replace('task-row-', ''));
     expect(h.selection.task).toBe(id);
     expect(first.getAttribute('aria-selected')).toBe('true');
