@@ -91,6 +91,9 @@ export function ShellPanel({ active = true, onTerminal }: ShellPanelProps): Reac
         <button type="button" onClick={copy} title="Copy the selection (Ctrl+Shift+C)">Copy</button>
         <button type="button" onClick={paste} title="Paste (Ctrl+Shift+V)">Paste</button>
         <button type="button" onClick={() => { term.current?.clear(); term.current?.focus(); }}>Clear</button>
+        <label title="Lets screen readers read the terminal (slower rendering)">
+          <input type="checkbox" onChange={(e) => { if (term.current) term.current.options.screenReaderMode = e.target.checked; }} /> Screen reader mode
+        </label>
       </div>
       <div className="terminal-host" ref={host} data-testid="terminal" onClick={() => term.current?.focus()} />
     </div>

@@ -45,7 +45,7 @@ export function TasksPanel(): ReactNode {
           <thead>
             <tr>
               <th scope="col">ID</th><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">State</th>
-              <th scope="col" className="num">CPU</th><th scope="col" className="num">Memory</th>
+              <th scope="col" className="num" title="Share of the instructions the CPU executed between the task's last two statistics (every 100 ms of guest time)">CPU</th><th scope="col" className="num">Memory</th>
               <th scope="col" className="num">Sent</th><th scope="col" className="num">Received</th>
               <th scope="col"><span className="visually-hidden">Actions</span></th>
             </tr>

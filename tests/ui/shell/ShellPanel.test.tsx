@@ -55,6 +55,14 @@ describe('ShellPanel', () => {
     expect(screenLines(term!)).toEqual(['second boot']);
   });
 
+  it('switches xterm.js to screen reader mode on request', async () => {
+    let term: Terminal | null = null;
+    await renderWithSession(<ShellPanel onTerminal={(t) => { term = t; }} />);
+    expect(term!.options.screenReaderMode).toBe(false);
+    fireEvent.click(screen.getByLabelText('Screen reader mode'));
+    expect(term!.options.screenReaderMode).toBe(true);
+  });
+
   it('clears on request', async () => {
     let term: Terminal | null = null;
     const h = await renderWithSession(<ShellPanel onTerminal={(t) => { term = t; }} />);
