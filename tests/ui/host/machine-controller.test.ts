@@ -34,7 +34,7 @@ function session(): Session {
     if (batch.serial) text += dec.decode(batch.serial, { stream: true });
     return Promise.resolve();
   };
-  const until = async (pred: (s: MachineStatus) => boolean, ms = 20_000): Promise<MachineStatus> => {
+  const until = async (pred: (s: MachineStatus) => boolean, ms = 60_000): Promise<MachineStatus> => {
     const end = performance.now() + ms;
     while (performance.now() < end) {
       const s = c.status();
