@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     // Component tests are .tsx; e2e/ drives the production build in Chromium (see e2e/README.md).
     include: ['tests/**/*.test.{ts,tsx}', 'src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
