@@ -2,5 +2,20 @@
 // with comlink (see protocol.ts for what streams back).
 import * as Comlink from 'comlink';
 import { MachineController } from './machine-controller.ts';
+import type { BatchSink } from './output-batcher.ts';
+import type { BootOptions, MachineStatus } from './protocol.ts';
 
-Comlink.expose(new MachineController());
+type Releasable = { [Comlink.releaseProxy]?: () => void };
+
+class WorkerMachineController extends MachineController {
+  private sink: BatchSink | null = null;
+
+  /** A reboot brings a new sink (a comlink proxy of the page's callback): let the old one go. */
+  override boot(options: BootOptions, sink: BatchSink): MachineStatus {
+    if (this.sink && this.sink !== sink) (this.sink as Releasable)[Comlink.releaseProxy]?.();
+    this.sink = sink;
+    return super.boot(options, sink);
+  }
+}
+
+Comlink.expose(new WorkerMachineController());
