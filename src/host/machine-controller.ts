@@ -39,7 +39,7 @@ export class MachineController {
   private traceDropped = 0;
   private readonly sleeper: Sleeper;
   private readonly pacer = new RunPacer();
-  private readonly sizer = new SliceSizer();
+  private sizer = new SliceSizer();
   private readonly meter = new MipsMeter();
   private readonly tracker = new TaskTracker();
   private readonly batcher: OutputBatcher;
@@ -70,7 +70,7 @@ export class MachineController {
   }
 
   pause(): MachineStatus {
-    if (this.machine && !this.paused) {
+    if (this.machine && !this.paused && (this.state === 'running' || this.state === 'idle')) {
       this.paused = true;
       this.setState('paused');
       this.sleeper.wake();
@@ -165,6 +165,8 @@ export class MachineController {
     this.traceDropped = 0;
     this.tracker.reset();
     this.meter.reset();
+    // A new machine's code is not compiled yet: start with small slices again.
+    this.sizer = new SliceSizer();
     this.pacer.reset();
     this.batcher.clear();
     this.bootWall = this.timers.now();

@@ -87,6 +87,7 @@ describe('MachineController', () => {
     expect(s.c.status()).toMatchObject({ state: 'paused', instret: a, mips: 0 });
     s.c.resume();
     await s.until((st) => st.state === 'poweroff');
+    expect(s.c.pause().state).toBe('poweroff'); // nothing to pause
     const again = s.c.reset();
     expect(again.epoch).toBe(booted.epoch + 1);
     expect(again.instret).toBe(0);
