@@ -116,4 +116,19 @@ describe('the playground in Chromium', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('fits a laptop screen side by side and stacks the areas in a narrow window', async () => {
+    const { page, errors } = await open('?bootargs=');
+    const box = async (label: string) => (await page.getByRole('region', { name: label }).boundingBox())!;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    let [consoleArea, inspect] = [await box('Console'), await box('Inspect')];
+    expect(inspect.x).toBeGreaterThanOrEqual(consoleArea.x + consoleArea.width);
+    expect(consoleArea.height).toBeGreaterThan(600);
+    await page.setViewportSize({ width: 800, height: 900 });
+    [consoleArea, inspect] = [await box('Console'), await box('Inspect')];
+    expect(inspect.y).toBeGreaterThanOrEqual(consoleArea.y + consoleArea.height - 1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -25,13 +25,20 @@ export class OutputBatcher {
   private statusDirty = false;
   private lastSent = -Infinity;
   private inFlight = false;
+  /** Counts sinks, so an answer from a replaced one is ignored. */
+  private sinkNo = 0;
   private cancelTimer: (() => void) | null = null;
   /** Records dropped here because the page was too slow. */
   lostRecords = 0;
 
   constructor(private readonly timers: HostTimers, private readonly source: BatchSource, private sink: BatchSink | null = null) {}
 
-  setSink(sink: BatchSink | null): void { this.sink = sink; }
+  /** A new sink (a new boot): what is in flight to the old one no longer holds this one up. */
+  setSink(sink: BatchSink | null): void {
+    this.sink = sink;
+    this.sinkNo++;
+    this.inFlight = false;
+  }
 
   /** Forgets pending output (a new boot). */
   clear(): void {
@@ -96,7 +103,9 @@ export class OutputBatcher {
     }
     if (isThenable(result)) {
       this.inFlight = true;
+      const sinkNo = this.sinkNo;
       const done = (): void => {
+        if (sinkNo !== this.sinkNo) return;
         this.inFlight = false;
         if (this.pending) this.schedule();
       };

@@ -54,6 +54,17 @@ describe('OutputBatcher', () => {
     expect(sent[1]!.tasks).toEqual([]);
   });
 
+  it('does not wait for an answer from a replaced sink (a reboot)', () => {
+    const { timers, b } = setup(() => new Promise(() => {})); // never answers, like a released comlink proxy
+    b.addSerial(Uint8Array.of(1));
+    timers.advance(0);
+    const sent: HostBatch[] = [];
+    b.setSink((batch) => { sent.push(batch); });
+    b.addSerial(Uint8Array.of(2));
+    timers.advance(FRAME_MS);
+    expect(sent.map((x) => Array.from(x.serial!))).toEqual([[2]]);
+  });
+
   it('bounds the records held for a slow page and counts what it dropped', () => {
     const sent: HostBatch[] = [];
     const { timers, b } = setup((batch) => { sent.push(batch); return new Promise(() => {}); });
