@@ -185,7 +185,6 @@ export class Machine {
     h.x[10] = 0;
     h.x[11] = this.fdtAddr | 0;
     for (const d of this.bus.all) d.reset();
-    this.uart.pushInput(new Uint8Array(0));
     if (bios === 'sbi') this.enterSbiKernel();
     this.nextDeadline = 0;
     this.power = null;

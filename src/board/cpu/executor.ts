@@ -115,7 +115,7 @@ export class Executor {
     const ram = this.hart.ram;
     const u16 = ram.u16;
     const src = translateBlock((o) => u16[(off + o) >>> 1]!, 4096 - (off & 4095), MAX_BLOCK);
-    const bytesEnd = off + Math.max(2, this.extent(src.length, off));
+    const bytesEnd = off + Math.max(2, src.bytes);
     for (let c = off >>> 6; c <= (bytesEnd - 1) >>> 6; c++) ram.codeChunk[c] = 1;
     const page = off >>> 12;
     if (ram.codePage[page] === 0) {
@@ -123,14 +123,6 @@ export class Executor {
       this.hart.tlbStore.dropPage(page);
     }
     return this.compile(src.body, src.length, true);
-  }
-
-  /** Bytes covered by `count` instructions from `off` (re-reads the parcels). */
-  private extent(count: number, off: number): number {
-    const u16 = this.hart.ram.u16;
-    let o = 0;
-    for (let k = 0; k < count && (off & 4095) + o < 4096; k++) o += (u16[(off + o) >>> 1]! & 3) === 3 ? 4 : 2;
-    return Math.min(o, 4096 - (off & 4095));
   }
 
   private single(word: number): Block {

@@ -24,6 +24,8 @@ export interface BlockSource {
   body: string;
   /** Most instructions one pass through the block retires. */
   length: number;
+  /** Bytes of guest code the block was translated from. */
+  bytes: number;
 }
 
 const LOAD_FAST: Record<number, { view: string; align: number; shift: number } | undefined> = {
@@ -128,7 +130,7 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
     const check = w.check();
     const X = reg;
 
-    if (insn === 0) { w.illegal(); n++; break; }
+    if (insn === 0) { w.illegal(); off = next; n++; break; }
     switch (op) {
       case 0x37: w.set(`${immU(insn)}`); break; // LUI
       case 0x17: w.set(`(p + ${off + immU(insn)}) | 0`); break; // AUIPC
@@ -278,5 +280,5 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
   const body = w.loops
     ? `const p = c.pc; let a = 0, i = 0, t = 0, u = 0;\nL: for (;;) {\n${code}\n}`
     : `const p = c.pc; let a = 0, i = 0, t = 0, u = 0;\n${code}`;
-  return { body, length: n };
+  return { body, length: n, bytes: off };
 }
