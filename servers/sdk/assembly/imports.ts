@@ -81,3 +81,44 @@ export declare function wasmos_sleep(ms: i32): i32;
 /** One-shot NOTIFY_TIMER after ms; 0 cancels. */
 @external("wasmos", "timer_set")
 export declare function wasmos_timer_set(ms: i32): i32;
+
+// ---- wasmos: userland (docs/userland.md) ----
+
+/** The index-th boot archive file: its name into name (cut to cap, NUL-terminated) and its size; E_NOT_FOUND past the last. */
+@external("wasmos", "bootfs_entry")
+export declare function wasmos_bootfs_entry(index: i32, name: usize, cap: u32): i32;
+/** Reads up to len bytes of boot archive file `name` (NUL-terminated) at offset; bytes read, or an error. */
+@external("wasmos", "bootfs_read")
+export declare function wasmos_bootfs_read(name: usize, offset: u32, buf: usize, len: u32): i32;
+/** The index-th device tree node compatible with `compatible`: out = {u32 base; u32 size; i32 irq}. */
+@external("wasmos", "device_find")
+export declare function wasmos_device_find(compatible: usize, index: i32, out: usize): i32;
+/** A granted device register (width 1/2/4): the value zero-extended, or a negative error. */
+@external("wasmos", "mmio_read")
+export declare function wasmos_mmio_read(addr: u32, width: u32): i64;
+@external("wasmos", "mmio_write")
+export declare function wasmos_mmio_write(addr: u32, width: u32, value: u32): i32;
+/** The driver has quieted the device: the IRQ may fire again. */
+@external("wasmos", "irq_ack")
+export declare function wasmos_irq_ack(irq: i32): i32;
+/** Zeroed, page-aligned, contiguous DMA memory: its physical address, or a negative error. */
+@external("wasmos", "dma_alloc")
+export declare function wasmos_dma_alloc(size: u32): i64;
+/** Copies len bytes from linear memory to the task's DMA memory at phys. */
+@external("wasmos", "dma_write")
+export declare function wasmos_dma_write(phys: u32, src: usize, len: u32): i32;
+/** Copies len bytes from the task's DMA memory at phys to linear memory. */
+@external("wasmos", "dma_read")
+export declare function wasmos_dma_read(phys: u32, dst: usize, len: u32): i32;
+/** spawn with devices, flags and priority: spec is the 108-byte struct of docs/userland.md. */
+@external("wasmos", "spawn_ex")
+export declare function wasmos_spawn_ex(spec: usize): i32;
+/** The index-th live task: out = {i32 id; i32 parent; char name[24]; i32 state; i32 priority; u64 instret; u32 mem_bytes; u32 switches}. */
+@external("wasmos", "task_info")
+export declare function wasmos_task_info(index: i32, out: usize): i32;
+/** out = {u32 total; u32 free; u32 heap_used; u32 tasks}. */
+@external("wasmos", "mem_info")
+export declare function wasmos_mem_info(out: usize): i32;
+/** 1 power off, 2 reboot, 3 trace on, 4 trace off (needs the `system` flag). */
+@external("wasmos", "system")
+export declare function wasmos_system(op: i32): i32;
