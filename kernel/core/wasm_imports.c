@@ -11,6 +11,9 @@
  * straight between the tasks' linear memories.
  */
 #include "core/wasm_imports.h"
+#include "core/wasi.h"
+#include "core/wasm_host.h"
+#include "core/wasm_sys_imports.h"
 #include "core/console.h"
 #include "core/sched.h"
 #include "core/task.h"
@@ -30,64 +33,12 @@
 #define NAME_ARG_MAX 256 /* uses/provides lists passed to spawn, NUL included */
 #define PRINT_CHUNK 128
 
-/* ---- access to linear memory ---- */
-
-static uint8_t *mem_range(wasm_instance *inst, uint32_t ptr, uint32_t len)
-{
-	uint32_t size;
-	uint8_t *m = wasm_memory(inst, &size);
-	if (!m || ptr > size || len > size - ptr)
-		return NULL;
-	return m + ptr;
-}
-
-static struct msg *mem_msg(wasm_instance *inst, uint32_t ptr)
-{
-	uint8_t *p = mem_range(inst, ptr, MSG_MAX);
-	return p && !((uintptr_t)p & 3) ? (struct msg *)p : NULL;
-}
-
-/* Copies the NUL-terminated string at ptr into out (max bytes with the NUL).
- * Returns its length, E_BAD_POINTER (not in memory) or E_INVALID (too long). */
-static int mem_str(wasm_instance *inst, uint32_t ptr, char *out, uint32_t max)
-{
-	uint32_t size;
-	uint8_t *m = wasm_memory(inst, &size);
-	if (!m || ptr >= size)
-		return E_BAD_POINTER;
-	uint32_t avail = size - ptr;
-	for (uint32_t i = 0; i < max; i++) {
-		if (i == avail)
-			return E_BAD_POINTER;
-		out[i] = (char)m[ptr + i];
-		if (!out[i])
-			return (int)i;
-	}
-	return E_INVALID;
-}
-
-static wasm_status host_fail(wasm_instance *inst, const char *fmt, ...)
-{
-	char buf[160];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	wasm_set_trap_message(inst, buf);
-	return WASM_TRAP_HOST;
-}
-
-#define I32(k) ((int32_t)(uint32_t)slots[k])
-#define U32(k) ((uint32_t)slots[k])
-#define RET(v) (slots[0] = (uint64_t)(uint32_t)(int32_t)(v), WASM_OK)
-#define RET64(v) (slots[0] = (uint64_t)(v), WASM_OK)
-
 /* ---- env: WasmOS's IPC ---- */
 
 static wasm_status env_ipc_lookup(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
 	char name[SERVICE_NAME_MAX];
-	int n = mem_str(inst, U32(0), name, sizeof name);
+	int n = wasm_mem_str(inst, U32(0), name, sizeof name);
 	if (n < 0)
 		return RET(n);
 	return RET(service_lookup(name, WASM_LOOKUP_TIMEOUT_MS));
@@ -95,7 +46,7 @@ static wasm_status env_ipc_lookup(wasm_instance *inst, void *ctx, uint64_t *slot
 
 static wasm_status env_ipc_call(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
-	struct msg *m = mem_msg(inst, U32(1));
+	struct msg *m = wasm_mem_msg(inst, U32(1));
 	if (!m)
 		return RET(E_BAD_POINTER);
 	int r = ipc_call(I32(0), m, MSG_MAX, MSG_MAX, IPC_FOREVER);
@@ -104,7 +55,7 @@ static wasm_status env_ipc_call(wasm_instance *inst, void *ctx, uint64_t *slots)
 
 static wasm_status env_ipc_recv(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
-	struct msg *m = mem_msg(inst, U32(1));
+	struct msg *m = wasm_mem_msg(inst, U32(1));
 	if (!m)
 		return RET(E_BAD_POINTER);
 	int r = ipc_recv(I32(0), m, MSG_MAX, IPC_FOREVER);
@@ -113,9 +64,9 @@ static wasm_status env_ipc_recv(wasm_instance *inst, void *ctx, uint64_t *slots)
 
 static wasm_status env_ipc_reply(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
-	struct msg *m = mem_msg(inst, U32(1));
+	struct msg *m = wasm_mem_msg(inst, U32(1));
 	if (!m)
-		return host_fail(inst, "env.ipc_reply: message at 0x%x is not %u aligned bytes of linear memory", U32(1),
+		return wasm_host_fail(inst, "env.ipc_reply: message at 0x%x is not %u aligned bytes of linear memory", U32(1),
 				 MSG_MAX);
 	ipc_reply(I32(0), m, MSG_MAX);
 	return WASM_OK;
@@ -125,13 +76,13 @@ static wasm_status env_ipc_reply(wasm_instance *inst, void *ctx, uint64_t *slots
 
 static wasm_status os_send(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
-	struct msg *m = mem_msg(inst, U32(1));
+	struct msg *m = wasm_mem_msg(inst, U32(1));
 	return RET(m ? ipc_send(I32(0), m, MSG_MAX, I32(2)) : E_BAD_POINTER);
 }
 
 static wasm_status os_recv(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
-	struct msg *m = mem_msg(inst, U32(1));
+	struct msg *m = wasm_mem_msg(inst, U32(1));
 	return RET(m ? ipc_recv(I32(0), m, MSG_MAX, I32(2)) : E_BAD_POINTER);
 }
 
@@ -143,14 +94,14 @@ static wasm_status os_notify(wasm_instance *inst, void *ctx, uint64_t *slots)
 static wasm_status os_service_register(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
 	char name[SERVICE_NAME_MAX];
-	int n = mem_str(inst, U32(0), name, sizeof name);
+	int n = wasm_mem_str(inst, U32(0), name, sizeof name);
 	return RET(n < 0 ? n : service_register(name));
 }
 
 static wasm_status os_service_lookup(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
 	char name[SERVICE_NAME_MAX];
-	int n = mem_str(inst, U32(0), name, sizeof name);
+	int n = wasm_mem_str(inst, U32(0), name, sizeof name);
 	return RET(n < 0 ? n : service_lookup(name, I32(1)));
 }
 
@@ -160,7 +111,7 @@ static int opt_str(wasm_instance *inst, uint32_t ptr, char *out, uint32_t max, c
 	*res = NULL;
 	if (!ptr)
 		return 0;
-	int n = mem_str(inst, ptr, out, max);
+	int n = wasm_mem_str(inst, ptr, out, max);
 	if (n < 0)
 		return n;
 	*res = out;
@@ -173,13 +124,13 @@ static wasm_status os_spawn(wasm_instance *inst, void *ctx, uint64_t *slots)
 	char name[TASK_NAME_MAX], uses[NAME_ARG_MAX], provides[NAME_ARG_MAX];
 	struct wasm_spawn s = { 0 };
 	s.module_len = U32(1);
-	s.module = mem_range(inst, U32(0), s.module_len);
+	s.module = wasm_mem_range(inst, U32(0), s.module_len);
 	s.args_len = U32(4);
-	s.args = s.args_len ? (const char *)mem_range(inst, U32(3), s.args_len) : NULL;
+	s.args = s.args_len ? (const char *)wasm_mem_range(inst, U32(3), s.args_len) : NULL;
 	s.quota = U32(5);
 	if (!s.module || (s.args_len && !s.args))
 		return RET(E_BAD_POINTER);
-	int n = mem_str(inst, U32(2), name, sizeof name);
+	int n = wasm_mem_str(inst, U32(2), name, sizeof name);
 	if (n < 0)
 		return RET(n);
 	s.name = name;
@@ -234,9 +185,9 @@ static wasm_status os_instret(wasm_instance *inst, void *ctx, uint64_t *slots)
 
 static wasm_status os_debug_print(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
-	const char *p = (const char *)mem_range(inst, U32(0), U32(1));
+	const char *p = (const char *)wasm_mem_range(inst, U32(0), U32(1));
 	if (!p)
-		return host_fail(inst, "wasmos.debug_print: 0x%x+%u is outside linear memory", U32(0), U32(1));
+		return wasm_host_fail(inst, "wasmos.debug_print: 0x%x+%u is outside linear memory", U32(0), U32(1));
 	/* In pieces: the console keeps interrupts off while it writes. */
 	for (uint32_t done = 0, n = U32(1); done < n; done += PRINT_CHUNK) {
 		uint32_t k = n - done < PRINT_CHUNK ? n - done : PRINT_CHUNK;
@@ -263,7 +214,7 @@ static wasm_status os_arg_get(wasm_instance *inst, void *ctx, uint64_t *slots)
 	for (uint32_t i = 0; i < idx; i++)
 		a += strlen(a) + 1;
 	uint32_t len = (uint32_t)strlen(a);
-	uint8_t *buf = mem_range(inst, U32(1), cap);
+	uint8_t *buf = wasm_mem_range(inst, U32(1), cap);
 	if (!buf)
 		return RET(E_BAD_POINTER);
 	memcpy(buf, a, len + 1 <= cap ? len + 1 : cap);
@@ -287,12 +238,6 @@ static wasm_status os_timer_set(wasm_instance *inst, void *ctx, uint64_t *slots)
 }
 
 /* ---- the table ---- */
-
-struct host_import {
-	const char *module, *field;
-	const char *params, *results; /* one letter per value: i = i32, I = i64 */
-	wasm_host_fn fn;
-};
 
 static const struct host_import imports[] = {
 	{ "env", "ipc_lookup", "i", "i", env_ipc_lookup },
@@ -319,76 +264,25 @@ static const struct host_import imports[] = {
 	{ "wasmos", "timer_set", "i", "i", os_timer_set },
 };
 
-static bool name_is(const char *s, uint32_t n, const char *want)
-{
-	return strlen(want) == n && memcmp(s, want, n) == 0;
-}
-
-static uint8_t type_code(char c) { return c == 'I' ? WASM_I64 : WASM_I32; }
-
-static bool types_match(const char *want, uint32_t n, const uint8_t *got)
-{
-	if (strlen(want) != n)
-		return false;
-	for (uint32_t i = 0; i < n; i++)
-		if (got[i] != type_code(want[i]))
-			return false;
-	return true;
-}
-
-static const char *type_name(uint8_t t)
-{
-	switch (t) {
-	case WASM_I32: return "i32";
-	case WASM_I64: return "i64";
-	case WASM_F32: return "f32";
-	case WASM_F64: return "f64";
-	case WASM_FUNCREF: return "funcref";
-	case WASM_EXTERNREF: return "externref";
-	default: return "?";
-	}
-}
-
-/* "(i32, i32) -> i32" for a table entry (codes == NULL) or a module's type. */
-static int sig_text(char *buf, size_t size, const char *params, const char *results, const wasm_functype *t)
-{
-	int n = snprintf(buf, size, "(");
-	uint32_t np = t ? t->nparams : (uint32_t)strlen(params);
-	for (uint32_t i = 0; i < np && (size_t)n < size; i++)
-		n += snprintf(buf + n, size - (size_t)n, "%s%s", i ? ", " : "", type_name(t ? t->params[i] : type_code(params[i])));
-	uint32_t nr = t ? t->nresults : (uint32_t)strlen(results);
-	if ((size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, ") -> %s", nr == 0 ? "()" : "");
-	for (uint32_t i = 0; i < nr && (size_t)n < size; i++)
-		n += snprintf(buf + n, size - (size_t)n, "%s%s", i ? ", " : "", type_name(t ? t->results[i] : type_code(results[i])));
-	return n;
-}
-
 int wasm_imports_resolve(void *ctx, const char *module, uint32_t module_len, const char *field, uint32_t field_len,
 			 const wasm_functype *type, wasm_host_binding *out, char *err, size_t errlen)
 {
 	struct wasm_task *wt = ctx;
-	bool known_module = false;
-	for (size_t i = 0; i < sizeof imports / sizeof imports[0]; i++) {
-		const struct host_import *h = &imports[i];
-		if (!name_is(module, module_len, h->module))
-			continue;
-		known_module = true;
-		if (!name_is(field, field_len, h->field))
-			continue;
-		if (!types_match(h->params, type->nparams, type->params) || !types_match(h->results, type->nresults, type->results)) {
-			char want[64], got[96];
-			sig_text(want, sizeof want, h->params, h->results, NULL);
-			sig_text(got, sizeof got, NULL, NULL, type);
-			snprintf(err, errlen, "wrong signature: expected %s, got %s", want, got);
-			return 1;
-		}
-		out->fn = h->fn;
-		out->ctx = wt;
-		return 0;
+	int known_module = 0;
+	const struct { const struct host_import *t; size_t n; } tables[] = {
+		{ imports, sizeof imports / sizeof imports[0] },
+		{ wasm_sys_imports, wasm_sys_imports_count },
+		{ wasi_imports, wasi_imports_count },
+	};
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		enum host_match r = wasm_host_match(tables[i].t, tables[i].n, wt, module, module_len, field, field_len, type,
+						    out, err, errlen, &known_module);
+		if (r != HOST_ABSENT)
+			return r == HOST_BOUND ? 0 : 1;
 	}
 	if (!known_module && wt && wt->extra_imports)
 		return wt->extra_imports(wt->extra_ctx, module, module_len, field, field_len, type, out, err, errlen);
-	snprintf(err, errlen, known_module ? "unknown import" : "unknown import module (WasmOS provides env and wasmos)");
+	snprintf(err, errlen, known_module ? "unknown import"
+		 : "unknown import module (WasmOS provides env, wasmos and wasi_snapshot_preview1)");
 	return 1;
 }

@@ -112,7 +112,7 @@ describe('Wasm tasks', () => {
     const { out, code } = bootTasks(modules, Object.keys(mods).map((m) => ({ module: m })));
     expect(code, out).toBe(0);
     expect(out).toContain('spawn "unknown.wasm": E_BAD_MODULE: import env.foo refused: unknown import\n');
-    expect(out).toContain('spawn "module.wasm": E_BAD_MODULE: import posix.open refused: unknown import module (WasmOS provides env and wasmos)\n');
+    expect(out).toContain('spawn "module.wasm": E_BAD_MODULE: import posix.open refused: unknown import module (WasmOS provides env, wasmos and wasi_snapshot_preview1)\n');
     expect(out).toContain('spawn "sig.wasm": E_BAD_MODULE: import env.ipc_call refused: wrong signature: expected (i32, i32) -> i32, got (i32) -> i32\n');
     expect(out).toContain('spawn "sig64.wasm": E_BAD_MODULE: import wasmos.clock_ms refused: wrong signature: expected () -> i64, got () -> i32\n');
     expect(out).toContain('spawn "memimport.wasm": E_BAD_MODULE: import env.memory refused: only functions can be imported\n');
