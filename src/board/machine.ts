@@ -224,6 +224,11 @@ export class Machine {
     if (bytes.length > 0) this.pendingInput.push(bytes.slice());
   }
 
+  /** Host input is queued for the next slice. */
+  get inputPending(): boolean {
+    return this.pendingInput.length > 0;
+  }
+
   private applyInput(): void {
     for (const data of this.pendingInput) {
       this.inputLog.push({ cycles: this.cycles, kind: 'serial', data });

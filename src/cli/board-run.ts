@@ -95,10 +95,46 @@ export async function boardRun(o: BoardRunOptions, t: Terminal): Promise<number>
     // Only host input can make the constructor fail: the image, its fit in RAM, the memory size.
     throw new RunError(`${o.image}: ${(e as Error).message}`);
   }
+  try {
+    return await runOnTerminal(machine, t, { maxInsns: o.maxInsns, stats: o.stats });
+  } finally {
+    // QEMU writes a raw drive through; writing it back at exit leaves the
+    // file as a write-through disk would, even if the run failed.
+    if (o.drive !== undefined && config.drive) writeFileSync(o.drive, config.drive);
+  }
+}
 
+export interface TerminalRunOptions {
+  maxInsns?: number | undefined;
+  /** Print {"instructions","seconds","mips"} at the end. */
+  stats?: boolean;
+  /** Sees every byte of guest output; may type into the guest or stop the run (`wasmos boot --script`). */
+  watcher?: OutputWatcher;
+}
+
+/** Reacts to guest output: `send` types into the guest, `stop` ends the run with `status`. */
+export interface OutputWatcher {
+  onOutput(bytes: Uint8Array, send: (bytes: Uint8Array) => void, stop: (status: number, notice?: string) => void): void;
+}
+
+/**
+ * Runs a machine with its serial console on the terminal until it powers off,
+ * the user quits (Ctrl-A x, a signal), the limit runs out or the watcher stops
+ * it. Returns the exit status.
+ */
+export async function runOnTerminal(machine: Machine, t: Terminal, opts: TerminalRunOptions): Promise<number> {
   const input = new HostInput(t.stdin, (bytes) => machine.sendSerial(bytes), (text) => t.stderr.write(text));
   const serial = new SerialOut(t.stdout, () => input.interrupt());
-  machine.onSerial = (bytes) => serial.write(bytes);
+  let stopped: { status: number; notice: string | undefined } | null = null;
+  const stop = (status: number, notice?: string): void => {
+    stopped ??= { status, notice };
+    input.interrupt();
+  };
+  const send = (bytes: Uint8Array): void => machine.sendSerial(bytes);
+  machine.onSerial = (bytes) => {
+    serial.write(bytes);
+    opts.watcher?.onOutput(bytes, send, stop);
+  };
   let signal: keyof typeof SIGNALS | null = null;
   const handlers = (Object.keys(SIGNALS) as Array<keyof typeof SIGNALS>).map((name) => {
     const h = (): void => { signal = name; input.interrupt(); };
@@ -110,27 +146,28 @@ export async function boardRun(o: BoardRunOptions, t: Terminal): Promise<number>
   let status: number;
   try {
     input.start();
-    const outcome = await runLoop(machine, input, { maxInsns: o.maxInsns, afterSlice: () => serial.flushed() });
+    const outcome = await runLoop(machine, input, { maxInsns: opts.maxInsns, afterSlice: () => serial.flushed() });
     status = exitStatus(outcome);
     // On a terminal stdout and stderr share the screen: start notices on a line of their own.
     const notice = (text: string): void => {
       t.stderr.write(`${serial.atLineStart || !t.stderr.isTTY ? '' : '\n'}wasmos: ${text}\n`);
     };
-    if (outcome.kind === 'limit') notice(`instruction limit reached (${o.maxInsns})`);
+    if (outcome.kind === 'limit') notice(`instruction limit reached (${opts.maxInsns})`);
     if (outcome.kind === 'stuck') notice('the guest waits for input forever and stdin is closed');
-    if (outcome.kind === 'quit' && !serial.broken) notice('terminated');
+    if (outcome.kind === 'quit' && stopped !== null) {
+      const s: { status: number; notice: string | undefined } = stopped;
+      status = s.status;
+      if (s.notice) notice(s.notice);
+    } else if (outcome.kind === 'quit' && !serial.broken) notice('terminated');
   } finally {
     input.close();
     for (const [name, h] of handlers) process.off(name, h);
-    // QEMU writes a raw drive through; writing it back at exit leaves the
-    // file as a write-through disk would, even if the run failed.
-    if (o.drive !== undefined && config.drive) writeFileSync(o.drive, config.drive);
   }
   const seconds = (performance.now() - start) / 1000;
   if (signal !== null) status = 128 + SIGNALS[signal];
   if (serial.broken) return EXIT_BROKEN_PIPE;
 
-  if (o.stats) {
+  if (opts.stats) {
     const instructions = machine.instret;
     const mips = seconds > 0 ? instructions / seconds / 1e6 : 0;
     const line = JSON.stringify({ instructions, seconds: round3(seconds), mips: round3(mips) });

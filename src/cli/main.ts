@@ -2,10 +2,13 @@
 // user can cause into one line on stderr and exit status 1.
 import { boardRun, RunError, type Terminal } from './board-run.ts';
 import { BOARD_RUN_USAGE, parseBoardRunArgs, UsageError } from './board-run-options.ts';
+import { BOOT_USAGE, osBoot, parseBootArgs } from './os-boot.ts';
 
 export const MAIN_USAGE = `usage: wasmos <command> [options]
 
 commands:
+  boot [--script FILE] [--host DIR]
+                              boot WasmOS (kernel, servers, shell) in this terminal
   board run IMAGE [options]   run a RISC-V image on the emulated board (QEMU virt compatible)
   bench [--runs N] [--no-qemu] [NAME...]
                               run the benchmarks (from a source checkout; = npm run bench)
@@ -35,6 +38,14 @@ export async function main(argv: string[], t: Terminal = process): Promise<numbe
       // Loaded on demand: the benchmarks live in the source tree, not in the command.
       const { benchMain } = await import('../../bench/run.ts');
       return benchMain(argv.slice(1));
+    }
+    if (cmd === 'boot') {
+      const opts = parseBootArgs(argv.slice(1));
+      if (opts === 'help') {
+        t.stdout.write(BOOT_USAGE);
+        return 0;
+      }
+      return await osBoot(opts, t);
     }
     if (cmd !== 'board') throw new UsageError(`unknown command "${cmd}"`);
     if (isHelp(sub)) {

@@ -8,6 +8,8 @@ import type { HostInput } from './host-input.ts';
 export interface RunnableMachine {
   run(maxCycles: number): StopReason;
   readonly instret: number;
+  /** Input is queued for the next slice (typed by a script while the guest waited). */
+  readonly inputPending?: boolean;
 }
 
 export type RunOutcome =
@@ -46,7 +48,7 @@ export async function runLoop(
       case 'idle':
         // A finite wake-up time means guest time just skips ahead; only a
         // guest with nothing to wake it needs the host (input) to go on.
-        if (r.until === Infinity) {
+        if (r.until === Infinity && !m.inputPending) {
           if (input.ended && !input.quit) return { kind: 'stuck' };
           await input.activity();
         }
