@@ -566,6 +566,10 @@ export const MSG_PROC_WAIT: i32 = 164;
 export const MSG_PROC_WAIT_REPLY: i32 = 165;
 export const MSG_PROC_LIST: i32 = 166;
 export const MSG_PROC_LIST_REPLY: i32 = 167;
+export const MSG_COUNTER_ADD: i32 = 200;
+export const MSG_COUNTER_ADD_REPLY: i32 = 201;
+export const MSG_COUNTER_GET: i32 = 202;
+export const MSG_COUNTER_GET_REPLY: i32 = 203;
 
 /**
  * Writes bytes to the console as they are (UTF-8 text, escape sequences).
@@ -1109,6 +1113,62 @@ export const MSG_PROC_LIST_REPLY: i32 = 167;
   name_ptr(): usize { return changetype<usize>(this) + 24; }
 }
 
+/**
+ * Adds delta to the counter; the reply carries the new value.
+ * (type 200, rpc: the reply is CounterAddReply)
+ */
+@unmanaged export class CounterAdd extends Message {
+  static readonly TYPE: i32 = 200;
+  /** Payload bytes. */
+  static readonly SIZE: i32 = 4;
+  /** Reads m as a counter_add (no check, no copy). */
+  @inline static at(m: Message): CounterAdd { return changetype<CounterAdd>(m); }
+  /** Makes m an empty counter_add: type 200, payload zeroed. */
+  @inline static init(m: Message): CounterAdd { m.reset(200, 4); return changetype<CounterAdd>(m); }
+  get delta(): i32 { return load<i32>(changetype<usize>(this), 8); }
+  set delta(v: i32) { store<i32>(changetype<usize>(this), v, 8); }
+}
+
+/** Type 201, the reply to CounterAdd. */
+@unmanaged export class CounterAddReply extends Message {
+  static readonly TYPE: i32 = 201;
+  /** Payload bytes. */
+  static readonly SIZE: i32 = 4;
+  /** Reads m as a counter_add_reply (no check, no copy). */
+  @inline static at(m: Message): CounterAddReply { return changetype<CounterAddReply>(m); }
+  /** Makes m an empty counter_add_reply: type 201, payload zeroed. */
+  @inline static init(m: Message): CounterAddReply { m.reset(201, 4); return changetype<CounterAddReply>(m); }
+  get value(): i32 { return load<i32>(changetype<usize>(this), 8); }
+  set value(v: i32) { store<i32>(changetype<usize>(this), v, 8); }
+}
+
+/**
+ * The counter's value.
+ * (type 202, rpc: the reply is CounterGetReply)
+ */
+@unmanaged export class CounterGet extends Message {
+  static readonly TYPE: i32 = 202;
+  /** Payload bytes. */
+  static readonly SIZE: i32 = 0;
+  /** Reads m as a counter_get (no check, no copy). */
+  @inline static at(m: Message): CounterGet { return changetype<CounterGet>(m); }
+  /** Makes m an empty counter_get: type 202, payload zeroed. */
+  @inline static init(m: Message): CounterGet { m.reset(202, 0); return changetype<CounterGet>(m); }
+}
+
+/** Type 203, the reply to CounterGet. */
+@unmanaged export class CounterGetReply extends Message {
+  static readonly TYPE: i32 = 203;
+  /** Payload bytes. */
+  static readonly SIZE: i32 = 4;
+  /** Reads m as a counter_get_reply (no check, no copy). */
+  @inline static at(m: Message): CounterGetReply { return changetype<CounterGetReply>(m); }
+  /** Makes m an empty counter_get_reply: type 203, payload zeroed. */
+  @inline static init(m: Message): CounterGetReply { m.reset(203, 4); return changetype<CounterGetReply>(m); }
+  get value(): i32 { return load<i32>(changetype<usize>(this), 8); }
+  set value(v: i32) { store<i32>(changetype<usize>(this), v, 8); }
+}
+
 /** The name of a message type ("ping"), or null if the IDL has none by that number. */
 export function messageName(type: i32): string | null {
   switch (type) {
@@ -1167,6 +1227,10 @@ export function messageName(type: i32): string | null {
     case 165: return "proc_wait_reply";
     case 166: return "proc_list";
     case 167: return "proc_list_reply";
+    case 200: return "counter_add";
+    case 201: return "counter_add_reply";
+    case 202: return "counter_get";
+    case 203: return "counter_get_reply";
     default: return null;
   }
 }

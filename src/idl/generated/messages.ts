@@ -793,6 +793,50 @@ export const SCHEMA: Schema = {
       "doc": "",
       "request": "proc_list",
     },
+    {
+      "name": "counter_add",
+      "type": 200,
+      "kind": "rpc",
+      "group": "playground",
+      "fields": [{"name":"delta","type":{"kind":"scalar","scalar":"i32"},"offset":0,"size":4,"align":4,"doc":""}],
+      "size": 4,
+      "align": 4,
+      "doc": "Adds delta to the counter; the reply carries the new value.",
+      "reply": "counter_add_reply",
+    },
+    {
+      "name": "counter_add_reply",
+      "type": 201,
+      "kind": "reply",
+      "group": "playground",
+      "fields": [{"name":"value","type":{"kind":"scalar","scalar":"i32"},"offset":0,"size":4,"align":4,"doc":""}],
+      "size": 4,
+      "align": 4,
+      "doc": "",
+      "request": "counter_add",
+    },
+    {
+      "name": "counter_get",
+      "type": 202,
+      "kind": "rpc",
+      "group": "playground",
+      "fields": [],
+      "size": 0,
+      "align": 1,
+      "doc": "The counter's value.",
+      "reply": "counter_get_reply",
+    },
+    {
+      "name": "counter_get_reply",
+      "type": 203,
+      "kind": "reply",
+      "group": "playground",
+      "fields": [{"name":"value","type":{"kind":"scalar","scalar":"i32"},"offset":0,"size":4,"align":4,"doc":""}],
+      "size": 4,
+      "align": 4,
+      "doc": "",
+      "request": "counter_get",
+    },
   ],
   "errors": [
     {"name":"no_task","code":-1,"doc":"No live task has that id.","group":"wasmos"},
@@ -1113,6 +1157,10 @@ export const MSG_PROC_WAIT = 164;
 export const MSG_PROC_WAIT_REPLY = 165;
 export const MSG_PROC_LIST = 166;
 export const MSG_PROC_LIST_REPLY = 167;
+export const MSG_COUNTER_ADD = 200;
+export const MSG_COUNTER_ADD_REPLY = 201;
+export const MSG_COUNTER_GET = 202;
+export const MSG_COUNTER_GET_REPLY = 203;
 
 /** Writes bytes to the console as they are (UTF-8 text, escape sequences). */
 export type ConsoleWriteFields = { data: Uint8Array; };
@@ -1191,6 +1239,16 @@ export type ProcListFields = { index: number; };
 
 export type ProcListReplyFields = { task: number; parent: number; state: number; mem_bytes: number; name: string; };
 
+/** Adds delta to the counter; the reply carries the new value. */
+export type CounterAddFields = { delta: number; };
+
+export type CounterAddReplyFields = { value: number; };
+
+/** The counter's value. */
+export type CounterGetFields = Record<string, never>;
+
+export type CounterGetReplyFields = { value: number; };
+
 /** Field types by message name. */
 export interface MessageFields {
   notify: NotifyFields;
@@ -1248,6 +1306,10 @@ export interface MessageFields {
   proc_wait_reply: ProcWaitReplyFields;
   proc_list: ProcListFields;
   proc_list_reply: ProcListReplyFields;
+  counter_add: CounterAddFields;
+  counter_add_reply: CounterAddReplyFields;
+  counter_get: CounterGetFields;
+  counter_get_reply: CounterGetReplyFields;
 }
 
 export type MessageName = keyof MessageFields;

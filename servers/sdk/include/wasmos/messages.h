@@ -508,6 +508,34 @@ struct proc_list_reply_fields {
 	char name[32]; /* +16, NUL-terminated if shorter */
 };
 
+/*
+ * Adds delta to the counter; the reply carries the new value.
+ * (rpc, reply MSG_COUNTER_ADD_REPLY)
+ */
+#define MSG_COUNTER_ADD 200
+struct counter_add_fields {
+	int32_t delta; /* +0 */
+};
+
+/* (reply to MSG_COUNTER_ADD) */
+#define MSG_COUNTER_ADD_REPLY 201
+struct counter_add_reply_fields {
+	int32_t value; /* +0 */
+};
+
+/*
+ * The counter's value.
+ * (rpc, reply MSG_COUNTER_GET_REPLY)
+ */
+#define MSG_COUNTER_GET 202
+/* counter_get: no payload */
+
+/* (reply to MSG_COUNTER_GET) */
+#define MSG_COUNTER_GET_REPLY 203
+struct counter_get_reply_fields {
+	int32_t value; /* +0 */
+};
+
 /* A whole message: the header, then the payload as any of the structs above. */
 struct message {
 	int32_t type;
@@ -559,6 +587,9 @@ struct message {
 		struct proc_wait_reply_fields proc_wait_reply;
 		struct proc_list_fields proc_list;
 		struct proc_list_reply_fields proc_list_reply;
+		struct counter_add_fields counter_add;
+		struct counter_add_reply_fields counter_add_reply;
+		struct counter_get_reply_fields counter_get_reply;
 	};
 };
 
@@ -620,6 +651,10 @@ static inline const char *wasmos_message_name(int32_t type) {
 	case MSG_PROC_WAIT_REPLY: return "proc_wait_reply";
 	case MSG_PROC_LIST: return "proc_list";
 	case MSG_PROC_LIST_REPLY: return "proc_list_reply";
+	case MSG_COUNTER_ADD: return "counter_add";
+	case MSG_COUNTER_ADD_REPLY: return "counter_add_reply";
+	case MSG_COUNTER_GET: return "counter_get";
+	case MSG_COUNTER_GET_REPLY: return "counter_get_reply";
 	default: return (const char *)0;
 	}
 }
@@ -781,5 +816,11 @@ _Static_assert(offsetof(struct proc_list_reply_fields, parent) == 4, "proc_list_
 _Static_assert(offsetof(struct proc_list_reply_fields, state) == 8, "proc_list_reply_fields.state");
 _Static_assert(offsetof(struct proc_list_reply_fields, mem_bytes) == 12, "proc_list_reply_fields.mem_bytes");
 _Static_assert(offsetof(struct proc_list_reply_fields, name) == 16, "proc_list_reply_fields.name");
+_Static_assert(sizeof(struct counter_add_fields) == 4, "counter_add_fields");
+_Static_assert(offsetof(struct counter_add_fields, delta) == 0, "counter_add_fields.delta");
+_Static_assert(sizeof(struct counter_add_reply_fields) == 4, "counter_add_reply_fields");
+_Static_assert(offsetof(struct counter_add_reply_fields, value) == 0, "counter_add_reply_fields.value");
+_Static_assert(sizeof(struct counter_get_reply_fields) == 4, "counter_get_reply_fields");
+_Static_assert(offsetof(struct counter_get_reply_fields, value) == 0, "counter_get_reply_fields.value");
 
 #endif
