@@ -52,6 +52,7 @@ struct wasm_task {
 	uint32_t args_len;
 	char *args;              /* argv[0..argc), each NUL-terminated, back to back */
 	char name[TASK_NAME_MAX];
+	void *wasi;               /* WASI preview 1 state (core/wasi_state.h), task memory, made on first use */
 };
 
 /* Filled by a successful spawn. */
