@@ -8,11 +8,16 @@ import { BOOT_MODES, DEFAULT_BOOT_MODE } from './machine/boot-modes.ts';
 import { connectWorker } from './machine/host-api.ts';
 import { fetchKernelImage } from './machine/kernel-image.ts';
 import { MachineSession } from './machine/machine-session.ts';
+import { fetchOsArchive } from './machine/os-image.ts';
 
 const params = new URLSearchParams(location.search);
 const bootargs = params.get('bootargs') ?? BOOT_MODES.find((m) => m.id === DEFAULT_BOOT_MODE)!.bootargs;
 const image = fetchKernelImage();
-const session = new MachineSession(connectWorker(), () => image, { promptText: params.get('prompt') ?? undefined });
+const initrd = fetchOsArchive();
+const session = new MachineSession(connectWorker(), () => image, {
+  promptText: params.get('prompt') ?? undefined,
+  loadInitrd: () => initrd,
+});
 void session.boot(bootargs);
 
 void import('./app/mount.tsx').then(({ mount }) => mount(document.getElementById('root')!, session, bootargs));

@@ -33,6 +33,8 @@ export interface SessionOptions {
   memMiB?: number;
   /** Hands out performance marks; defaults to the page's performance.mark. */
   mark?: (name: string, detail: MarkDetail) => void;
+  /** The boot archive (the OS's servers and apps) handed to the kernel as its initrd. */
+  loadInitrd?: () => Promise<Uint8Array>;
 }
 
 export class MachineSession {
@@ -44,6 +46,7 @@ export class MachineSession {
   readonly console = new ConsoleBuffer();
   private epoch = -1;
   private image: Promise<Uint8Array> | null = null;
+  private initrd: Promise<Uint8Array> | null = null;
   private marked = new Set<string>();
   private listeners: Record<SessionTopic, Set<() => void>> = { status: new Set(), tasks: new Set(), notice: new Set() };
 
@@ -71,16 +74,23 @@ export class MachineSession {
   async boot(bootargs: string): Promise<void> {
     this.setNotice(null);
     let image: Uint8Array;
+    let initrd: Uint8Array | undefined;
     try {
       this.image ??= this.loadImage();
       image = await this.image;
+      if (this.options.loadInitrd) {
+        this.initrd ??= this.options.loadInitrd();
+        initrd = await this.initrd;
+      }
     } catch (e) {
       this.image = null;
+      this.initrd = null;
       this.setStatus({ ...OFF_STATUS, state: 'error', error: (e as Error).message, bootargs });
       this.setNotice(`Boot failed: ${(e as Error).message}`);
       return;
     }
     const opts: BootOptions = { image, bootargs, memMiB: this.options.memMiB ?? 128, trace: true };
+    if (initrd) opts.initrd = initrd;
     if (this.options.promptText) opts.promptText = this.options.promptText;
     const status = await this.host.boot(opts, (batch) => this.applyBatch(batch));
     this.adoptEpoch(status.epoch);
