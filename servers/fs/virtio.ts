@@ -1,0 +1,266 @@
+// A virtio-mmio driver for one device with one virtqueue, made for 9P's
+// strictly sequential request/reply traffic: every request is a chain of two
+// descriptors (the message, device-readable; room for the reply,
+// device-writable), so the ring never holds more than one request.
+//
+// Both transports of virtio 1.2 §4.2 work: legacy (Version 1, QueuePFN, the
+// board's and QEMU 7.2's default) and modern (Version 2, separate ring
+// addresses, FEATURES_OK). Registers go through wasmos.mmio_*; the rings and
+// buffers are DMA memory, which is not in linear memory, so everything is
+// copied in and out with dma_write/dma_read. Completion is taken from the
+// interrupt (NOTIFY_IRQ from the kernel), with the used ring as the truth.
+import {
+  E_IO,
+  E_NOT_FOUND,
+  MSG_NOTIFY,
+  Message,
+  NOTIFY_IRQ,
+  TASK_KERNEL,
+  recvTimeout,
+  wasmos_device_find,
+  wasmos_dma_alloc,
+  wasmos_dma_read,
+  wasmos_dma_write,
+  wasmos_irq_ack,
+  wasmos_mmio_read,
+  wasmos_mmio_write,
+} from "../sdk/assembly";
+
+// Registers (virtio 1.2 §4.2.2; legacy §4.2.4).
+const MAGIC: u32 = 0x000;
+const VERSION: u32 = 0x004;
+const DEVICE_ID: u32 = 0x008;
+const DEVICE_FEATURES: u32 = 0x010;
+const DEVICE_FEATURES_SEL: u32 = 0x014;
+const DRIVER_FEATURES: u32 = 0x020;
+const DRIVER_FEATURES_SEL: u32 = 0x024;
+const GUEST_PAGE_SIZE: u32 = 0x028;
+const QUEUE_SEL: u32 = 0x030;
+const QUEUE_NUM_MAX: u32 = 0x034;
+const QUEUE_NUM: u32 = 0x038;
+const QUEUE_ALIGN: u32 = 0x03c;
+const QUEUE_PFN: u32 = 0x040;
+const QUEUE_READY: u32 = 0x044;
+const QUEUE_NOTIFY: u32 = 0x050;
+const INTERRUPT_STATUS: u32 = 0x060;
+const INTERRUPT_ACK: u32 = 0x064;
+const STATUS: u32 = 0x070;
+const QUEUE_DESC_LOW: u32 = 0x080;
+const QUEUE_DESC_HIGH: u32 = 0x084;
+const QUEUE_DRIVER_LOW: u32 = 0x090;
+const QUEUE_DRIVER_HIGH: u32 = 0x094;
+const QUEUE_DEVICE_LOW: u32 = 0x0a0;
+const QUEUE_DEVICE_HIGH: u32 = 0x0a4;
+export const CONFIG: u32 = 0x100;
+
+const MAGIC_VALUE: u32 = 0x74726976; // "virt"
+const S_ACKNOWLEDGE: u32 = 1;
+const S_DRIVER: u32 = 2;
+const S_DRIVER_OK: u32 = 4;
+const S_FEATURES_OK: u32 = 8;
+const S_FAILED: u32 = 0x80;
+const S_NEEDS_RESET: u32 = 0x40;
+
+const DESC_F_NEXT: u16 = 1;
+const DESC_F_WRITE: u16 = 2;
+
+/** Ring entries: two descriptors per request, one request at a time. */
+const QSIZE: u32 = 8;
+const PAGE: u32 = 4096;
+/** Legacy layout (§2.7.2): descriptors, then avail; used at the next page. */
+const AVAIL_OFF: u32 = 16 * QSIZE;
+const USED_OFF: u32 = PAGE;
+const RING_BYTES: u32 = 2 * PAGE;
+
+/** How long to wait for the device's interrupt before checking the ring anyway (ms). */
+const IRQ_WAIT_MS: i32 = 50;
+/** ... and how long in all before the request counts as lost (ms). */
+const GIVE_UP_MS: i32 = 5000;
+
+export class VirtioDevice {
+  modern: bool = false;
+  private ring: u32 = 0;
+  private req: u32 = 0;
+  private resp: u32 = 0;
+  private bufSize: u32 = 0;
+  private availIdx: u16 = 0;
+  private usedIdx: u16 = 0;
+  private scratch: usize = heap.alloc(16);
+  private note: Message = Message.alloc();
+
+  constructor(public base: u32, public irq: i32) {}
+
+  /**
+   * The first virtio-mmio slot with this DeviceID among those this task may
+   * read (the others answer E_DENIED), or null.
+   */
+  static find(deviceId: u32): VirtioDevice | null {
+    const compat = String.UTF8.encode("virtio,mmio", true);
+    const out = heap.alloc(12);
+    let found: VirtioDevice | null = null;
+    for (let i = 0; found === null; i++) {
+      if (wasmos_device_find(changetype<usize>(compat), i, out) == E_NOT_FOUND) break;
+      const base = load<u32>(out);
+      if (wasmos_mmio_read(base + MAGIC, 4) != <i64>MAGIC_VALUE) continue;
+      if (wasmos_mmio_read(base + DEVICE_ID, 4) != <i64>deviceId) continue;
+      found = new VirtioDevice(base, load<i32>(out, 8));
+    }
+    heap.free(out);
+    return found;
+  }
+
+  read32(off: u32): u32 {
+    return <u32>wasmos_mmio_read(this.base + off, 4);
+  }
+  write32(off: u32, v: u32): void {
+    wasmos_mmio_write(this.base + off, 4, v);
+  }
+  /** A config space byte (offset from the start of config space). */
+  config8(off: u32): u8 {
+    return <u8>wasmos_mmio_read(this.base + CONFIG + off, 1);
+  }
+  config16(off: u32): u16 {
+    return <u16>wasmos_mmio_read(this.base + CONFIG + off, 2);
+  }
+
+  /**
+   * Resets the device, negotiates `features` (low word; VERSION_1 is added on
+   * a modern transport), sets up queue 0 and buffers of `bufSize` bytes for a
+   * request and its reply. 0 or E_IO.
+   */
+  init(features: u32, bufSize: u32): i32 {
+    const version = this.read32(VERSION);
+    if (version != 1 && version != 2) return E_IO;
+    this.modern = version == 2;
+    this.write32(STATUS, 0);
+    this.write32(STATUS, S_ACKNOWLEDGE);
+    this.write32(STATUS, S_ACKNOWLEDGE | S_DRIVER);
+    this.write32(DEVICE_FEATURES_SEL, 0);
+    const offered = this.read32(DEVICE_FEATURES);
+    this.write32(DRIVER_FEATURES_SEL, 0);
+    this.write32(DRIVER_FEATURES, offered & features);
+    let status = S_ACKNOWLEDGE | S_DRIVER;
+    if (this.modern) {
+      this.write32(DEVICE_FEATURES_SEL, 1);
+      if ((this.read32(DEVICE_FEATURES) & 1) == 0) return this.fail();
+      this.write32(DRIVER_FEATURES_SEL, 1);
+      this.write32(DRIVER_FEATURES, 1); // VIRTIO_F_VERSION_1
+      status |= S_FEATURES_OK;
+      this.write32(STATUS, status);
+      if ((this.read32(STATUS) & S_FEATURES_OK) == 0) return this.fail();
+    }
+
+    const ring = wasmos_dma_alloc(RING_BYTES);
+    const bufs = wasmos_dma_alloc(2 * bufSize);
+    if (ring < 0 || bufs < 0) return this.fail();
+    this.ring = <u32>ring;
+    this.req = <u32>bufs;
+    this.resp = <u32>bufs + bufSize;
+    this.bufSize = bufSize;
+
+    this.write32(QUEUE_SEL, 0);
+    const max = this.read32(QUEUE_NUM_MAX);
+    if (max < QSIZE) return this.fail();
+    this.write32(QUEUE_NUM, QSIZE);
+    if (this.modern) {
+      this.write32(QUEUE_DESC_LOW, this.ring);
+      this.write32(QUEUE_DESC_HIGH, 0);
+      this.write32(QUEUE_DRIVER_LOW, this.ring + AVAIL_OFF);
+      this.write32(QUEUE_DRIVER_HIGH, 0);
+      this.write32(QUEUE_DEVICE_LOW, this.ring + USED_OFF);
+      this.write32(QUEUE_DEVICE_HIGH, 0);
+      this.write32(QUEUE_READY, 1);
+    } else {
+      this.write32(GUEST_PAGE_SIZE, PAGE);
+      this.write32(QUEUE_ALIGN, PAGE);
+      this.write32(QUEUE_PFN, this.ring / PAGE);
+    }
+    // The two descriptors never change but for the request's length.
+    this.putDesc(0, this.req, 0, DESC_F_NEXT, 1);
+    this.putDesc(1, this.resp, bufSize, DESC_F_WRITE, 0);
+    this.write32(STATUS, status | S_DRIVER_OK);
+    return 0;
+  }
+
+  private fail(): i32 {
+    this.write32(STATUS, S_FAILED);
+    return E_IO;
+  }
+
+  private putDesc(i: u32, addr: u32, len: u32, flags: u16, next: u16): void {
+    const s = this.scratch;
+    store<u64>(s, <u64>addr);
+    store<u32>(s, len, 8);
+    store<u16>(s, flags, 12);
+    store<u16>(s, next, 14);
+    wasmos_dma_write(this.ring + 16 * i, s, 16);
+  }
+
+  private put16(phys: u32, v: u16): void {
+    store<u16>(this.scratch, v);
+    wasmos_dma_write(phys, this.scratch, 2);
+  }
+  private get32(phys: u32): u32 {
+    wasmos_dma_read(phys, this.scratch, 4);
+    return load<u32>(this.scratch);
+  }
+  private get16(phys: u32): u16 {
+    wasmos_dma_read(phys, this.scratch, 2);
+    return load<u16>(this.scratch);
+  }
+
+  /**
+   * Sends len bytes at src and copies the reply (at most cap bytes) to dst.
+   * Returns the reply's length, or E_IO if the device failed or never answered.
+   */
+  transact(src: usize, len: u32, dst: usize, cap: u32): i32 {
+    if (len > this.bufSize) return E_IO;
+    wasmos_dma_write(this.req, src, len);
+    store<u32>(this.scratch, len);
+    wasmos_dma_write(this.ring + 8, this.scratch, 4); // descriptor 0's length
+    this.put16(this.ring + AVAIL_OFF + 4 + 2 * (<u32>this.availIdx % QSIZE), 0);
+    this.availIdx++;
+    this.put16(this.ring + AVAIL_OFF + 2, this.availIdx);
+    this.write32(QUEUE_NOTIFY, 0);
+
+    if (!this.waitUsed()) return E_IO;
+    const slot = this.ring + USED_OFF + 4 + 8 * (<u32>this.usedIdx % QSIZE);
+    const got = this.get32(slot + 4);
+    this.usedIdx++;
+    const n = min(got, min(cap, this.bufSize));
+    wasmos_dma_read(this.resp, dst, n);
+    return <i32>n;
+  }
+
+  /** Waits until the device has used our request: by interrupt, or by looking. */
+  private waitUsed(): bool {
+    let waited = 0;
+    for (;;) {
+      const irqSeen = this.irq > 0 && this.waitIrq(waited == 0 ? IRQ_WAIT_MS : IRQ_WAIT_MS * 4);
+      // Quiet the device (InterruptStatus), then let the IRQ fire again.
+      const isr = this.read32(INTERRUPT_STATUS);
+      if (isr != 0) this.write32(INTERRUPT_ACK, isr);
+      if (irqSeen) wasmos_irq_ack(this.irq);
+      if (this.get16(this.ring + USED_OFF + 2) != this.usedIdx) return true;
+      if ((this.read32(STATUS) & S_NEEDS_RESET) != 0) return false;
+      waited += IRQ_WAIT_MS;
+      if (waited > GIVE_UP_MS) return false;
+    }
+    return false;
+  }
+
+  /** Receives kernel notifications until our IRQ's arrives (true) or ms pass. */
+  private waitIrq(ms: i32): bool {
+    const m = this.note;
+    const word = this.irq >> 5;
+    const bit: u32 = 1 << (this.irq & 31);
+    for (;;) {
+      const r = recvTimeout(TASK_KERNEL, m, ms);
+      if (r < 0) return false;
+      if (m.type != MSG_NOTIFY) continue;
+      if ((load<u32>(m.payload) & <u32>NOTIFY_IRQ) == 0) continue;
+      if ((load<u32>(m.payload + 4 + 4 * <usize>word) & bit) != 0) return true;
+    }
+    return false;
+  }
+}
