@@ -8,13 +8,13 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Directories under servers/ that hold no programs. */
-const SKIP = new Set(['sdk', 'idl', 'build', 'node_modules']);
+/** Directories under servers/ that hold no programs (servers/wasi is build-wasi.sh's: see wasiPrograms). */
+const SKIP = new Set(['sdk', 'idl', 'build', 'node_modules', 'wasi']);
 
 export const BUILD_DIR = 'servers/build';
 
 export interface Program {
-  readonly language: 'assemblyscript' | 'c';
+  readonly language: 'assemblyscript' | 'c' | 'wasi';
   /** Entry file relative to the repository root, e.g. servers/examples/hello/main.ts. */
   readonly entry: string;
   /** Output relative to the repository root, e.g. servers/build/examples/hello.wasm. */
@@ -56,5 +56,19 @@ export function findPrograms(root: string): Program[] {
     }
   };
   walk('');
-  return out;
+  return [...out, ...wasiPrograms(root)];
+}
+
+/**
+ * servers/wasi/<name>.c (and the test mock, servers/wasi/mock/mockfs.c),
+ * built by servers/sdk/tools/build-wasi.sh into servers/build/wasi/: listed so
+ * build:servers counts their modules as made by a program.
+ */
+function wasiPrograms(root: string): Program[] {
+  const dir = join(root, 'servers', 'wasi');
+  if (!existsSync(dir)) return [];
+  const names = readdirSync(dir).filter((f) => f.endsWith('.c')).sort();
+  const entries = names.map((f) => [`servers/wasi/${f}`, f.slice(0, -2)] as const);
+  if (existsSync(join(dir, 'mock', 'mockfs.c'))) entries.push(['servers/wasi/mock/mockfs.c', 'mockfs']);
+  return entries.map(([entry, name]) => ({ language: 'wasi', entry, output: `${BUILD_DIR}/wasi/${name}.wasm`, flags: [] }));
 }
