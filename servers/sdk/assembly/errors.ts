@@ -11,6 +11,49 @@ export function errorText(code: i32): string {
   return "error " + code.toString();
 }
 
+/**
+ * A few words on what an error means to a user, or null. Kept here rather than
+ * taken from the IDL's doc comments: those are written for programmers and are
+ * too long for a shell's error line.
+ */
+export function errorMeaning(code: i32): string | null {
+  switch (code) {
+    case -1: return "no such task";
+    case -2: return "the other task exited";
+    case -3: return "would block";
+    case -4: return "message too large";
+    case -5: return "bad pointer";
+    case -6: return "deadlock";
+    case -7: return "timed out";
+    case -8: return "permission denied";
+    case -9: return "out of memory";
+    case -10: return "invalid argument";
+    case -11: return "no such file or service";
+    case -12: return "already exists";
+    case -13: return "not a valid WasmOS module";
+    case -100: return "not a directory";
+    case -101: return "is a directory";
+    case -102: return "directory not empty";
+    case -103: return "read-only";
+    case -104: return "bad file handle";
+    case -105: return "name too long";
+    case -106: return "no space left";
+    case -107: return "not a WebAssembly module";
+    case -108: return "no more entries";
+    case -109: return "interrupted";
+    case -110: return "not supported";
+    case -111: return "I/O error";
+    default: return null;
+  }
+}
+
+/** "E_NOT_FOUND (no such file or service)"; errorText(code) for a code without a description. */
+export function describeError(code: i32): string {
+  const meaning = errorMeaning(code);
+  if (meaning === null) return errorText(code);
+  return errorText(code) + " (" + meaning + ")";
+}
+
 /** Prints "panic: message" and ends the task with exit code 1. */
 export function panic(message: string): void {
   println("panic: " + message);
