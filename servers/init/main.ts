@@ -1,0 +1,69 @@
+// init: the first Wasm task (docs/userland.md "Boot sequence"). It registers
+// "proc", starts what /boot/init.rc lists in dependency order, then serves
+// proc_* requests forever and reports servers that exit. It must never trap:
+// every error is checked and reported, and the loop never ends.
+import {
+  IPC_ANY,
+  MSG_NOTIFY,
+  Message,
+  NO_REPLY,
+  TASK_KERNEL,
+  errorText,
+  println,
+  recv,
+  register,
+  reply,
+  yieldNow,
+} from "../sdk/assembly";
+import { boot } from "./boot";
+import { handleNotify } from "./children";
+import { handleProc } from "./proc";
+import { parseRc } from "./rc";
+import { loadBootFile, loadError, loadedSize } from "./spawn";
+
+function readInitRc(): string | null {
+  const p = loadBootFile("init.rc");
+  if (p == 0) {
+    println("init: cannot read init.rc: " + errorText(loadError));
+    return null;
+  }
+  const text = String.UTF8.decodeUnsafe(p, <usize>loadedSize);
+  heap.free(p);
+  return text;
+}
+
+function serveForever(m: Message): void {
+  let failures = 0;
+  for (;;) {
+    const r = recv(IPC_ANY, m);
+    if (r < 0) {
+      if (failures++ == 0) println("init: recv: " + errorText(r));
+      yieldNow();
+      continue;
+    }
+    const src = m.src;
+    if (src == TASK_KERNEL) {
+      if (m.type == MSG_NOTIFY) handleNotify(m);
+      continue;
+    }
+    const result = handleProc(m);
+    if (result == NO_REPLY) continue;
+    if (result < 0) m.reset(result, 0);
+    reply(src, m);
+  }
+}
+
+export function main(): i32 {
+  const self = new Array<string>(0);
+  const r = register("proc");
+  if (r < 0) println("init: cannot register \"proc\": " + errorText(r));
+  else self.push("proc");
+  const text = readInitRc();
+  if (text !== null) {
+    const rc = parseRc(text);
+    for (let i = 0; i < rc.errors.length; i++) println("init: " + rc.errors[i]);
+    boot(rc.entries, self);
+  }
+  serveForever(Message.alloc());
+  return 0;
+}
