@@ -3,6 +3,8 @@
 #include "lib/string.h"
 #include "wasmos/errors.h"
 
+struct boot_archive boot_archive_booted;
+
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

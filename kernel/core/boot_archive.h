@@ -36,6 +36,10 @@ struct boot_file {
 	uint32_t size;
 };
 
+/* The archive the kernel booted with (count 0 when there is none): the boot
+ * task's manifest and modules, and the files of wasmos.bootfs_* (read-only). */
+extern struct boot_archive boot_archive_booted;
+
 /* Checks the header and every table entry of the archive at [base, base+avail).
  * Returns 0, or E_INVALID with the reason in err. */
 int boot_archive_open(struct boot_archive *a, const void *base, uint32_t avail, char *err, size_t errlen);

@@ -14,12 +14,14 @@
 #include "core/boot_archive.h"
 #include "core/boot_manifest.h"
 #include "core/console.h"
+#include "core/fdt.h"
 #include "core/heap.h"
 #include "core/pmm.h"
 #include "core/task.h"
 #include "core/wasm_task.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/vm.h"
+#include "wasmos/device.h"
 #include "wasmos/errors.h"
 #include "wasmos/ipc.h"
 #include "wasmos/msg.h"
@@ -30,7 +32,6 @@
 #define SWEEP_MS 1000
 #define BOOT_MAX_CHILDREN 256
 
-static struct boot_archive archive;
 
 struct child {
 	int32_t id;
@@ -74,17 +75,79 @@ static struct child *find_child(struct boot_state *st, int32_t id)
 	return NULL;
 }
 
+#define VIRTIO_MAGIC 0x74726976u /* "virt" at offset 0 of a virtio-mmio slot */
+#define VIRTIO_REG_DEVICE_ID 8     /* 0 = an empty slot */
+
+/* "virtio:N" -> N; false when it is not that form. */
+static bool virtio_id(const char *spec, uint32_t *id)
+{
+	if (strncmp(spec, "virtio:", 7) != 0 || !spec[7])
+		return false;
+	*id = 0;
+	for (const char *p = spec + 7; *p; p++) {
+		if (*p < '0' || *p > '9' || *id > 100000)
+			return false;
+		*id = *id * 10 + (uint32_t)(*p - '0');
+	}
+	return true;
+}
+
+/* A manifest device= value as a grant of the node's window and IRQ: the first
+ * node compatible with the string, or for virtio:N the first virtio-mmio slot
+ * (in address order) whose DeviceID register reads N. 0 or E_NOT_FOUND. */
+static int resolve_device(const char *spec, struct dev_grant *g)
+{
+	struct fdt_device d;
+	uint32_t want;
+	if (!virtio_id(spec, &want)) {
+		if (fdt_find_compatible(spec, 0, &d) != 0)
+			return E_NOT_FOUND;
+		*g = (struct dev_grant){ d.base, d.size, d.irq, 0 };
+		return 0;
+	}
+	for (uint32_t i = 0; fdt_find_compatible("virtio,mmio", i, &d) == 0; i++) {
+		uint32_t magic, id;
+		/* The boot task holds every device: these reads map the slot as they go. */
+		if (dev_mmio_read(d.base, 4, &magic) != 0 || magic != VIRTIO_MAGIC)
+			continue;
+		if (dev_mmio_read(d.base + VIRTIO_REG_DEVICE_ID, 4, &id) != 0 || id != want)
+			continue;
+		*g = (struct dev_grant){ d.base, d.size, d.irq, 0 };
+		return 0;
+	}
+	return E_NOT_FOUND;
+}
+
+/* The task's device= and dma= keys as grants; their number, or -1 (logged). */
+static int task_grants(const struct boot_task *t, struct dev_grant *g)
+{
+	uint32_t n = 0;
+	for (; n < t->n_devices; n++)
+		if (resolve_device(t->devices[n], &g[n]) != 0) {
+			kprintf("boot: manifest line %u: no device \"%s\" on this board\n", t->line, t->devices[n]);
+			return -1;
+		}
+	if (t->dma)
+		g[n++] = (struct dev_grant){ 0, 0, 0, t->dma };
+	return (int)n;
+}
+
 static void start_task(struct boot_state *st)
 {
 	struct boot_task *t = &st->task;
 	struct boot_file f;
-	if (boot_archive_find(&archive, t->module, &f) != 0) {
+	struct dev_grant grants[MANIFEST_DEVICES_MAX + 1];
+	if (boot_archive_find(&boot_archive_booted, t->module, &f) != 0) {
 		kprintf("boot: manifest line %u: no file \"%s\" in the boot archive\n", t->line, t->module);
 		return;
 	}
+	int ng = task_grants(t, grants);
+	if (ng < 0)
+		return;
 	struct wasm_spawn s = {
 		.module = f.data, .module_len = f.size, .name = t->name, .args = t->args, .args_len = t->args_len,
 		.quota = t->quota, .uses = t->uses, .provides = t->provides, .priority = t->priority,
+		.devices = grants, .n_devices = (uint32_t)ng, .flags = t->flags,
 	};
 	struct wasm_spawn_info info;
 	uint64_t t0 = rd_instret();
@@ -141,7 +204,7 @@ static void boot_main(void *arg)
 	}
 	memset(st, 0, sizeof *st);
 	struct boot_file mf;
-	if (boot_archive_find(&archive, MANIFEST_FILE, &mf) != 0) {
+	if (boot_archive_find(&boot_archive_booted, MANIFEST_FILE, &mf) != 0) {
 		kprintf("boot: the boot archive has no \"%s\"\n", MANIFEST_FILE);
 		return;
 	}
@@ -177,14 +240,14 @@ int boot_start_init(const struct fdt_info *info)
 		kprintf("boot archive at %p..%p is outside RAM\n", (void *)start, (void *)end);
 		return E_INVALID;
 	}
-	if (boot_archive_open(&archive, (const void *)start, end - start, err, sizeof err) != 0) {
+	if (boot_archive_open(&boot_archive_booted, (const void *)start, end - start, err, sizeof err) != 0) {
 		kprintf("boot archive refused: %s\n", err);
 		return E_INVALID;
 	}
-	kprintf("boot archive: %u files, %u bytes\n", archive.count, archive.size);
+	kprintf("boot archive: %u files, %u bytes\n", boot_archive_booted.count, boot_archive_booted.size);
 	struct task_spec spec = {
 		.name = "boot", .entry = boot_main, .priority = TASK_PRIO_DEFAULT, .stack_size = BOOT_STACK,
-		.uses = "*", .provides = "*", .flags = TASKF_ALL_DEVICES | TASKF_KILL_ANY,
+		.uses = "*", .provides = "*", .flags = TASKF_ALL,
 	};
 	int id = task_create_root(&spec);
 	return id < 0 ? id : 0;

@@ -3,6 +3,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "wasmos/errors.h"
+#include "wasmos/task.h"
 
 void manifest_begin(struct manifest_reader *r, const char *text, uint32_t len)
 {
@@ -102,6 +103,30 @@ static bool parse_size(const char *s, uint32_t *out)
 	return true;
 }
 
+/* "all-devices,kill-any,system" (any subset, in any order) -> TASKF_* bits. */
+static bool parse_flags(const char *s, uint32_t *out)
+{
+	static const struct { const char *name; uint32_t bit; } names[] = {
+		{ "all-devices", TASKF_ALL_DEVICES }, { "kill-any", TASKF_KILL_ANY }, { "system", TASKF_SYSTEM },
+	};
+	*out = 0;
+	while (*s) {
+		size_t n = 0;
+		while (s[n] && s[n] != ',')
+			n++;
+		bool known = false;
+		for (size_t i = 0; i < sizeof names / sizeof names[0] && !known; i++)
+			if (strlen(names[i].name) == n && strncmp(s, names[i].name, n) == 0) {
+				*out |= names[i].bit;
+				known = true;
+			}
+		if (!known)
+			return false;
+		s += n + (s[n] == ',');
+	}
+	return true;
+}
+
 static bool copy_to(char *dst, size_t cap, const char *src, int n)
 {
 	if (n <= 0 || (size_t)n >= cap)
@@ -145,6 +170,15 @@ static int parse_task(struct manifest_reader *r, struct cursor *c, struct boot_t
 			ok = copy_to(t->uses, sizeof t->uses, r->tok, n);
 		} else if (strcmp(key, "provides") == 0) {
 			ok = copy_to(t->provides, sizeof t->provides, r->tok, n);
+		} else if (strcmp(key, "flags") == 0) {
+			ok = parse_flags(r->tok, &t->flags);
+		} else if (strcmp(key, "device") == 0) {
+			ok = t->n_devices < MANIFEST_DEVICES_MAX &&
+			     copy_to(t->devices[t->n_devices], MANIFEST_DEVICE_MAX, r->tok, n);
+			if (ok)
+				t->n_devices++;
+		} else if (strcmp(key, "dma") == 0) {
+			ok = parse_size(r->tok, &t->dma);
 		} else if (strcmp(key, "priority") == 0) {
 			ok = n == 1 && r->tok[0] >= '1' && r->tok[0] <= '7';
 			t->priority = r->tok[0] - '0';

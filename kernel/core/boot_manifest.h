@@ -4,6 +4,14 @@
  *
  *   # comment
  *   task hello.wasm name=hello arg=world arg="two words" quota=1M uses=echo provides=hello priority=4
+ *   task console.wasm flags=kill-any device=ns16550a
+ *   task fs.wasm device=virtio:9 dma=256K
+ *
+ * flags= takes all-devices, kill-any and system (comma-separated). device=
+ * (repeatable, up to MANIFEST_DEVICES_MAX) names the first device tree node
+ * compatible with the string, or with virtio:N the first virtio-mmio slot
+ * whose DeviceID is N; the boot task resolves it when it starts the task.
+ * dma= is the task's DMA quota.
  *
  * A value is bare (no blanks or quotes) or double-quoted with \" and \\ as
  * escapes. `arg` repeats, in order. Unknown keys and unknown directives are
@@ -19,6 +27,8 @@
 
 #define MANIFEST_FILE "manifest"
 #define MANIFEST_LIST_MAX 256 /* uses=, provides= (NUL included) */
+#define MANIFEST_DEVICES_MAX 4
+#define MANIFEST_DEVICE_MAX 64 /* a device= value, NUL included */
 
 struct boot_task {
 	uint32_t line;
@@ -29,6 +39,10 @@ struct boot_task {
 	uint32_t quota;           /* 0 = default */
 	char uses[MANIFEST_LIST_MAX], provides[MANIFEST_LIST_MAX];
 	int priority;             /* 0 = default */
+	uint32_t flags;           /* TASKF_* */
+	uint32_t n_devices;
+	char devices[MANIFEST_DEVICES_MAX][MANIFEST_DEVICE_MAX];
+	uint32_t dma;             /* DMA quota in bytes */
 };
 
 struct manifest_reader {

@@ -1,6 +1,7 @@
 #include "wasmos/device.h"
 #include "wasmos/errors.h"
 #include "core/device.h"
+#include "core/fdt.h"
 #include "core/heap.h"
 #include "core/ipc_internal.h"
 #include "core/pmm.h"
@@ -45,8 +46,11 @@ int device_check_grant(const struct task *spawner, const struct dev_grant *g)
 		return E_INVALID;
 	if (g->irq && irq_owner[g->irq] && (!spawner || irq_owner[g->irq] != spawner->id))
 		return E_EXISTS;
-	if (!spawner || (spawner->flags & TASKF_ALL_DEVICES))
+	if (!spawner)
 		return 0;
+	/* A holder of every device hands out device-tree windows only (never the PLIC, timer or RAM). */
+	if (spawner->flags & TASKF_ALL_DEVICES)
+		return !g->mmio_size || fdt_driver_window(g->mmio_base, g->mmio_size) ? 0 : E_DENIED;
 	if (g->mmio_size && !window_has(spawner, g->mmio_base, g->mmio_size))
 		return E_DENIED;
 	if (g->irq && irq_owner[g->irq] != spawner->id)
@@ -114,9 +118,17 @@ static bool mmio_allowed(struct task *t, uint32_t pa, uint32_t width)
 		return false;
 	if (window_has(t, pa, width))
 		return true;
+	/* Every device of the device tree, but not the kernel's own (PLIC, timer...) nor RAM. */
 	if (t->flags & TASKF_ALL_DEVICES)
-		return vm_map_mmio(pa, width) == 0;
+		return fdt_driver_window(pa, width) && vm_map_mmio(pa, width) == 0;
 	return false;
+}
+
+int device_mmio_check(uint32_t pa, uint32_t width)
+{
+	if ((width != 1 && width != 2 && width != 4) || (pa & (width - 1)))
+		return E_INVALID;
+	return 0;
 }
 
 int dev_mmio_read(uint32_t pa, uint32_t width, uint32_t *value)
@@ -156,7 +168,7 @@ int dev_mmio_write(uint32_t pa, uint32_t width, uint32_t value)
 
 void *dev_dma_alloc(uint32_t size, uint32_t *phys)
 {
-	if (!size || size > (16u << 20) || (phys && !vm_check((uintptr_t)phys, 4, true)))
+	if (!size || size > DEVICE_DMA_MAX || (phys && !vm_check((uintptr_t)phys, 4, true)))
 		return NULL;
 	uint32_t pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint32_t f = irq_save();
@@ -183,6 +195,32 @@ void *dev_dma_alloc(uint32_t size, uint32_t *phys)
 		*phys = (uint32_t)pa; /* RAM is identity-mapped: kernel pointer == physical address */
 	r = (void *)pa;
 out:
+	irq_restore(f);
+	return r;
+}
+
+int device_dma_denied(uint32_t size)
+{
+	uint32_t f = irq_save();
+	struct task *t = current_task();
+	uint32_t bytes = (size + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+	bool over = !(t->flags & TASKF_ALL_DEVICES) && t->dma_used + bytes > dma_quota(t);
+	irq_restore(f);
+	return over ? E_DENIED : E_NO_MEMORY;
+}
+
+void *device_dma_range(uint32_t pa, uint32_t len)
+{
+	uint32_t f = irq_save();
+	struct task *t = current_task();
+	void *r = NULL;
+	list_for_each(it, &t->dma) {
+		struct dma_block *b = container_of(it, struct dma_block, link);
+		if (pa >= b->pa && (uint64_t)pa + len <= (uint64_t)b->pa + b->pages * PAGE_SIZE) {
+			r = (void *)pa; /* RAM is identity-mapped */
+			break;
+		}
+	}
 	irq_restore(f);
 	return r;
 }

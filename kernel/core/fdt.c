@@ -6,6 +6,7 @@
  */
 #include "core/fdt.h"
 #include "lib/string.h"
+#include "wasmos/errors.h"
 
 #define FDT_MAGIC 0xd00dfeedu
 #define TOK_BEGIN_NODE 1
@@ -38,6 +39,13 @@ static bool has_compat(const uint8_t *val, uint32_t len, const char *want)
 	}
 	return false;
 }
+
+/* The blob fdt_parse accepted, for the queries (fdt_find_compatible...). */
+static struct kept_blob {
+	const uint8_t *h;
+	uint32_t off_struct, size_struct, off_strings, size_strings;
+} kept;
+static uint32_t ram_base, ram_size;
 
 enum node_kind { N_OTHER, N_MEMORY, N_CHOSEN, N_CPUS, N_UART, N_PLIC, N_CLINT, N_TEST, N_TRACE, N_VIRTIO, N_RESERVED_CHILD };
 
@@ -132,6 +140,7 @@ void fdt_parse(uint32_t blob, struct fdt_info *out)
 	out->valid = true;
 	out->fdt_base = blob;
 	out->fdt_size = total;
+	kept = (struct kept_blob){ h, off_struct, size_struct, off_strings, size_strings };
 
 	/* The memory reservation block: (u64 address, u64 size) pairs, ended by zeros. */
 	for (uint32_t p = off_rsv; p + 16 <= total; p += 16) {
@@ -240,4 +249,149 @@ void fdt_parse(uint32_t blob, struct fdt_info *out)
 		out->initrd_start = out->initrd_end = 0;
 	if (!out->timebase_hz)
 		out->timebase_hz = 10000000;
+	ram_base = out->mem_base;
+	ram_size = out->mem_size;
+}
+
+/* ---- queries on the kept blob ---- */
+
+/* What a walk reports for each node, at its end (properties come in any order). */
+struct walk_node {
+	const uint8_t *compat; /* the compatible property (NUL-separated list), or NULL */
+	uint32_t compat_len;
+	bool has_reg;
+	uint32_t reg_base, reg_size;
+	int32_t irq;
+	uint32_t addr_cells, size_cells; /* for the children */
+};
+
+/* Calls fn for every node of the kept blob; stops early when fn returns true. */
+static void walk(bool (*fn)(const struct walk_node *n, void *ctx), void *ctx)
+{
+	const uint8_t *h = kept.h;
+	if (!h)
+		return;
+	const uint8_t *s = h + kept.off_struct;
+	struct walk_node stack[MAX_DEPTH];
+	int depth = -1;
+	uint32_t pos = 0, size = kept.size_struct;
+	while (pos + 4 <= size) {
+		uint32_t tok = be32(s + pos);
+		pos += 4;
+		if (tok == TOK_BEGIN_NODE) {
+			pos += ((uint32_t)strnlen((const char *)s + pos, size - pos) + 1 + 3) & ~3u;
+			if (depth + 1 >= MAX_DEPTH)
+				return;
+			struct walk_node *n = &stack[++depth];
+			memset(n, 0, sizeof *n);
+			n->addr_cells = 2;
+			n->size_cells = 1;
+		} else if (tok == TOK_END_NODE) {
+			if (depth < 0 || fn(&stack[depth], ctx))
+				return;
+			depth--;
+		} else if (tok == TOK_PROP) {
+			if (pos + 8 > size || depth < 0)
+				return;
+			uint32_t len = be32(s + pos), nameoff = be32(s + pos + 4);
+			pos += 8;
+			if (len > size - pos || nameoff >= kept.size_strings)
+				return;
+			const uint8_t *val = s + pos;
+			pos += (len + 3) & ~3u;
+			const char *pname = (const char *)h + kept.off_strings + nameoff;
+			struct walk_node *n = &stack[depth];
+			uint32_t ac = depth > 0 ? stack[depth - 1].addr_cells : 2, sc = depth > 0 ? stack[depth - 1].size_cells : 1;
+			if (strcmp(pname, "#address-cells") == 0 && len == 4)
+				n->addr_cells = be32(val);
+			else if (strcmp(pname, "#size-cells") == 0 && len == 4)
+				n->size_cells = be32(val);
+			else if (strcmp(pname, "reg") == 0 && ac >= 1 && ac <= 2 && sc <= 2 && len >= 4 * (ac + sc)) {
+				n->has_reg = true;
+				n->reg_base = read_cells(val, ac);
+				n->reg_size = read_cells(val + 4 * ac, sc);
+			} else if (strcmp(pname, "interrupts") == 0 && len >= 4)
+				n->irq = (int32_t)be32(val);
+			else if (strcmp(pname, "compatible") == 0) {
+				n->compat = val;
+				n->compat_len = len;
+			}
+		} else if (tok != TOK_NOP) {
+			return;
+		}
+	}
+}
+
+struct find_ctx {
+	const char *want;
+	uint32_t n;
+	struct fdt_device found[FDT_MATCH_MAX];
+};
+
+static bool find_one(const struct walk_node *n, void *ctx)
+{
+	struct find_ctx *c = ctx;
+	if (!n->compat || !n->has_reg || !has_compat(n->compat, n->compat_len, c->want))
+		return false;
+	/* Insertion in address order; equal addresses keep the blob's order. */
+	uint32_t i = c->n;
+	while (i > 0 && c->found[i - 1].base > n->reg_base) {
+		if (i < FDT_MATCH_MAX)
+			c->found[i] = c->found[i - 1];
+		i--;
+	}
+	if (i < FDT_MATCH_MAX)
+		c->found[i] = (struct fdt_device){ n->reg_base, n->reg_size, n->irq };
+	if (c->n < FDT_MATCH_MAX)
+		c->n++;
+	return false;
+}
+
+int fdt_find_compatible(const char *compat, uint32_t index, struct fdt_device *out)
+{
+	struct find_ctx c; /* ~400 bytes of stack: tasks may call this concurrently */
+	c.want = compat;
+	c.n = 0;
+	walk(find_one, &c);
+	if (index >= c.n)
+		return E_NOT_FOUND;
+	*out = c.found[index];
+	return 0;
+}
+
+/* The kernel's own devices: never handed to a driver. */
+static bool kernel_owned(const uint8_t *compat, uint32_t len)
+{
+	static const char *const own[] = { "riscv,plic0", "sifive,plic-1.0.0", "riscv,clint0", "sifive,clint0",
+					   "sifive,test0", "sifive,test1", "syscon", "wasmos,trace",
+					   "riscv,aclint-mswi", "riscv,aclint-mtimer", "riscv,aclint-sswi" };
+	for (uint32_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (has_compat(compat, len, own[i]))
+			return true;
+	return false;
+}
+
+struct window_ctx {
+	uint32_t pa, len;
+	bool ok;
+};
+
+static bool window_one(const struct walk_node *n, void *ctx)
+{
+	struct window_ctx *c = ctx;
+	if (!n->compat || !n->has_reg || !n->reg_size || kernel_owned(n->compat, n->compat_len))
+		return false;
+	if (c->pa < n->reg_base || (uint64_t)c->pa + c->len > (uint64_t)n->reg_base + n->reg_size)
+		return false;
+	c->ok = true;
+	return true;
+}
+
+bool fdt_driver_window(uint32_t pa, uint32_t len)
+{
+	if ((uint64_t)pa + len > ram_base && pa < (uint64_t)ram_base + ram_size)
+		return false;
+	struct window_ctx c = { pa, len, false };
+	walk(window_one, &c);
+	return c.ok;
 }

@@ -30,7 +30,25 @@ struct fdt_info {
 	struct fdt_range reserved[FDT_MAX_RESERVED];
 };
 
-/* Fills *out with defaults for QEMU virt, then with what the blob says. */
+/* Fills *out with defaults for QEMU virt, then with what the blob says. A
+ * valid blob is also kept for the queries below (it stays reserved in RAM). */
 void fdt_parse(uint32_t blob, struct fdt_info *out);
+
+/* A device node: its first reg window and first interrupt (0 = none). */
+struct fdt_device {
+	uint32_t base, size;
+	int32_t irq;
+};
+
+#define FDT_MATCH_MAX 32 /* nodes of one compatible string that queries see */
+
+/* The index-th node compatible with `compat`, in ascending address order
+ * (virtio-mmio index N is the Nth slot). 0, or E_NOT_FOUND. */
+int fdt_find_compatible(const char *compat, uint32_t index, struct fdt_device *out);
+/* True when [pa, pa+len) lies inside the reg window of a device node that a
+ * driver may use: any node with a compatible string, outside RAM, except the
+ * ones the kernel drives itself (interrupt controller, timer, test/power
+ * device, trace device). */
+bool fdt_driver_window(uint32_t pa, uint32_t len);
 
 #endif

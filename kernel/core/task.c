@@ -61,7 +61,7 @@ void task_init_boot(void)
 	t->stack_bottom = (uintptr_t)boot_stack_bottom;
 	t->stack_top = (uintptr_t)boot_stack_top;
 	t->stack_limit = t->stack_bottom + TRAP_RESERVE;
-	t->flags = TASKF_ALL_DEVICES | TASKF_KILL_ANY;
+	t->flags = TASKF_ALL;
 	__asm__ volatile("mv tp, %0" :: "r"(t));
 }
 

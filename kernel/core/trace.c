@@ -7,6 +7,7 @@
 #include "arch/riscv/irq.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "wasmos/errors.h"
 
 #define RING_DATA_SIZE (256u * 1024)
 #define STATS_PERIOD_MS 100
@@ -15,6 +16,7 @@ volatile struct trace_header *trace_ring;
 static uint8_t *ring_data;
 static uint32_t ring_mask;
 static uint64_t next_stats;
+static volatile struct trace_header *parked; /* the ring while recording is switched off */
 
 static inline void mmio_w32(uint32_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
 static inline uint32_t mmio_r32(uint32_t a) { return *(volatile uint32_t *)a; }
@@ -49,10 +51,29 @@ void trace_init(const struct fdt_info *info)
 	kprintf("trace: ring of %u KiB at %p\n", RING_DATA_SIZE / 1024, (void *)pa);
 }
 
+int trace_set_active(bool on)
+{
+	uint32_t f = irq_save();
+	int r = 0;
+	if (!trace_ring && !parked)
+		r = E_NOT_FOUND;
+	else if (on && parked) {
+		trace_ring = parked;
+		parked = 0;
+	} else if (!on && trace_ring) {
+		parked = trace_ring;
+		trace_ring = 0;
+	}
+	irq_restore(f);
+	return r;
+}
+
 /* Space for a record of len bytes (multiple of 4), or NULL (ring full: counted as dropped). */
 static struct trace_rec *reserve(uint32_t len)
 {
 	volatile struct trace_header *h = trace_ring;
+	if (!h)
+		return NULL; /* switched off since the caller's TRACE_ON() */
 	uint32_t head = h->head, tail = h->tail;
 	uint32_t size = ring_mask + 1;
 	uint32_t pos = head & ring_mask;

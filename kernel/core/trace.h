@@ -6,6 +6,7 @@
 #ifndef CORE_TRACE_H
 #define CORE_TRACE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "wasmos/trace_format.h"
 #include "core/fdt.h"
@@ -14,9 +15,19 @@ struct task;
 
 extern volatile struct trace_header *trace_ring;
 
-#define TRACE_ON() __builtin_expect(trace_ring != 0 && trace_ring->enabled != 0, 0)
+/* One load of trace_ring: trace_set_active may clear it at any time. */
+static inline bool trace_on(void)
+{
+	volatile struct trace_header *h = trace_ring;
+	return h != 0 && h->enabled != 0;
+}
+#define TRACE_ON() __builtin_expect(trace_on(), 0)
 
 void trace_init(const struct fdt_info *info);
+/* Starts (on) or stops recording for the whole system, whatever the host
+ * asks (wasmos.system 3/4): stopped, the ring stays attached but gets no
+ * records. 0, or E_NOT_FOUND when the board has no trace device. */
+int trace_set_active(bool on);
 void trace_ipc(int kind, int32_t src, int32_t dst, int32_t type, uint32_t len, int32_t result, const uint8_t *payload);
 void trace_denied(int what, int32_t target, const char *name);
 void trace_denied_addr(int what, uint32_t addr);

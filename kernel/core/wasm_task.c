@@ -18,6 +18,7 @@
  */
 #include "core/wasm_task.h"
 #include "core/console.h"
+#include "core/device.h"
 #include "core/pmm.h"
 #include "core/task.h"
 #include "core/wasm_imports.h"
@@ -153,6 +154,25 @@ static int check_spec(const struct wasm_spawn *s, uint32_t *quota, char *err, si
 		snprintf(err, errlen, "not a WebAssembly module (%u bytes)", s->module_len);
 		return E_BAD_MODULE;
 	}
+	/* Grants are checked again as the task is created; refusing them here spares loading the module. */
+	if (s->flags & ~me->flags) {
+		snprintf(err, errlen, "flags 0x%x beyond the spawner's 0x%x", s->flags, me->flags);
+		return E_DENIED;
+	}
+	if (s->n_devices > 8 || (s->n_devices && !s->devices)) {
+		snprintf(err, errlen, "%u device grants (at most 8)", s->n_devices);
+		return E_INVALID;
+	}
+	for (uint32_t i = 0; i < s->n_devices; i++) {
+		int r = device_check_grant(me, &s->devices[i]);
+		if (r) {
+			const struct dev_grant *g = &s->devices[i];
+			snprintf(err, errlen, "device grant %u (window 0x%x+0x%x, irq %d, dma %u): %s", i, g->mmio_base,
+				 g->mmio_size, (int)g->irq, g->dma_bytes,
+				 r == E_EXISTS ? "the IRQ already has an owner" : r == E_DENIED ? "not held by the spawner" : "invalid");
+			return r;
+		}
+	}
 	*quota = s->quota ? s->quota : WASM_QUOTA_DEFAULT;
 	if (me->mem_limit && *quota > me->mem_limit) {
 		if (s->quota) {
@@ -220,6 +240,7 @@ static int spawn(const struct wasm_spawn *s, struct wasm_spawn_info *info, char 
 	struct task_spec spec = {
 		.name = wt->name, .entry = wasm_task_main, .arg = wt, .priority = s->priority,
 		.stack_size = WASM_KSTACK, .uses = s->uses, .provides = s->provides, .mem_limit = quota,
+		.devices = s->devices, .n_devices = s->n_devices, .flags = s->flags,
 	};
 	/* Measured before the task exists: it may run, and even end, before we return. */
 	if (info)
@@ -227,7 +248,9 @@ static int spawn(const struct wasm_spawn *s, struct wasm_spawn_info *info, char 
 	r = task_create_adopting(&spec, mark);
 	if (r > 0)
 		return r;
-	snprintf(err, errlen, "%s", r == E_DENIED ? "grants beyond what the spawner holds" : "cannot create the task");
+	snprintf(err, errlen, "%s", r == E_DENIED ? "grants beyond what the spawner holds"
+		 : r == E_EXISTS ? "the IRQ already has an owner"
+		 : r == E_INVALID ? "bad priority or device grant" : "cannot create the task");
 fail:
 	if (wt->inst)
 		wasm_instance_free(wt->inst);

@@ -31,6 +31,9 @@ struct wasm_spawn {
 	uint32_t quota;          /* bytes for module, instance, memory and stacks; 0 = default */
 	const char *uses, *provides; /* service names granted (see struct task_spec) */
 	int priority;            /* 0 = default */
+	const struct dev_grant *devices; /* device grants (copied by the spawn) */
+	uint32_t n_devices;
+	uint32_t flags;          /* TASKF_* (only what the spawner holds) */
 	/* For kernel test drivers only: imports beyond env/wasmos, and a function
 	 * the task runs instead of the module's entry point. */
 	wasm_resolve_fn extra_imports;

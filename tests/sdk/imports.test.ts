@@ -48,12 +48,29 @@ function cImports(): Map<string, string> {
   return out;
 }
 
-/** module.name -> signature, from the kernel's table in kernel/core/wasm_imports.c. */
+/**
+ * module.name -> signature, from the kernel's tables of env/wasmos imports:
+ * kernel/core/wasm_imports.c and the userland extensions in
+ * kernel/core/wasm_sys_imports.c (WASI, a module the SDK does not declare,
+ * has its own table).
+ */
 function kernelImports(): Map<string, string> {
   const out = new Map<string, string>();
   const letters = (s: string) => [...s].map((c) => (c === 'I' ? 'i64' : c === 'i' ? 'i32' : `?${c}`));
-  for (const m of readRepo('kernel/core/wasm_imports.c').matchAll(/\{ "(\w+)", "(\w+)", "(\w*)", "(\w*)", \w+ \}/g)) {
-    out.set(`${m[1]}.${m[2]}`, formatSig(letters(m[3]!), letters(m[4]!)));
+  for (const file of ['kernel/core/wasm_imports.c', 'kernel/core/wasm_sys_imports.c']) {
+    for (const m of readRepo(file).matchAll(/\{ "(\w+)", "(\w+)", "(\w*)", "(\w*)", \w+ \}/g)) {
+      out.set(`${m[1]}.${m[2]}`, formatSig(letters(m[3]!), letters(m[4]!)));
+    }
+  }
+  return out;
+}
+
+/** wasi_snapshot_preview1.name -> signature, from the kernel's WASI table (kernel/core/wasi.c, module name as the macro W). */
+function kernelWasiImports(): Map<string, string> {
+  const out = new Map<string, string>();
+  const letters = (s: string) => [...s].map((c) => (c === 'I' ? 'i64' : c === 'i' ? 'i32' : `?${c}`));
+  for (const m of readRepo('kernel/core/wasi.c').matchAll(/\{ W, "(\w+)", "(\w*)", "(\w*)", \w+ \}/g)) {
+    out.set(`wasi_snapshot_preview1.${m[1]}`, formatSig(letters(m[2]!), letters(m[3]!)));
   }
   return out;
 }
@@ -69,7 +86,7 @@ describe('the kernel imports as the SDK declares them', () => {
   const c = cImports();
 
   it('are the same in AssemblyScript and C', () => {
-    expect(as.size).toBe(22);
+    expect(as.size).toBe(35);
     expect([...c].sort()).toEqual([...as].sort());
     expect(as.get('env.ipc_call')).toBe('(i32, i32) -> i32');
     expect(as.get('env.ipc_reply')).toBe('(i32, i32) -> ()');
@@ -79,16 +96,20 @@ describe('the kernel imports as the SDK declares them', () => {
 
   it("are exactly the kernel's, with its signatures", () => {
     const kernel = kernelImports();
-    expect(kernel.size).toBeGreaterThanOrEqual(22);
+    expect(kernel.size).toBe(35);
+    expect(kernel.get('wasmos.mmio_read')).toBe('(i32, i32) -> i64');
+    expect(kernel.get('wasmos.spawn_ex')).toBe('(i32) -> i32');
     expect([...as].sort()).toEqual([...kernel].sort());
   });
 
-  it('are all a committed program imports', () => {
+  it('are all a committed program imports (WASI programs: with the kernel WASI table signatures)', () => {
     const found = modules('servers/build');
+    const wasi = kernelWasiImports();
     expect(found.length).toBeGreaterThanOrEqual(5);
     for (const path of found) {
       for (const imp of functionImports(new Uint8Array(readFileSync(join(ROOT, path))))) {
-        expect(as.get(`${imp.module}.${imp.name}`), `${path}: ${imp.module}.${imp.name}`).toBe(imp.sig);
+        const key = `${imp.module}.${imp.name}`;
+        expect(imp.module === 'wasi_snapshot_preview1' ? wasi.get(key) : as.get(key), `${path}: ${key}`).toBe(imp.sig);
       }
     }
   });

@@ -73,6 +73,14 @@ NO_SAN __attribute__((noreturn)) static void m_poweroff(uint32_t reason)
 		wfi();
 }
 
+/* sifive_test: 0x7777 resets the board. */
+NO_SAN __attribute__((noreturn)) static void m_reset(void)
+{
+	mmio_w32(SIFIVE_TEST, 0x7777);
+	for (;;)
+		wfi();
+}
+
 NO_SAN void mmode_init(uint32_t hartid, uint32_t fdt)
 {
 	(void)hartid;
@@ -123,8 +131,9 @@ NO_SAN static void m_sbi(struct mframe *f)
 		if (fid == 0) {
 			if (f->a0 == SBI_SRST_SHUTDOWN)
 				m_poweroff(f->a1);
-			/* Reboot is not offered: power off with a failure code instead. */
-			m_poweroff(SBI_SRST_REASON_FAILURE);
+			if (f->a0 == SBI_SRST_COLD_REBOOT || f->a0 == SBI_SRST_WARM_REBOOT)
+				m_reset();
+			err = -3; /* SBI_ERR_INVALID_PARAM: a reserved reset type */
 		}
 		break;
 	case SBI_EID_BASE:

@@ -17,6 +17,11 @@ void sbi_set_timer(uint64_t deadline)
 	sbi_call(SBI_EID_TIME, 0, (uint32_t)deadline, (uint32_t)(deadline >> 32));
 }
 
+void sbi_reboot(void)
+{
+	sbi_call(SBI_EID_SRST, 0, SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE);
+}
+
 void sbi_shutdown(uint32_t reason)
 {
 	sbi_call(SBI_EID_SRST, 0, SBI_SRST_SHUTDOWN, reason);

@@ -15,6 +15,8 @@
 #define SBI_ERR_NOT_SUPPORTED (-2)
 
 #define SBI_SRST_SHUTDOWN 0
+#define SBI_SRST_COLD_REBOOT 1
+#define SBI_SRST_WARM_REBOOT 2
 #define SBI_SRST_REASON_NONE    0u
 #define SBI_SRST_REASON_FAILURE 1u
 /* Vendor reasons: the low 16 bits become the sifive_test exit code. */
@@ -22,5 +24,7 @@
 
 void sbi_set_timer(uint64_t deadline);
 __attribute__((noreturn)) void sbi_shutdown(uint32_t reason);
+/* Resets the machine (SRST cold reboot). Returns only when the firmware cannot. */
+void sbi_reboot(void);
 
 #endif

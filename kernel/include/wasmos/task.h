@@ -27,6 +27,8 @@
 /* Flags of struct task_spec. */
 #define TASKF_ALL_DEVICES (1u << 0) /* may touch and grant every device (init) */
 #define TASKF_KILL_ANY    (1u << 1) /* may kill tasks other than its children */
+#define TASKF_SYSTEM      (1u << 2) /* may power off, reboot, switch tracing (wasmos.system) */
+#define TASKF_ALL         (TASKF_ALL_DEVICES | TASKF_KILL_ANY | TASKF_SYSTEM)
 
 typedef void (*task_entry_t)(void *arg);
 

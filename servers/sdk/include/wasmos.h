@@ -83,6 +83,77 @@ WASMOS_IMPORT("wasmos", "sleep") int32_t wasmos_sleep(int32_t ms);
 WASMOS_IMPORT("wasmos", "timer_set") int32_t wasmos_timer_set(int32_t ms);
 
 /*
+ * ---- wasmos: userland servers (docs/userland.md) ----
+ */
+
+/* The index-th boot archive file: its name into name (cut to cap, NUL-terminated); its size, or E_NOT_FOUND. */
+WASMOS_IMPORT("wasmos", "bootfs_entry") int32_t wasmos_bootfs_entry(int32_t index, char *name, uint32_t cap);
+/* Reads boot archive file `name` from offset into buf: bytes read (0 at or past its end), or E_NOT_FOUND. */
+WASMOS_IMPORT("wasmos", "bootfs_read")
+int32_t wasmos_bootfs_read(const char *name, uint32_t offset, void *buf, uint32_t len);
+
+/* What device_find fills in. */
+struct wasmos_device {
+	uint32_t base, size;
+	int32_t irq; /* 0 = none */
+};
+/* The index-th device tree node (in address order) compatible with `compatible`; 0 or E_NOT_FOUND. */
+WASMOS_IMPORT("wasmos", "device_find")
+int32_t wasmos_device_find(const char *compatible, int32_t index, struct wasmos_device *out);
+/* A granted device register (width 1/2/4, aligned): the value, or E_DENIED / E_INVALID. */
+WASMOS_IMPORT("wasmos", "mmio_read") int64_t wasmos_mmio_read(uint32_t addr, uint32_t width);
+WASMOS_IMPORT("wasmos", "mmio_write") int32_t wasmos_mmio_write(uint32_t addr, uint32_t width, uint32_t value);
+/* The driver has quieted its device: the IRQ (NOTIFY_IRQ) may fire again. */
+WASMOS_IMPORT("wasmos", "irq_ack") int32_t wasmos_irq_ack(int32_t irq);
+/* Zeroed, page-aligned, contiguous DMA memory within the quota: its physical address, or an error. */
+WASMOS_IMPORT("wasmos", "dma_alloc") int64_t wasmos_dma_alloc(uint32_t size);
+/* Copies between linear memory and the task's own DMA memory (E_DENIED outside its allocations). */
+WASMOS_IMPORT("wasmos", "dma_write") int32_t wasmos_dma_write(uint32_t phys, const void *src, uint32_t len);
+WASMOS_IMPORT("wasmos", "dma_read") int32_t wasmos_dma_read(uint32_t phys, void *dst, uint32_t len);
+
+/* spawn_ex's flags. */
+#define WASMOS_TASK_ALL_DEVICES 1u
+#define WASMOS_TASK_KILL_ANY    2u
+#define WASMOS_TASK_SYSTEM      4u
+/* spawn_ex's spec (108 bytes); pointers are linear-memory addresses (0 = none for uses/provides). */
+struct wasmos_spawn_spec {
+	const void *module;
+	uint32_t module_len;
+	const char *name;
+	const char *args;    /* NUL-terminated strings back to back */
+	uint32_t args_len;
+	uint32_t quota;      /* 0 = default */
+	const char *uses, *provides;
+	int32_t priority;    /* 0 = default */
+	uint32_t flags;      /* WASMOS_TASK_* */
+	uint32_t n_devices;  /* 0..4 */
+	struct { uint32_t mmio_base, mmio_size; int32_t irq; uint32_t dma_bytes; } devices[4];
+};
+/* wasmos_spawn with devices, flags and priority: the task id, or an error (E_DENIED beyond what we hold). */
+WASMOS_IMPORT("wasmos", "spawn_ex") int32_t wasmos_spawn_ex(const struct wasmos_spawn_spec *spec);
+
+/* task_info's record. */
+struct wasmos_task_info {
+	int32_t id, parent;
+	char name[24];
+	int32_t state, priority;
+	uint64_t instret;
+	uint32_t mem_bytes, switches;
+};
+/* The index-th live task in id order; 0 or E_NOT_FOUND past the last. */
+WASMOS_IMPORT("wasmos", "task_info") int32_t wasmos_task_info(int32_t index, struct wasmos_task_info *out);
+struct wasmos_mem_info {
+	uint32_t total, free, heap_used, tasks;
+};
+WASMOS_IMPORT("wasmos", "mem_info") int32_t wasmos_mem_info(struct wasmos_mem_info *out);
+/* Needs the system flag (E_DENIED). */
+#define WASMOS_SYSTEM_POWER_OFF 1
+#define WASMOS_SYSTEM_REBOOT    2
+#define WASMOS_SYSTEM_TRACE_ON  3
+#define WASMOS_SYSTEM_TRACE_OFF 4
+WASMOS_IMPORT("wasmos", "system") int32_t wasmos_system(int32_t op);
+
+/*
  * ---- memory functions ----
  * There is no libc, but the compiler calls these for struct copies and
  * initializers. Weak, so a program (or a libc) may bring its own.
