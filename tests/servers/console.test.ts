@@ -1,0 +1,167 @@
+// The console server (servers/console) on the board with the real kernel: the
+// kernel's boot task starts it from the manifest with the UART granted, next
+// to a test client (servers/console/console-test) that prints every line it
+// reads as `line: [...]`. Input is typed with Machine.sendSerial, each piece
+// once the output shows what it waits for.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Machine } from '../../src/board/machine.ts';
+import { writeBootArchive } from '../../src/host/boot-archive.ts';
+import { KERNEL } from '../kernel/wasm-boot.ts';
+
+const build = (p: string): Uint8Array => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../servers/build/${p}`, import.meta.url))));
+
+const MANIFEST = [
+  'task console.wasm name=console provides=console device=ns16550a flags=kill-any priority=6',
+  'task console-test.wasm name=client uses=console',
+  'task console-test.wasm name=spin arg=spin',
+].join('\n');
+
+const ESC = '\x1b';
+const LEFT = `${ESC}[D`;
+const RIGHT = `${ESC}[C`;
+const UP = `${ESC}[A`;
+const DOWN = `${ESC}[B`;
+
+interface Step {
+  /** Wait until the output (from where the previous step matched; at first from the end of the boot log) holds this. */
+  after: string;
+  /** Text (sent as UTF-8), raw bytes, or text made from the output so far. */
+  send: string | Uint8Array | ((out: string) => string);
+}
+
+interface Run {
+  /** The output decoded as UTF-8, \r removed. */
+  out: string;
+  /** The `line: [...]` lines the client printed, in order. */
+  lines: string[];
+  steps: number;
+}
+
+/** The boot task's last line: after it, only the console and the client write (no interleaved boot log). */
+const BOOTED = 'boot: started "spin"';
+
+/**
+ * Boots console + client and plays `steps` once the boot log is over;
+ * `early` is typed before anything runs (type-ahead waiting in the UART).
+ */
+function boot(steps: Step[], opts: { early?: string; until?: string; maxCycles?: number } = {}): Run {
+  const initrd = writeBootArchive([
+    { name: 'manifest', data: new TextEncoder().encode(`${MANIFEST}\n`) },
+    { name: 'console.wasm', data: build('console.wasm') },
+    { name: 'console-test.wasm', data: build('console/console-test.wasm') },
+  ]);
+  const m = new Machine({ image: new Uint8Array(readFileSync(KERNEL)), initrd, memMiB: 128 });
+  const chunks: Buffer[] = [];
+  let text = '';
+  m.onSerial = (b) => {
+    chunks.push(Buffer.from(b));
+    text += Buffer.from(b).toString('latin1');
+  };
+  if (opts.early) m.sendSerial(Buffer.from(opts.early, 'utf8'));
+  const until = opts.until ?? 'line: [quit]';
+  let done = 0;
+  let from = -1;
+  while (m.cycles < (opts.maxCycles ?? 600_000_000)) {
+    const r = m.run(1_000_000);
+    if (r.kind === 'poweroff' || r.kind === 'reset') break;
+    const step = steps[done];
+    if (from < 0) {
+      const at = text.indexOf(BOOTED);
+      if (at >= 0) from = at;
+    } else if (step) {
+      const at = text.indexOf(step.after, from);
+      if (at >= 0) {
+        from = at + step.after.length;
+        const data = typeof step.send === 'function' ? step.send(text) : step.send;
+        m.sendSerial(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+        done++;
+      }
+    } else if (text.includes(until)) break;
+  }
+  const out = Buffer.concat(chunks).toString('utf8').replace(/\r/g, '');
+  const lines = [...out.matchAll(/^line: \[(.*)\]$/gmu)].map((x) => x[1]!);
+  return { out, lines, steps: done };
+}
+
+describe('console server', () => {
+  it('edits lines: insert in the middle, backspace, delete, Home/End, Ctrl keys, history, UTF-8, bad input', () => {
+    // All typed at once: the client reads line after line from the type-ahead.
+    const keys = [
+      `wrld${LEFT}${LEFT}${LEFT}o${ESC}[Hhello ${ESC}[F!\r`, // hello world!
+      'abcx\x7fd\x08\x08\r', // ab (0x7f and 0x08 both erase)
+      `abc${ESC}OH${ESC}[3~${ESC}[Fd${ESC}OHx${ESC}[4~${ESC}[1~y\r`, // yxbcd
+      `one two three\x17four\x01X\x05Y${LEFT.repeat(5)}\x0b\x01${RIGHT}${RIGHT}\x15\r`, // "ne two "
+      `${UP}\r`, // the same again (not stored twice)
+      `${UP}${UP}${UP}${DOWN}\r`, // ab, then back to yxbcd
+      `dra${UP}${UP}${DOWN}${DOWN}ft\r`, // the draft comes back: draft
+      `aéü${LEFT}\x7fö\r`, // aöü
+      `x\r\ny\n`, // a CR LF pair is one Enter: x, y
+      `a${ESC}[99Zb${ESC}[200~c${ESC}xd\r`, // unknown sequences dropped: abcd
+    ];
+    // Malformed UTF-8 (a stray 0xff and continuation byte, an overlong lead) is dropped: abc
+    const bad = Uint8Array.from([0x61, 0xff, 0x80, 0x62, 0xe0, 0x80, 0x63, 0x0d]);
+    const tail = `${'z'.repeat(300)}\rquit\r`; // cut at 255 bytes
+    const input = Buffer.concat([Buffer.from(keys.join(''), 'utf8'), bad, Buffer.from(tail, 'utf8')]);
+    const r = boot([{ after: '', send: input }]);
+    expect(r.lines).toEqual([
+      'hello world!', 'ab', 'yxbcd', 'ne two ', 'ne two ', 'yxbcd', 'draft', 'aöü', 'x', 'y', 'abcd', 'abc',
+      'z'.repeat(255), 'quit',
+    ]);
+    // The malformed bytes never reached the screen or the line.
+    expect(r.out).not.toContain('\ufffd');
+  });
+
+  it('echoes with ANSI redraws: inserting in the middle rewrites the tail and moves back', () => {
+    const r = boot([{ after: '', send: `ac${LEFT}b\r` }, { after: 'line: [abc]', send: 'quit\r' }]);
+    // "a", "c", cursor left, then "b" and the pushed "c" rewritten, cursor back
+    // one; Enter goes to the end of the line before the newline.
+    expect(r.out).toContain(`ac${ESC}[Dbc${ESC}[D${ESC}[C\nline: [abc]`);
+  });
+
+  it('Ctrl-C while editing interrupts the read; Ctrl-D ends input on an empty line and deletes otherwise', () => {
+    const r = boot([
+      { after: '', send: 'abc\x03' },
+      { after: 'interrupted', send: '\x04' },
+      { after: 'end', send: `ab${LEFT}\x04\r` },
+      { after: 'line: [a]', send: 'quit\r' },
+    ]);
+    expect(r.out).toContain('abc^C\ninterrupted');
+    expect(r.out).toMatch(/interrupted\n> end\n/);
+    expect(r.lines).toEqual(['a', 'quit']);
+  });
+
+  it('Ctrl-L clears the screen and redraws the prompt and the line', () => {
+    const r = boot([{ after: '', send: 'ab\x0c' }, { after: `${ESC}[2J`, send: 'c\rquit\r' }]);
+    expect(r.out).toContain(`${ESC}[H${ESC}[2J> abc`);
+    expect(r.lines).toEqual(['abc', 'quit']);
+  });
+
+  it('keeps type-ahead: input typed before the server started and while nobody reads', () => {
+    const r = boot(
+      [{ after: 'line: [sleep 200]', send: 'second\rthird\r' }, { after: 'line: [third]', send: 'quit\r' }],
+      { early: 'first\rsleep 200\r' },
+    );
+    expect(r.lines).toEqual(['first', 'sleep 200', 'second', 'third', 'quit']);
+  });
+
+  it('console_read gets raw bytes (control characters and escapes included)', () => {
+    const r = boot([{ after: '', send: 'raw\r' }, { after: 'line: [raw]', send: `\x01${ESC}[A` }, { after: 'raw: ', send: 'quit\r' }]);
+    expect(r.out).toContain('raw: 01 1b 5b 41');
+    expect(r.lines).toEqual(['raw', 'quit']);
+  });
+
+  it('Ctrl-C kills the foreground task while nobody reads', () => {
+    const spin = (out: string): number => Number(/boot: started "spin" .* as task (\d+)/.exec(out)![1]);
+    const r = boot([
+      { after: '', send: (out) => `fg ${spin(out)}\r` },
+      { after: 'fg set', send: '\x03' },
+      { after: 'fg done', send: 'quit\r' },
+    ]);
+    const id = spin(r.out);
+    expect(r.out).toContain(`fg set\n^C\n`);
+    expect(r.out).toContain(`boot: task ${id} (spin) exited: killed`);
+    expect(r.lines).toEqual([`fg ${id}`, 'quit']);
+  });
+});
