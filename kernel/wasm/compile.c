@@ -449,6 +449,27 @@ static void emit_br(cc *c, ctrl *k) {
   branch_word(c, k, at);
 }
 
+#define NO_POS 0xFFFFFFFFu
+
+static bool is_f64_cmp(uint32_t opcode) {
+  return opcode < OP_BR_CMP && !(opcode & W_DACC) && (opcode & 0xFF) >= 0x61 && (opcode & 0xFF) <= 0x66;
+}
+
+/*
+ * Position of an f64 comparison whose result is branch condition `cond` (at height h), directly
+ * or through an i32.eqz (then c->last is LAST_CMP): it can be fused into the branch. NO_POS if none.
+ */
+static uint32_t f64_cmp_feeding(cc *c, const vval *cond, uint32_t h) {
+  if (c->r->failed || cond->kind != V_SLOT || c->last_dst_slot != slot(c, h)) return NO_POS;
+  if (c->last == LAST_DST) return is_f64_cmp((uint32_t)c->code[c->last_pos]) ? c->last_pos : NO_POS;
+  if (c->last != LAST_CMP || c->last_cmp != 0x45 || c->nops < 2 || c->label_pc == c->last_pos) return NO_POS;
+  /* [f64 cmp tmp a b] [i32.eqz tmp' tmp] with tmp the eqz's own (stack) slot: nothing else reads it. */
+  uint32_t pp = c->opat[c->nops - 2], flags = (uint32_t)c->code[pp];
+  if (!is_f64_cmp(flags) || pp + ((flags & W_IMM) ? 5 : 4) != c->last_pos) return NO_POS;
+  if ((uint32_t)c->code[pp + 1] != slot(c, h) || (uint32_t)c->code[c->last_pos + 2] != slot(c, h)) return NO_POS;
+  return pp;
+}
+
 static const uint8_t cmp_negate[10] = {0x47, 0x46, 0x4E, 0x4F, 0x4C, 0x4D, 0x4A, 0x4B, 0x48, 0x49};
 
 /*
@@ -459,7 +480,20 @@ static const uint8_t cmp_negate[10] = {0x47, 0x46, 0x4E, 0x4F, 0x4C, 0x4D, 0x4A,
 static void emit_cond_jump(cc *c, const vval *cond, uint32_t h, bool negate, ctrl *k, uint32_t *fix) {
   if (c->dead) return;
   uint32_t opcode, nwords = 0, words[4] = {0, 0, 0, 0}, words3 = 0;
-  if (cond->kind == V_SLOT && c->last == LAST_CMP && c->last_dst_slot == slot(c, h)) {
+  uint32_t fpos = f64_cmp_feeding(c, cond, h);
+  if (fpos != NO_POS) {
+    /* An f64 comparison (possibly under i32.eqz) decides the branch: one instruction. */
+    uint32_t flags = (uint32_t)c->code[fpos], cmp = flags & 0xFF;
+    if (c->last == LAST_CMP) negate = !negate; /* through the eqz */
+    words[0] = (uint32_t)c->code[fpos + 2];
+    words[1] = (uint32_t)c->code[fpos + 3];
+    words[2] = (flags & W_IMM) ? (uint32_t)c->code[fpos + 4] : 0;
+    nwords = (flags & W_IMM) ? 3 : 2;
+    c->nops -= c->last == LAST_CMP ? 2 : 1;
+    c->pc = fpos;
+    opcode = OP_BR_F64 + (cmp - 0x61) + (negate ? OP_BR_F64_NOT : 0) + ((flags & W_IMM) ? OP_BR_F64_BIMM : 0) +
+             ((flags & W_AACC) ? OP_BR_F64_AACC : 0);
+  } else if (cond->kind == V_SLOT && c->last == LAST_CMP && c->last_dst_slot == slot(c, h)) {
     /* Drop the compare: the branch evaluates it. */
     uint32_t cmp = c->last_cmp, pos = c->last_pos;
     uint32_t flags = (uint32_t)c->code[pos];
@@ -491,6 +525,20 @@ static void emit_cond_jump(cc *c, const vval *cond, uint32_t h, bool negate, ctr
         words3 = pb;
       }
     }
+  } else if (cond->kind == V_LOCAL && !c->r->failed && c->nops && c->label_pc != c->pc &&
+             c->opat[c->nops - 1] + 4 == c->pc &&
+             ((uint32_t)c->code[c->opat[c->nops - 1]] | W_IMM) == (0x6A | W_IMM) &&
+             (uint32_t)c->code[c->opat[c->nops - 1] + 1] == cond->local * 8u) {
+    /* `local.tee x (i32.add a b); br_if`: a loop latch testing x != 0 (x == 0 when negated). */
+    uint32_t pp = c->opat[c->nops - 1], add = (uint32_t)c->code[pp];
+    opcode = OP_BR_ADD + OP_BR_ADD_CIMM + (negate ? 0 : 1) + ((add & W_IMM) ? OP_BR_ADD_BIMM : 0);
+    words[0] = cond->local * 8u;
+    words[1] = (uint32_t)c->code[pp + 2];
+    words3 = (uint32_t)c->code[pp + 3];
+    words[2] = 0;
+    nwords = 4;
+    c->pc = pp;
+    c->nops--;
   } else if (from_last(c, cond, h)) {
     producer_to_acc(c, c->last_pos);
     opcode = negate ? OP_BR_UNLESS_ACC : OP_BR_IF_ACC;
@@ -1360,7 +1408,8 @@ static bool instruction(cc *c, uint8_t opc) {
     uint32_t f;
     if (!rd_u32(r, &f)) return false;
     if (f >= m->nfuncs) return fail(c, "unknown function %u", f);
-    return do_call(c, &m->types[m->funcs[f].type], OP_CALL, (wcode)&m->funcs[f], 0, false);
+    return do_call(c, &m->types[m->funcs[f].type], m->funcs[f].imported ? OP_CALL_HOST : OP_CALL,
+                   (wcode)&m->funcs[f], 0, false);
   }
   case 0x11: {
     uint32_t ti, tab;

@@ -194,7 +194,6 @@ const char *wtype_name(uint8_t t);
 typedef struct wframe {
   const wcode *ret_ip;
   uint8_t *fp;
-  const wfunc *fn;
 } wframe;
 
 typedef struct wtable_inst {

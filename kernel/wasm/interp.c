@@ -16,10 +16,17 @@
 #include "numeric.h"
 #include "ops.h"
 
-#if defined(__has_attribute)
+#if defined(__has_attribute) && !defined(WASM_PROFILE)
 #if __has_attribute(musttail)
 #define W_THREADED 1
 #endif
+#endif
+/* Profiling builds (tests/wasm/bench/profile.c) use the trampoline and see every instruction. */
+#ifdef WASM_PROFILE
+void wasm_profile_hook(const wcode *ip);
+#define PROFILE_HOOK(ip) wasm_profile_hook(ip)
+#else
+#define PROFILE_HOOK(ip) ((void)0)
 #endif
 
 #define W_CONTINUE ((wasm_status)0x7fff)
@@ -31,12 +38,11 @@ typedef wasm_status (*whandler)(const wcode *ip, uint8_t *fp, uint8_t *mem, uint
 struct wrun {
   wasm_instance *inst;
   const wasm_module *m;
-  wframe *frames;
-  uint32_t depth, max_depth;
+  wframe *fsp;          /* next free frame record */
+  wframe *frames, *fend; /* the frame stack and its end (the call depth limit) */
   uint8_t *stack_end;
   uint64_t *globals;
-  const wfunc *fn; /* function executing now: names the trap site */
-  const wcode *trap_ip;
+  const wcode *trap_ip; /* the trapping instruction; its function is found from it */
 #ifndef W_THREADED
   const wcode *ip;
   uint8_t *fp;
@@ -117,6 +123,11 @@ static inline void st16(uint8_t *p, uint16_t v) { __builtin_memcpy(p, &v, 2); }
 #endif
 
 
+static inline double imm_f64(uint64_t w) {
+  wslot s;
+  s.i64 = w;
+  return s.f64;
+}
 static inline uint32_t rotl32(uint32_t a, uint32_t b) { b &= 31; return b ? (a << b) | (a >> (32 - b)) : a; }
 static inline uint32_t rotr32(uint32_t a, uint32_t b) { b &= 31; return b ? (a >> b) | (a << (32 - b)) : a; }
 static inline uint64_t rotl64(uint64_t a, uint64_t b) { b &= 63; return b ? (a << b) | (a >> (64 - b)) : a; }
@@ -168,7 +179,7 @@ static inline uint64_t srem64(uint64_t a, uint64_t b) {
 
 static inline void zero_locals(uint8_t *fp, const wfunc *fn) {
   uint64_t *s = (uint64_t *)(void *)fp;
-  for (uint32_t i = fn->nparams; i < fn->nlocals; i++) s[i] = 0;
+  for (uint64_t *p = s + fn->nparams, *e = s + fn->nlocals; p < e; p++) *p = 0;
 }
 
 /* ---- control ---- */
@@ -209,33 +220,45 @@ H(h_br_table) {
 }
 H(h_return) {
   (void)ip;
-  if (r->depth == 0) return WASM_OK;
-  const wframe *f = &r->frames[--r->depth];
+  wframe *f = r->fsp;
+  if (f == r->frames) return WASM_OK;
+  r->fsp = --f;
   fp = f->fp;
-  r->fn = f->fn;
   JUMP(f->ret_ip);
+}
+
+/*
+ * A host function, out of line so that the Wasm-to-Wasm call path needs no saved registers.
+ * Returns the status; the memory may have moved or grown.
+ */
+static __attribute__((noinline)) wasm_status call_host(wrun *r, const wfunc *callee, uint8_t *nfp) {
+  wasm_instance *inst = r->inst;
+  const wasm_host_binding *hb = &inst->hosts[callee->import_index];
+  inst->trap[0] = 0;
+  return hb->fn(inst, hb->ctx, (uint64_t *)(void *)nfp);
 }
 
 /* Enters `callee` with its frame at nfp; `next` is the caller's continuation. */
 #define ENTER(callee, nfp, next)                                                              \
   do {                                                                                        \
     if ((callee)->imported) {                                                                 \
-      wasm_instance *inst_ = r->inst;                                                         \
-      const wasm_host_binding *hb_ = &inst_->hosts[(callee)->import_index];                   \
-      inst_->trap[0] = 0;                                                                     \
-      wasm_status s_ = hb_->fn(inst_, hb_->ctx, (uint64_t *)(void *)(nfp));                   \
+      wasm_status s_ = call_host(r, (callee), (nfp));                                         \
       if (s_ != WASM_OK) TRAP(s_);                                                            \
-      mem = inst_->mem;                                                                       \
-      memsize = inst_->mem_size;                                                              \
+      mem = r->inst->mem;                                                                     \
+      memsize = r->inst->mem_size;                                                            \
       JUMP(next);                                                                             \
     }                                                                                         \
-    if (W_UNLIKELY(r->depth >= r->max_depth || (callee)->frame_bytes > (uint32_t)(r->stack_end - (nfp)))) \
+    ENTER_WASM(callee, nfp, next);                                                            \
+  } while (0)
+/* The frame record holds only the continuation and the caller's frame; locals past the parameters start at 0. */
+#define ENTER_WASM(callee, nfp, next)                                                         \
+  do {                                                                                        \
+    wframe *f_ = r->fsp;                                                                      \
+    if (W_UNLIKELY(f_ == r->fend || (callee)->frame_bytes > (uint32_t)(r->stack_end - (nfp)))) \
       TRAP(WASM_TRAP_STACK_EXHAUSTED);                                                        \
-    wframe *f_ = &r->frames[r->depth++];                                                      \
     f_->ret_ip = (next);                                                                      \
     f_->fp = fp;                                                                              \
-    f_->fn = r->fn;                                                                           \
-    r->fn = (callee);                                                                         \
+    r->fsp = f_ + 1;                                                                          \
     fp = (nfp);                                                                               \
     zero_locals(fp, (callee));                                                                \
     JUMP((callee)->code);                                                                     \
@@ -244,7 +267,14 @@ H(h_return) {
 H(h_call) {
   const wfunc *callee = (const wfunc *)ip[1];
   uint8_t *nfp = fp + W(2);
-  ENTER(callee, nfp, ip + 3);
+  ENTER_WASM(callee, nfp, ip + 3);
+}
+H(h_call_host) {
+  wasm_status s = call_host(r, (const wfunc *)ip[1], fp + W(2));
+  if (s != WASM_OK) TRAP(s);
+  mem = r->inst->mem;
+  memsize = r->inst->mem_size;
+  NEXT(3);
 }
 H(h_call_indirect) {
   const wtable_inst *t = &r->inst->tables[W(2)];
@@ -296,6 +326,34 @@ BRCMP(DEF_BRCMP)
 #define DEF_BRADD(idx, name, cond) \
   DEF_BRADD1(name, s, s, cond) DEF_BRADD1(name, i, s, cond) DEF_BRADD1(name, s, i, cond) DEF_BRADD1(name, i, i, cond)
 BRCMP(DEF_BRADD)
+
+/* f64 compare-and-branch [op rel a b]: A = slot or f64 accumulator, B = slot or immediate. */
+#define BRF64(X)                         \
+  X(0, eq, a == b)                       \
+  X(1, ne, a != b)                       \
+  X(2, lt, a < b)                        \
+  X(3, gt, a > b)                        \
+  X(4, le, a <= b)                       \
+  X(5, ge, a >= b)
+#define FSRC_s(i) F64(W(i))
+#define FSRC_a(i) facc
+#define FSRC_i(i) imm_f64(IMM64(i))
+#define FLEN_s 4
+#define FLEN_i 5
+#define DEF_BRF1(name, A, B, cond)                            \
+  H(h_brf_##name##_##A##B) {                                  \
+    double a = FSRC_##A(2), b = FSRC_##B(3);                  \
+    if (cond) JUMP(BRANCH(1));                                \
+    NEXT(FLEN_##B);                                           \
+  }                                                           \
+  H(h_brf_not_##name##_##A##B) {                              \
+    double a = FSRC_##A(2), b = FSRC_##B(3);                  \
+    if (!(cond)) JUMP(BRANCH(1));                             \
+    NEXT(FLEN_##B);                                           \
+  }
+#define DEF_BRF(idx, name, cond) \
+  DEF_BRF1(name, s, s, cond) DEF_BRF1(name, s, i, cond) DEF_BRF1(name, a, s, cond) DEF_BRF1(name, a, i, cond)
+BRF64(DEF_BRF)
 
 /* ---- parametric, variables ---- */
 
@@ -642,11 +700,6 @@ static inline float imm_f32(uint32_t w) {
   s.i32 = w;
   return s.f32;
 }
-static inline double imm_f64(uint64_t w) {
-  wslot s;
-  s.i64 = w;
-  return s.f64;
-}
 #define IMM_F32(i) imm_f32(W(i))
 #define IMM_F64(i) imm_f64(IMM64(i))
 #define IMM_R32(i) W(i)
@@ -673,15 +726,10 @@ FBIN(DEF_FBIN)
  * facc, B = right operand from a slot or an immediate, D = result to a slot or the accumulator
  * (facc for arithmetic, the i32 accumulator for compares).
  */
-#define FSRC_s(i) F64(W(i))
-#define FSRC_a(i) facc
-#define FSRC_i(i) IMM_F64(i)
 #define FPUT_s(v) F64(W(1)) = (v)
 #define FPUT_a(v) facc = (v)
 #define IPUT_s(v) R32(W(1)) = (v)
 #define IPUT_a(v) acc = (v)
-#define FLEN_s 4
-#define FLEN_i 5
 #define F64_ARITH(X)          \
   X(0xA0, f64_add, a + b)     \
   X(0xA1, f64_sub, a - b)     \
@@ -835,6 +883,14 @@ TRUNC(DEF_TRUNC)
 #define T_BRADD(i, name, cond)                                                                       \
   [OP_BR_ADD + (i)] = h_bra_##name##_ss, [OP_BR_ADD + OP_BR_ADD_BIMM + (i)] = h_bra_##name##_is,             \
   [OP_BR_ADD + OP_BR_ADD_CIMM + (i)] = h_bra_##name##_si, [OP_BR_ADD + OP_BR_ADD_BIMM + OP_BR_ADD_CIMM + (i)] = h_bra_##name##_ii,
+#define T_BRF(i, name, cond)                                                                         \
+  [OP_BR_F64 + (i)] = h_brf_##name##_ss, [OP_BR_F64 + OP_BR_F64_BIMM + (i)] = h_brf_##name##_si,           \
+  [OP_BR_F64 + OP_BR_F64_AACC + (i)] = h_brf_##name##_as,                                                 \
+  [OP_BR_F64 + OP_BR_F64_AACC + OP_BR_F64_BIMM + (i)] = h_brf_##name##_ai,                                \
+  [OP_BR_F64 + OP_BR_F64_NOT + (i)] = h_brf_not_##name##_ss,                                              \
+  [OP_BR_F64 + OP_BR_F64_NOT + OP_BR_F64_BIMM + (i)] = h_brf_not_##name##_si,                             \
+  [OP_BR_F64 + OP_BR_F64_NOT + OP_BR_F64_AACC + (i)] = h_brf_not_##name##_as,                             \
+  [OP_BR_F64 + OP_BR_F64_NOT + OP_BR_F64_AACC + OP_BR_F64_BIMM + (i)] = h_brf_not_##name##_ai,
 #define T_BR(i, name, cond)                                                              \
   [OP_BR_CMP + (i)] = h_br_##name##_ss, [OP_BR_CMP_IMM + (i)] = h_br_##name##_si,        \
   [OP_BR_CMP + OP_BR_CMP_ACC + (i)] = h_br_##name##_as, [OP_BR_CMP_IMM + OP_BR_CMP_ACC + (i)] = h_br_##name##_ai,
@@ -849,6 +905,7 @@ static const whandler handlers[OP_COUNT] = {
     [OP_BR_TABLE] = h_br_table,
     [OP_RETURN] = h_return,
     [OP_CALL] = h_call,
+    [OP_CALL_HOST] = h_call_host,
     [OP_CALL_INDIRECT] = h_call_indirect,
     [OP_SELECT32] = h_select32,
     [OP_SELECT64] = h_select64,
@@ -878,6 +935,7 @@ static const whandler handlers[OP_COUNT] = {
     [OP_MEM_TRAP] = h_mem_trap,
     LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_PAIR) IDIV(T_ONE)
     UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD) F64_ARITH(T_I32) F64_CMP(T_I32) LOADS_UPD(T_LOAD_UPD)
+    BRF64(T_BRF)
 };
 
 wcode winterp_handler(uint32_t op) {
@@ -889,12 +947,10 @@ wasm_status winterp_run(wasm_instance *inst, const wfunc *fn) {
   wrun r;
   r.inst = inst;
   r.m = inst->mod;
-  r.frames = inst->frames;
-  r.depth = 0;
-  r.max_depth = inst->max_depth;
+  r.frames = r.fsp = inst->frames;
+  r.fend = inst->frames + inst->max_depth;
   r.stack_end = inst->stack + inst->stack_bytes;
   r.globals = inst->globals;
-  r.fn = fn;
   r.trap_ip = fn->code;
   wasm_status st;
   if (fn->frame_bytes > inst->stack_bytes) {
@@ -910,10 +966,20 @@ wasm_status winterp_run(wasm_instance *inst, const wfunc *fn) {
     r.memsize = inst->mem_size;
     r.acc = 0;
     r.facc = 0.0;
-    do st = ((whandler)r.ip[0])(r.ip, r.fp, r.mem, r.memsize, &r, r.acc, r.facc);
-    while (st == W_CONTINUE);
+    do {
+      PROFILE_HOOK(r.ip);
+      st = ((whandler)r.ip[0])(r.ip, r.fp, r.mem, r.memsize, &r, r.acc, r.facc);
+    } while (st == W_CONTINUE);
 #endif
   }
-  if (st != WASM_OK) winst_trap_message(inst, st, r.fn, (uint32_t)(r.trap_ip - r.fn->code));
+  if (st != WASM_OK) {
+    /* The trapping function: the one whose code holds the trap site. */
+    const wfunc *at = fn;
+    for (uint32_t i = 0; i < r.m->nfuncs; i++) {
+      const wfunc *g = &r.m->funcs[i];
+      if (!g->imported && r.trap_ip >= g->code && r.trap_ip < g->code + g->code_len) at = g;
+    }
+    winst_trap_message(inst, st, at, (uint32_t)(r.trap_ip - at->code));
+  }
   return st;
 }

@@ -44,6 +44,7 @@ enum {
   OP_BR_TABLE = 0x0E,     /* [op idx n rel_0 .. rel_n] rel_n is the default */
   OP_RETURN = 0x0F,       /* [op] results already in slots 0.. */
   OP_CALL = 0x10,         /* [op callee frame_off] callee: the wfunc's address */
+  OP_CALL_HOST = 0x15,    /* [op callee frame_off] the same for an imported (host) function */
   OP_CALL_INDIRECT = 0x11,/* [op canon_type table frame_off idx] */
   OP_BR_UNLESS = 0x12,    /* [op rel cond] jump when cond == 0 */
   OP_BR_IF_ACC = 0x13,    /* [op rel] jump when the accumulator != 0 */
@@ -91,7 +92,16 @@ enum {
   OP_BR_ADD = 0x840,
   OP_BR_ADD_BIMM = 0x10,
   OP_BR_ADD_CIMM = 0x20,
-  OP_COUNT = 0x880
+  /*
+   * Fused f64 compare-and-branch [op rel a b] / [op rel a lo hi]: + (cmp opcode - 0x61),
+   * + 0x08: jump when the comparison is false (not the mirrored compare: NaN), + 0x10: b
+   * immediate, + 0x20: a is the f64 accumulator.
+   */
+  OP_BR_F64 = 0x880,
+  OP_BR_F64_NOT = 0x08,
+  OP_BR_F64_BIMM = 0x10,
+  OP_BR_F64_AACC = 0x20,
+  OP_COUNT = 0x8C0
 };
 #define W_IMM 0x100
 #define W_AACC 0x200
