@@ -145,7 +145,11 @@ interface Run {
 }
 
 /** Boots the kernel with an archive holding `files` and this manifest text. */
-function boot(files: Record<string, Uint8Array>, manifest: string, opts: { rngSeed?: number; maxCycles?: number; until?: (out: string) => boolean } = {}): Run {
+function boot(files: Record<string, Uint8Array>, manifest: string, opts: {
+  rngSeed?: number; maxCycles?: number; until?: (out: string) => boolean;
+  /** Serial input: each text is typed once the output contains its `after`. */
+  input?: Array<{ after: string; text: string }>;
+} = {}): Run {
   const archive = writeBootArchive([
     { name: MANIFEST_FILE, data: new TextEncoder().encode(manifest) },
     ...Object.entries(files).map(([name, data]) => ({ name, data })),
@@ -169,6 +173,11 @@ function boot(files: Record<string, Uint8Array>, manifest: string, opts: { rngSe
     if (r.kind === 'idle' && r.until === Infinity) {
       stop = 'idle';
       break;
+    }
+    const pending = opts.input?.[0];
+    if (pending && chunks.join('').includes(pending.after)) {
+      m.sendSerial(new TextEncoder().encode(pending.text));
+      opts.input!.shift();
     }
     if (opts.until?.(chunks.join(''))) {
       stop = 'until';
@@ -464,5 +473,48 @@ describe("the boot manifest's flags=, device= and dma= keys", () => {
     expect(r.out).toContain('boot: manifest line 4: bad value for flags: "root"');
     expect(r.out).toContain('boot: manifest line 5: bad value for device: "e"');
     expect(r.out.match(/boot: started/g)).toHaveLength(1);
+  });
+});
+
+describe('a UART driver on its IRQ', () => {
+  it('gets NOTIFY_IRQ for typed input, drains the receiver through mmio_read, and the IRQ fires again after irq_ack', async () => {
+    const drv = await wat(checks([
+      ['ier', `(call $mmio_write (i32.const ${UART + 1}) (i32.const 1) (i32.const 1))`], // receive interrupt on
+      ['ready', '(i32.const 1)'],
+      ['!', '(call $collect (i32.const 2) (i32.const 21000))'],
+      ['$got1', '(i32.const 21000)'],
+      ['irq_bits', '(global.get $irqword)'],
+      ['again', '(i32.const 1)'],
+      ['!', '(call $collect (i32.const 3) (i32.const 21100))'],
+      ['$got2', '(i32.const 21100)'],
+      ['acked_all', '(i32.eq (global.get $acks) (global.get $irqs))'],
+      ['ier_off', `(call $mmio_write (i32.const ${UART + 1}) (i32.const 1) (i32.const 0))`],
+    ], {
+      funcs: `(global $irqword (mut i32) (i32.const 0)) (global $acks (mut i32) (i32.const 0)) (global $irqs (mut i32) (i32.const 0))
+        (func $collect (param $want i32) (param $dst i32) (local $n i32)
+          (loop $more
+            ;; a kernel notification with NOTIFY_IRQ (2): irqs[0] at payload + 4
+            (loop $w
+              (drop (call $recv (i32.const 0) (i32.const 50000) (i32.const -1)))
+              (br_if $w (i32.eqz (i32.and (i32.load (i32.const 50008)) (i32.const 2)))))
+            (global.set $irqs (i32.add (global.get $irqs) (i32.const 1)))
+            (global.set $irqword (i32.load (i32.const 50012)))
+            (block $empty (loop $d
+              (br_if $empty (i32.eqz (i32.and (i32.wrap_i64 (call $mmio_read (i32.const ${UART + 5}) (i32.const 1))) (i32.const 1))))
+              (i32.store8 (i32.add (local.get $dst) (local.get $n)) (i32.wrap_i64 (call $mmio_read (i32.const ${UART}) (i32.const 1))))
+              (local.set $n (i32.add (local.get $n) (i32.const 1)))
+              (br $d)))
+            (if (i32.eqz (call $irq_ack (i32.const 10))) (then (global.set $acks (i32.add (global.get $acks) (i32.const 1)))))
+            (br_if $more (i32.lt_u (local.get $n) (local.get $want)))))`,
+    }));
+    const r = boot({ 'drv.wasm': drv }, 'task drv.wasm name=uart device=ns16550a\n', {
+      input: [{ after: 'ready=1', text: 'ab' }, { after: 'again=1', text: 'xyz' }],
+    });
+    expect(r.out).toMatch(/boot: task \d+ \(uart\) exited: 0/);
+    expect(num(r, 'ier')).toBe(0);
+    expect(r.v.get('got1')).toBe('ab');
+    expect(num(r, 'irq_bits')).toBe(1 << 10);
+    expect(r.v.get('got2')).toBe('xyz');
+    expect(num(r, 'acked_all')).toBe(1);
   });
 });
