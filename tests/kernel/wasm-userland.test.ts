@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Machine } from '../../src/board/machine.ts';
 import { MANIFEST_FILE, writeBootArchive } from '../../src/host/boot-archive.ts';
 import { wat } from '../wasm/harness.ts';
-import { KERNEL } from './wasm-boot.ts';
+import { KERNEL, bootQemu, hasQemu, memoryFigures } from './wasm-boot.ts';
 import { prog } from './wasm-programs.ts';
 
 const E = { NOT_FOUND: -11, DENIED: -8, INVALID: -10, BAD_POINTER: -5, EXISTS: -12, NO_TASK: -1 };
@@ -473,6 +473,33 @@ describe("the boot manifest's flags=, device= and dma= keys", () => {
     expect(r.out).toContain('boot: manifest line 4: bad value for flags: "root"');
     expect(r.out).toContain('boot: manifest line 5: bad value for device: "e"');
     expect(r.out.match(/boot: started/g)).toHaveLength(1);
+    // The driver's grants, IRQs and DMA pages went with it.
+    const mem = memoryFigures(r.out);
+    expect(mem, r.out.slice(-2000)).not.toBeNull();
+    expect(mem!.end).toEqual(mem!.start);
+  });
+
+  it.skipIf(!hasQemu)('work the same under QEMU (its device tree, its UART, its power-off)', async () => {
+    const drv = await wat(checks([
+      ['virtio0', '(i32.or (call $device_find (i32.const 1000) (i32.const 0) (i32.const 20500)) (i32.load (i32.const 20500)))'],
+      ['virtio7', '(i32.or (call $device_find (i32.const 1000) (i32.const 7) (i32.const 20500)) (i32.load (i32.const 20500)))'],
+      ['virtio7_irq', '(i32.load (i32.const 20508))'],
+      ['uart_lsr', `(i32.and (i32.wrap_i64 (call $mmio_read (i32.const ${UART + 5}) (i32.const 1))) (i32.const 0x60))`],
+      ['files', '(call $bootfs_entry (i32.const 1) (i32.const 20000) (i32.const 64))'],
+      ['$file1', '(i32.const 20000)'],
+      ['poweroff', '(call $system (i32.const 1))'],
+    ], { data: { 1000: 'virtio,mmio' } }));
+    const archive = writeBootArchive([
+      { name: MANIFEST_FILE, data: new TextEncoder().encode('task drv.wasm name=drv device=ns16550a flags=system\n') },
+      { name: 'drv.wasm', data: drv },
+    ]);
+    const q = bootQemu(archive);
+    const v = values(q.out);
+    expect(q.status, q.out).toBe(0);
+    expect(q.out).toMatch(/system: power off \(task \d+, drv\)/);
+    expect([Number(v.get('virtio0')), Number(v.get('virtio7')), Number(v.get('virtio7_irq'))]).toEqual([VIRTIO0, VIRTIO0 + 7 * 0x1000, 8]);
+    expect(Number(v.get('uart_lsr'))).toBe(0x60);
+    expect([Number(v.get('files')), v.get('file1')]).toEqual([drv.length, 'drv.wasm']);
   });
 });
 
@@ -516,5 +543,7 @@ describe('a UART driver on its IRQ', () => {
     expect(num(r, 'irq_bits')).toBe(1 << 10);
     expect(r.v.get('got2')).toBe('xyz');
     expect(num(r, 'acked_all')).toBe(1);
+    const mem = memoryFigures(r.out);
+    expect(mem!.end).toEqual(mem!.start);
   });
 });
