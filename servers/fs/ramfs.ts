@@ -19,7 +19,7 @@ import { BLOCK, allocBlock, freeBlock } from "./blocks";
 import { Entry, Mount, OpenFile } from "./vfs";
 
 /** At most this many files and directories, so the bookkeeping fits the heap reserve. */
-export const MAX_NODES: i32 = 1024;
+export const MAX_NODES: i32 = 512;
 /** Largest /tmp file (the block list stays small). */
 export const MAX_FILE: u32 = 16 << 20;
 

@@ -218,6 +218,9 @@ function suiteTmp(): void {
   write(h, 5000, "x");
   close(h);
   stat("/tmp/d/b.txt");
+  h = open("/tmp/d/b.txt", R);
+  read(h, 4996, 10);
+  close(h);
   h = open("/tmp/d/b.txt", R | W | T);
   read(h, 0, 10);
   close(h);
