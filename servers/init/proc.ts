@@ -1,5 +1,6 @@
 // The "proc" service: proc_spawn, proc_kill, proc_wait and proc_list.
 import {
+  E_DEADLOCK,
   E_DENIED,
   E_END,
   E_INVALID,
@@ -94,6 +95,7 @@ function killTask(m: Message): i32 {
 
 function wait(m: Message): i32 {
   const task = ProcWait.at(m).task;
+  if (task == m.src) return E_DEADLOCK; // it would wait for itself forever
   if (isChild(task)) {
     addWaiter(m.src, task);
     return NO_REPLY;
