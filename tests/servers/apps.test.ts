@@ -136,10 +136,11 @@ describe('apps', () => {
     ], (o) => ['trap', 'trap-abort', 'pingpong'].every((t) => exitOf(o, t) !== null));
     const id = taskId(out, 'trap');
     expect(out).toContain('trap: reading 4 bytes at 0x10000, the end of my 64 KiB of linear memory\n');
-    expect(out).toMatch(new RegExp(`^task ${id} \\(trap\\) trapped: out of bounds memory access in module 'trap'`, 'm'));
+    expect(out).toMatch(new RegExp(`^task ${id} \\(trap\\) trapped: out of bounds memory access in module 'trap', function 'servers/apps/trap/main/main'`, 'm'));
     expect(out).not.toContain('isolation is broken');
     expect(exitOf(out, 'trap')).toBe('wasm trap');
     expect(out).toMatch(/^abort: trap abort asked for it at servers\/apps\/trap\/main\.ts:\d+:\d+$/m);
+    expect(out).toMatch(/^task \d+ \(trap-abort\) trapped: unreachable executed in module 'trap-abort', function 'servers\/sdk\/assembly\/runtime\/wasmosAbort'/m);
     expect(exitOf(out, 'trap-abort')).toBe('wasm trap');
     // Isolation: pong still serves, and pingpong completes after the traps.
     expect(exitOf(out, 'pingpong')).toBe('0');
