@@ -284,7 +284,7 @@ static bool acc_producer(uint32_t opcode) {
   if (base >= 0x61 && base <= 0x66) return true; /* f64 compares */
   if (base >= 0x6A && base <= 0x78) return base < 0x6D || base > 0x70;
   if (base == OP_LOAD_UPD_I32 || (base >= OP_LOAD_UPD_I32_8S && base <= OP_LOAD_UPD_I32_16U)) return true;
-  return base == OP_I32_RSUB || base == 0x28 || (base >= 0x2C && base <= 0x2F);
+  return base == OP_I32_RSUB || base == OP_MUL_LOADS || base == 0x28 || (base >= 0x2C && base <= 0x2F);
 }
 
 /* Whether popped operand v (at height h) is the result the last instruction just produced. */
@@ -465,7 +465,7 @@ static uint32_t f64_cmp_feeding(cc *c, const vval *cond, uint32_t h) {
   if (c->last != LAST_CMP || c->last_cmp != 0x45 || c->nops < 2 || c->label_pc == c->last_pos) return NO_POS;
   /* [f64 cmp tmp a b] [i32.eqz tmp' tmp] with tmp the eqz's own (stack) slot: nothing else reads it. */
   uint32_t pp = c->opat[c->nops - 2], flags = (uint32_t)c->code[pp];
-  if (!is_f64_cmp(flags) || pp + ((flags & W_IMM) ? 5 : 4) != c->last_pos) return NO_POS;
+  if (!is_f64_cmp(flags) || pp + 4 != c->last_pos) return NO_POS;
   if ((uint32_t)c->code[pp + 1] != slot(c, h) || (uint32_t)c->code[c->last_pos + 2] != slot(c, h)) return NO_POS;
   return pp;
 }
@@ -479,16 +479,16 @@ static const uint8_t cmp_negate[10] = {0x47, 0x46, 0x4E, 0x4F, 0x4C, 0x4D, 0x4A,
  */
 static void emit_cond_jump(cc *c, const vval *cond, uint32_t h, bool negate, ctrl *k, uint32_t *fix) {
   if (c->dead) return;
-  uint32_t opcode, nwords = 0, words[4] = {0, 0, 0, 0}, words3 = 0;
+  uint32_t opcode, nwords = 0;
+  wcode words[4] = {0, 0, 0, 0}, words3 = 0;
   uint32_t fpos = f64_cmp_feeding(c, cond, h);
   if (fpos != NO_POS) {
     /* An f64 comparison (possibly under i32.eqz) decides the branch: one instruction. */
     uint32_t flags = (uint32_t)c->code[fpos], cmp = flags & 0xFF;
     if (c->last == LAST_CMP) negate = !negate; /* through the eqz */
-    words[0] = (uint32_t)c->code[fpos + 2];
-    words[1] = (uint32_t)c->code[fpos + 3];
-    words[2] = (flags & W_IMM) ? (uint32_t)c->code[fpos + 4] : 0;
-    nwords = (flags & W_IMM) ? 3 : 2;
+    words[0] = c->code[fpos + 2];
+    words[1] = c->code[fpos + 3]; /* a slot, or the address of the f64 immediate */
+    nwords = 2;
     c->nops -= c->last == LAST_CMP ? 2 : 1;
     c->pc = fpos;
     opcode = OP_BR_F64 + (cmp - 0x61) + (negate ? OP_BR_F64_NOT : 0) + ((flags & W_IMM) ? OP_BR_F64_BIMM : 0) +
@@ -912,6 +912,40 @@ static bool traps(uint32_t opc) {
          (opc >= 0xAE && opc <= 0xB1);
 }
 
+/*
+ * An f64 immediate operand: the address of an aligned copy in the module, so that a handler
+ * loads it with a single fld (code words are only 4-byte aligned on rv32).
+ */
+static wcode f64_const_word(cc *c, uint64_t bits) {
+  if (c->dead || c->r->failed) return 0;
+  uint64_t *p = warena_alloc(&c->m->arena, sizeof *p);
+  if (!p) {
+    fail(c, "out of memory (quota exceeded while translating)");
+    return 0;
+  }
+  *p = bits;
+  return (wcode)p;
+}
+
+/* Length in words of a plain i32.load ([op dst addr end], + k with W_IMM), 0 for other instructions. */
+static uint32_t plain_load_len(uint32_t opcode) {
+  return opcode == 0x28 ? 4 : opcode == (0x28 | W_IMM) ? 5 : 0;
+}
+
+/*
+ * Whether the last two instructions are i32 loads, the first writing slot `dst_a` (a stack
+ * temporary), with no branch target between them; returns the first one's position or NO_POS.
+ */
+static uint32_t load_pair(cc *c, uint32_t dst_a) {
+  if (c->r->failed || c->nops < 2 || c->nsites < 2) return NO_POS;
+  uint32_t pb = c->last_pos, pa = c->opat[c->nops - 2];
+  uint32_t lb = plain_load_len((uint32_t)c->code[pb]), la = plain_load_len((uint32_t)c->code[pa]);
+  if (!la || !lb || pb + lb != c->pc || pa + la != pb || c->label_pc == pb) return NO_POS;
+  if ((uint32_t)c->code[pa + 1] != dst_a || c->sites[c->nsites - 1].pc != pb || c->sites[c->nsites - 2].pc != pa)
+    return NO_POS;
+  return pa;
+}
+
 static bool do_numeric(cc *c, uint32_t opc) {
   numsig s;
   if (!numeric_sig(opc, &s)) return fail(c, "illegal opcode 0x%x", opc);
@@ -947,6 +981,29 @@ static bool do_numeric(cc *c, uint32_t opc) {
     /* i32: immediates for constants, the accumulator for the value just produced. */
     uint32_t lp = c->last_pos;
     bool a_acc = from_last(c, &a, ha), b_acc = from_last(c, &b, hb);
+    uint32_t pa = NO_POS;
+    if (opc == 0x6C && b_acc && a.kind == V_SLOT && (pa = load_pair(c, slot(c, ha))) != NO_POS) {
+      /* i32.mul (i32.load ..) (i32.load ..): one instruction, [op dst baseA endA kA baseB endB kB]. */
+      uint32_t pb = c->last_pos;
+      wcode w[6];
+      for (uint32_t i = 0, q = pa; i < 2; i++, q = pb) {
+        bool k = (uint32_t)c->code[q] & W_IMM;
+        w[3 * i] = c->code[q + 2];
+        w[3 * i + 1] = c->code[q + 3];
+        w[3 * i + 2] = k ? c->code[q + 4] : 0;
+      }
+      c->pc = pa;
+      c->nops -= 2;
+      uint32_t at = op(c, OP_MUL_LOADS);
+      emit(c, slot(c, hd));
+      for (uint32_t i = 0; i < 6; i++) emit(c, w[i]);
+      /* The loads' trap sites move onto the fused instruction: the second traps at at + 1. */
+      c->sites[c->nsites - 2].pc = at;
+      c->sites[c->nsites - 1].pc = at + 1;
+      if (!push_slot(c, s.r)) return false;
+      result_at(c, at, at + 1, hd);
+      return true;
+    }
     uint32_t sw = swapped(opc);
     if (sw && (b_acc || (a.kind == V_CONST && b.kind != V_CONST))) {
       vval t = a;
@@ -1005,12 +1062,7 @@ static bool do_numeric(cc *c, uint32_t opc) {
     uint32_t at = op(c, opc | flags);
     emit(c, slot(c, hd));
     emit(c, wa);
-    if (b.kind == V_CONST) {
-      emit(c, (uint32_t)b.c);
-      emit(c, (uint32_t)(b.c >> 32));
-    } else {
-      emit(c, wb);
-    }
+    emit(c, b.kind == V_CONST ? f64_const_word(c, b.c) : wb);
     if (!push_slot(c, s.r)) return false;
     result_at(c, at, at + 1, hd);
     return true;

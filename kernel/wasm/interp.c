@@ -123,11 +123,6 @@ static inline void st16(uint8_t *p, uint16_t v) { __builtin_memcpy(p, &v, 2); }
 #endif
 
 
-static inline double imm_f64(uint64_t w) {
-  wslot s;
-  s.i64 = w;
-  return s.f64;
-}
 static inline uint32_t rotl32(uint32_t a, uint32_t b) { b &= 31; return b ? (a << b) | (a >> (32 - b)) : a; }
 static inline uint32_t rotr32(uint32_t a, uint32_t b) { b &= 31; return b ? (a >> b) | (a << (32 - b)) : a; }
 static inline uint64_t rotl64(uint64_t a, uint64_t b) { b &= 63; return b ? (a << b) | (a >> (64 - b)) : a; }
@@ -337,9 +332,9 @@ BRCMP(DEF_BRADD)
   X(5, ge, a >= b)
 #define FSRC_s(i) F64(W(i))
 #define FSRC_a(i) facc
-#define FSRC_i(i) imm_f64(IMM64(i))
+#define FSRC_i(i) (*(const double *)(const void *)ip[i]) /* f64 immediates: address of an aligned copy */
 #define FLEN_s 4
-#define FLEN_i 5
+#define FLEN_i 4
 #define DEF_BRF1(name, A, B, cond)                            \
   H(h_brf_##name##_##A##B) {                                  \
     double a = FSRC_##A(2), b = FSRC_##B(3);                  \
@@ -467,6 +462,23 @@ LOADS(DEF_LOAD)
   DEF_LOAD_UPD1(name, s, s, n, DST, expr) DEF_LOAD_UPD1(name, i, s, n, DST, expr)    \
   DEF_LOAD_UPD1(name, s, a, n, DST, expr) DEF_LOAD_UPD1(name, i, a, n, DST, expr)
 LOADS_UPD(DEF_LOAD_UPD)
+/* i32.mul of two loads [op dst baseA endA kA baseB endB kB]; the second load's trap site is ip + 1. */
+#define DEF_MUL_LOADS(D)                                                    \
+  H(h_mul_loads_##D) {                                                      \
+    uint32_t xa = R32(W(2)) + W(4), ea = xa + W(3);                         \
+    if (W_UNLIKELY(ea < xa || ea > memsize)) TRAP(WASM_TRAP_MEMORY_OOB);    \
+    uint32_t va = ld32(mem + (ea - 4));                                     \
+    uint32_t xb = R32(W(5)) + W(7), eb = xb + W(6);                         \
+    if (W_UNLIKELY(eb < xb || eb > memsize)) {                              \
+      r->trap_ip = ip + 1;                                                  \
+      return WASM_TRAP_MEMORY_OOB;                                          \
+    }                                                                       \
+    PUT_##D(R32, va * ld32(mem + (eb - 4)));                                \
+    NEXT(8);                                                                \
+  }
+DEF_MUL_LOADS(s)
+DEF_MUL_LOADS(a)
+
 /* (opcode, name, size, value reader, store). Variants: address or (i32) value from the accumulator. */
 #define STORES(X)                                        \
   X(0x36, i32_store, 4, R32, st32(p, v))                 \
@@ -701,7 +713,6 @@ static inline float imm_f32(uint32_t w) {
   return s.f32;
 }
 #define IMM_F32(i) imm_f32(W(i))
-#define IMM_F64(i) imm_f64(IMM64(i))
 #define IMM_R32(i) W(i)
 #define IMM_R64(i) IMM64(i)
 #define IMMW_F32 1
@@ -906,6 +917,8 @@ static const whandler handlers[OP_COUNT] = {
     [OP_RETURN] = h_return,
     [OP_CALL] = h_call,
     [OP_CALL_HOST] = h_call_host,
+    [OP_MUL_LOADS] = h_mul_loads_s,
+    [OP_MUL_LOADS | W_DACC] = h_mul_loads_a,
     [OP_CALL_INDIRECT] = h_call_indirect,
     [OP_SELECT32] = h_select32,
     [OP_SELECT64] = h_select64,

@@ -11,7 +11,8 @@
  *   load    [op dst addr end]   store   [op addr val end]
  * where end = memarg offset + access size (one bounds test covers the access).
  * An "_imm" binary variant (op | W_IMM) takes the right operand as an
- * immediate: one word for i32, two (lo, hi) for i64.
+ * immediate: one word for i32 and f32, two (lo, hi) for i64, and for f64 one word
+ * holding the address of an 8-byte aligned copy in the module (one fld).
  *
  * The accumulator: handlers pass one i32 register value along. An i32 result
  * that the very next instruction consumes goes there instead of to its slot:
@@ -49,6 +50,11 @@ enum {
   OP_BR_UNLESS = 0x12,    /* [op rel cond] jump when cond == 0 */
   OP_BR_IF_ACC = 0x13,    /* [op rel] jump when the accumulator != 0 */
   OP_BR_UNLESS_ACC = 0x14,/* [op rel] jump when the accumulator == 0 */
+  /*
+   * i32.mul of two i32.loads [op dst baseA endA kA baseB endB kB]: each address is base slot + k
+   * (wrapping, as the folded i32.add), then the access as for a load. + W_DACC: to the accumulator.
+   */
+  OP_MUL_LOADS = 0x16,
   OP_SELECT32 = 0x1B,     /* [op dst a b cond] */
   OP_SELECT64 = 0x1C,
   OP_COPY32 = 0x20,       /* [op dst src] */
@@ -93,7 +99,7 @@ enum {
   OP_BR_ADD_BIMM = 0x10,
   OP_BR_ADD_CIMM = 0x20,
   /*
-   * Fused f64 compare-and-branch [op rel a b] / [op rel a lo hi]: + (cmp opcode - 0x61),
+   * Fused f64 compare-and-branch [op rel a b] (b: slot or the address of an f64 immediate): + (cmp opcode - 0x61),
    * + 0x08: jump when the comparison is false (not the mirrored compare: NaN), + 0x10: b
    * immediate, + 0x20: a is the f64 accumulator.
    */

@@ -206,6 +206,24 @@ describe.skipIf(!compiler)('runtime-only behaviour', () => {
     expect(out[9]).toBe('used 0');
   });
 
+  it('fused instructions keep each trap site: a product of two loads, a trap in a callee', async () => {
+    // i32.mul (i32.load a) (i32.load offset=4 b) becomes one instruction; either load may trap.
+    const bytes = await wat(`(module (memory 1)
+      (func $outer (export "f") (param i32 i32) (result i32) (i32.add (i32.const 1) (call $dot (local.get 0) (local.get 1))))
+      (func $dot (param i32 i32) (result i32) (i32.mul (i32.load (local.get 0)) (i32.load offset=4 (local.get 1)))))`);
+    const at = (seq: number[]) => {
+      for (let i = 0; i + seq.length <= bytes.length; i++) if (seq.every((b, k) => bytes[i + k] === b)) return i;
+      throw new Error('instruction not found');
+    };
+    const first = at([0x28, 0x02, 0x00]).toString(16);
+    const second = at([0x28, 0x02, 0x04]).toString(16);
+    const out = runDriver([`load ${hex(bytes)}`, 'call f i32:0 i32:0', 'call f i32:fffe i32:0', 'call f i32:0 i32:fffc', 'call f i32:fffc i32:fff8']);
+    expect(out[1]).toBe('ok i32:1');
+    expect(out[2]).toBe(`trap memory_oob out of bounds memory access in module 'test', function 'dot' (#1), at code offset 0x${first}`);
+    expect(out[3]).toBe(`trap memory_oob out of bounds memory access in module 'test', function 'dot' (#1), at code offset 0x${second}`);
+    expect(out[4]).toBe('ok i32:1');
+  });
+
   it('host traps keep the host message and name the calling function', async () => {
     const out = runDriver([`load ${hex(await wat(HOST))}`, 'call fail i32:1', 'call sum i32:fffffff0 i32:20', 'call fail i32:0']);
     expect(out[1]).toMatch(/^trap host host function failed: host.fail was called \(called in module 'test', function #\d+, at code offset 0x[0-9a-f]+\)$/);
