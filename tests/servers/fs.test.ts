@@ -340,8 +340,12 @@ describe('fs server on the board', () => {
 
   for (const virtio of ['legacy', 'modern'] as const) {
     it(`/host over virtio-9p (${virtio}): read, write, readdir, mkdir, delete; the host tree shows the changes`, () => {
-      const run = runSuites(['host'], { tree: hostTree(), virtio });
+      const run = runSuites(['host', 'bench'], { tree: hostTree(), virtio });
       expect(suite(run, 'host')).toEqual(HOST);
+      // Guest time per 1 KiB request, client and server and kernel together (docs/fs.md has the figures).
+      const bench = suite(run, 'bench').map((l) => /^bench (\/\w+): write (\d+) us, read (\d+) us, stat (\d+) us$/.exec(l));
+      expect(bench.map((b) => b?.[1])).toEqual(['/tmp', '/host']);
+      for (const b of bench) for (const us of b!.slice(2)) expect(Number(us)).toBeLessThan(5000);
       const tree = run.tree!;
       expect(tree.readText('/out.txt')).toBe('written by fs over 9P');
       expect(tree.readText('/made/inner.txt')).toBe('inner');

@@ -19,6 +19,7 @@ import {
   call,
   check,
   lookup,
+  nowNs,
   println,
   recv,
   register,
@@ -389,6 +390,26 @@ function suiteHost(): void {
   stat("/host/../host/hello.txt");
 }
 
+/** Guest time per 1 KiB read and write (the client's and the server's work, IPC and kernel included). */
+function bench(dir: string): void {
+  const path = dir + "/bench.bin";
+  const h = f.open(path, R | W | C | T);
+  const chunk = new Uint8Array(1024);
+  const n = 200;
+  let t0 = nowNs();
+  for (let i = 0; i < n; i++) f.writeBytes(h, <u32>(i * 1024), chunk);
+  const w = (nowNs() - t0) / n;
+  t0 = nowNs();
+  for (let i = 0; i < n; i++) f.read(h, <u32>(i * 1024), 1024);
+  const r = (nowNs() - t0) / n;
+  t0 = nowNs();
+  for (let i = 0; i < n; i++) f.stat(path);
+  const s = (nowNs() - t0) / n;
+  f.close(h);
+  f.remove(path);
+  say("bench " + dir + ": write " + (w / 1000).toString() + " us, read " + (r / 1000).toString() + " us, stat " + (s / 1000).toString() + " us");
+}
+
 export function main(): i32 {
   f.connect();
   for (let i = 1; i < argCount(); i++) {
@@ -402,6 +423,10 @@ export function main(): i32 {
     else if (s == "owner") suiteOwner();
     else if (s == "intruder") suiteIntruder();
     else if (s == "host") suiteHost();
+    else if (s == "bench") {
+      bench("/tmp");
+      if (f.stat("/host") == 0) bench("/host");
+    }
     else {
       say("unknown suite " + s);
       return E_INVALID;
