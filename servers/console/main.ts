@@ -16,7 +16,7 @@ import { KEY_NONE, KeyDecoder } from "./keys";
 import { EDIT_DONE, EDIT_END, EDIT_INTERRUPTED, EDIT_MORE, LineEditor } from "./line";
 import { flush, putAscii } from "./output";
 import { clearPrompt, notePrompt } from "./prompt";
-import { READ_LINE, READ_RAW, addReader, dropReader, headKind, headMaxLen, headTask, readerCount, readerTask } from "./readers";
+import { READ_LINE, READ_RAW, addReader, dropReader, headKind, headMaxLen, headTask, readerCount, readerTask, stillWaiting } from "./readers";
 import { ByteRing } from "./ring";
 import { uartAck, uartDrain, uartInit, uartIrq } from "./uart";
 
@@ -27,6 +27,8 @@ const decoder = new KeyDecoder();
 const editor = new LineEditor();
 /** The head reader is a line reader whose line has been started. */
 let editing = false;
+/** A finished line (in the editor) whose reader went away: the next line reader gets it. */
+let lineHeld = false;
 /** Ctrl-C kills this task (0: none). */
 let foreground: i32 = 0;
 let uartReady = false;
@@ -78,6 +80,10 @@ function pump(): void {
     const kind = headKind();
     if (kind == READ_RAW) {
       if (ring.count == 0) break;
+      if (!stillWaiting(headTask())) {
+        dropReader(0);
+        continue;
+      }
       const n = min(headMaxLen(), <u32>ring.count);
       const t = headTask();
       dropReader(0);
@@ -89,7 +95,19 @@ function pump(): void {
       continue;
     }
     if (kind != READ_LINE) break;
+    if (lineHeld) {
+      const t = headTask();
+      dropReader(0);
+      if (!stillWaiting(t)) continue;
+      lineHeld = false;
+      replyLine(t);
+      continue;
+    }
     if (!editing) {
+      if (!stillWaiting(headTask())) {
+        dropReader(0);
+        continue;
+      }
       editor.start();
       editing = true;
     }
@@ -104,16 +122,22 @@ function pump(): void {
 
 /** The head line reader's line is over: answer it. */
 function finishLine(result: i32): void {
-  const t = headTask();
+  let t = headTask();
   dropReader(0);
   editing = false;
+  // Its reader may have gone while the line was typed: then the next line
+  // reader gets the line (a Ctrl-C or Ctrl-D meant for it is void).
+  while (!stillWaiting(t)) {
+    if (headKind() != READ_LINE) {
+      lineHeld = result == EDIT_DONE;
+      return;
+    }
+    t = headTask();
+    dropReader(0);
+  }
   flush(); // the echo first, then whatever the reader prints
   if (result == EDIT_DONE) {
-    const lr = ConsoleReadLineReply.init(out);
-    memory.copy(lr.line_ptr(), editor.buf, <usize>editor.len);
-    store<u8>(lr.line_ptr() + <usize>editor.len, 0);
-    clearPrompt();
-    reply(t, lr);
+    replyLine(t);
   } else if (result == EDIT_INTERRUPTED) {
     clearPrompt();
     replyError(t, out, E_INTERRUPTED);
@@ -122,6 +146,16 @@ function finishLine(result: i32): void {
   } else if (result == EDIT_END) {
     replyError(t, out, E_END);
   }
+}
+
+/** Answers a line reader with the editor's line. */
+function replyLine(t: i32): void {
+  const lr = ConsoleReadLineReply.init(out);
+  memory.copy(lr.line_ptr(), editor.buf, <usize>editor.len);
+  store<u8>(lr.line_ptr() + <usize>editor.len, 0);
+  clearPrompt();
+  flush();
+  reply(t, lr);
 }
 
 function onIrq(n: Notify): void {

@@ -1,3 +1,4 @@
+import { wasmos_task_info } from "../sdk/assembly";
 // Callers waiting for input. console_read_line and console_read are answered
 // later (a deferred reply: the caller stays blocked in its call, the server
 // goes on serving others), oldest first; a few may queue up.
@@ -49,4 +50,23 @@ export function dropReader(i: i32): void {
 
 export function readerTask(i: i32): i32 {
   return unchecked(tasks[i]);
+}
+
+/** task_info's record: {i32 id; i32 parent; char name[24]; i32 state; ...} (56 bytes). */
+const INFO_SIZE: i32 = 56;
+const INFO_STATE: usize = 32;
+/** TASK_STATE_REPLY: blocked in a call, waiting for its reply. */
+const STATE_REPLY: i32 = 3;
+const info = memory.data(INFO_SIZE, 8);
+
+/**
+ * Is `task` still blocked in a call (to us)? A reader killed meanwhile must
+ * not swallow the next line: its reply would go nowhere.
+ */
+export function stillWaiting(task: i32): bool {
+  for (let i = 0; ; i++) {
+    if (wasmos_task_info(i, info) < 0) return false;
+    if (load<i32>(info) == task) return load<i32>(info + INFO_STATE) == STATE_REPLY;
+  }
+  return false;
 }

@@ -14,9 +14,11 @@ const build = (p: string): Uint8Array => new Uint8Array(readFileSync(fileURLToPa
 
 const MANIFEST = [
   'task console.wasm name=console provides=console device=ns16550a flags=kill-any priority=6',
-  'task console-test.wasm name=client uses=console',
+  'task console-test.wasm name=client uses=console flags=kill-any',
   'task console-test.wasm name=spin arg=spin',
-].join('\n');
+];
+/** A second reader, for the test that needs one. */
+const READER = 'task console-test.wasm name=reader arg=reader uses=console';
 
 const ESC = '\x1b';
 const LEFT = `${ESC}[D`;
@@ -39,16 +41,17 @@ interface Run {
   steps: number;
 }
 
-/** The boot task's last line: after it, only the console and the client write (no interleaved boot log). */
-const BOOTED = 'boot: started "spin"';
 
 /**
  * Boots console + client and plays `steps` once the boot log is over;
  * `early` is typed before anything runs (type-ahead waiting in the UART).
  */
-function boot(steps: Step[], opts: { early?: string; until?: string; maxCycles?: number } = {}): Run {
+function boot(steps: Step[], opts: { early?: string; reader?: boolean; maxCycles?: number } = {}): Run {
+  const tasks = opts.reader ? [...MANIFEST, READER] : MANIFEST;
+  // The boot task's last line: after it only our tasks write (no boot log in between).
+  const booted = `boot: started "${opts.reader ? 'reader' : 'spin'}"`;
   const initrd = writeBootArchive([
-    { name: 'manifest', data: new TextEncoder().encode(`${MANIFEST}\n`) },
+    { name: 'manifest', data: new TextEncoder().encode(`${tasks.join('\n')}\n`) },
     { name: 'console.wasm', data: build('console.wasm') },
     { name: 'console-test.wasm', data: build('console/console-test.wasm') },
   ]);
@@ -60,7 +63,7 @@ function boot(steps: Step[], opts: { early?: string; until?: string; maxCycles?:
     text += Buffer.from(b).toString('latin1');
   };
   if (opts.early) m.sendSerial(Buffer.from(opts.early, 'utf8'));
-  const until = opts.until ?? 'line: [quit]';
+  const until = 'line: [quit]';
   let done = 0;
   let from = -1;
   while (m.cycles < (opts.maxCycles ?? 600_000_000)) {
@@ -68,7 +71,7 @@ function boot(steps: Step[], opts: { early?: string; until?: string; maxCycles?:
     if (r.kind === 'poweroff' || r.kind === 'reset') break;
     const step = steps[done];
     if (from < 0) {
-      const at = text.indexOf(BOOTED);
+      const at = text.indexOf(booted);
       if (at >= 0) from = at;
     } else if (step) {
       const at = text.indexOf(step.after, from);
@@ -163,5 +166,16 @@ describe('console server', () => {
     expect(r.out).toContain(`fg set\n^C\n`);
     expect(r.out).toContain(`boot: task ${id} (spin) exited: killed`);
     expect(r.lines).toEqual([`fg ${id}`, 'quit']);
+  });
+
+  it('a reader killed while it waits does not swallow the next line', () => {
+    // The client reads first, the "reader" task queues behind it; the client
+    // kills the reader, reads again, and must get the next line (even when the
+    // line is complete before the client's next read arrives).
+    const reader = (out: string): number => Number(/boot: started "reader" .* as task (\d+)/.exec(out)![1]);
+    const r = boot([{ after: '', send: (out) => `kill ${reader(out)}\r` }, { after: 'killed', send: 'after\rquit\r' }], { reader: true });
+    expect(r.out).toContain(`boot: task ${reader(r.out)} (reader) exited: `);
+    expect(r.lines).toEqual([`kill ${reader(r.out)}`, 'after', 'quit']);
+    expect(r.out).not.toContain('reader: [');
   });
 });

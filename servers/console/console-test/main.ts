@@ -7,10 +7,12 @@
 //   raw         one console_read of up to 8 bytes, printed as hex
 //   fg N        makes task N the foreground, waits 300 ms (guest), clears it
 //   sleep N     sleeps N ms (input meanwhile is type-ahead)
+//   kill N      kills task N (the manifest grants kill-any)
+// With the argument "reader" it reads lines too, printed as `reader: [text]`.
 //   quit        exits 0
 import {
   ConsoleRead, ConsoleReadLine, ConsoleReadLineReply, ConsoleReadReply, ConsoleSetForeground, E_END,
-  E_INTERRUPTED, Message, arg, argCount, call, check, errorText, lookup, print, println, sleep, useConsole,
+  E_INTERRUPTED, Message, arg, argCount, call, check, errorText, kill, lookup, print, println, sleep, useConsole,
 } from "../../sdk/assembly";
 
 function hex(ptr: usize, n: u32): string {
@@ -35,6 +37,13 @@ export function main(): i32 {
   }
   const console = check(lookup("console"), "lookup console");
   const m = Message.alloc();
+  if (argCount() > 1 && arg(1) == "reader") {
+    for (;;) {
+      ConsoleReadLine.init(m);
+      const r = call(console, m);
+      println(r < 0 ? "reader: " + errorText(r) : "reader: [" + ConsoleReadLineReply.at(m).line + "]");
+    }
+  }
   println("client: ready");
   for (;;) {
     useConsole(console);
@@ -68,6 +77,9 @@ export function main(): i32 {
       sleep(300);
       setForeground(console, m, 0);
       println("fg done");
+    } else if (line.startsWith("kill ")) {
+      const e = kill(I32.parseInt(line.substring(5)));
+      println(e < 0 ? "kill: " + errorText(e) : "killed");
     } else if (line.startsWith("sleep ")) {
       sleep(I32.parseInt(line.substring(6)));
     }
