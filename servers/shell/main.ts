@@ -23,8 +23,8 @@ function readLine(): string | null {
   const r = callService("console", msg);
   if (r == 0) return ConsoleReadLineReply.at(msg).line;
   if (r == E_INTERRUPTED) {
-    // Ctrl-C at the prompt: abandon the line, like other shells.
-    println("^C");
+    // Ctrl-C at the prompt: the console has echoed ^C and dropped the line;
+    // a fresh prompt follows, as in other shells.
   } else if (r == E_END) {
     // Ctrl-D on an empty line: the shell is the machine's only user interface,
     // so it does not end.

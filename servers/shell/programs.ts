@@ -176,7 +176,7 @@ function padLeft(s: string, width: i32): string {
 export function ps(args: string[]): void {
   const rows = listTasks("ps");
   if (rows === null) return;
-  println("   ID PARENT STATE       MEM NAME");
+  println("   ID PARENT STATE     MEM NAME");
   for (let i = 0; i < rows.length; i++) {
     const t = rows[i];
     const kib = ((t.mem + 1023) / 1024).toString() + "K";

@@ -1,6 +1,8 @@
 // Commands about services and the machine: lookup, ping, echo, uptime, mem,
 // trace, clear, shutdown, reboot.
 import {
+  E_NOT_FOUND,
+  E_TIMEOUT,
   Echo,
   EchoReply,
   Ping,
@@ -29,7 +31,9 @@ const SYS_TRACE_OFF: i32 = 4;
 /** The task providing `name` ("kernel" is task 0), or an error after printing it. */
 function find(cmd: string, name: string): i32 {
   if (name == "kernel") return 0;
-  const t = lookupTimeout(name, NAME_WAIT_MS);
+  let t = lookupTimeout(name, NAME_WAIT_MS);
+  // Nobody registered the name in the time we gave it: to the user, it does not exist.
+  if (t == E_TIMEOUT) t = E_NOT_FOUND;
   if (t < 0) println(cmd + ": " + name + ": " + describeService(t));
   return t;
 }
