@@ -19,7 +19,7 @@ import {
 } from "../sdk/assembly";
 
 const CHUNK: u32 = 1024;
-const FILE_MAX: u32 = 8 << 20;
+const FILE_MAX: u32 = 4 << 20; // growing to more could run init itself out of memory (a trap)
 const FS_LOOKUP_MS = 2000;
 
 let fsTask: i32 = 0;

@@ -5,7 +5,7 @@ import { Grant } from "./devices";
 import { Entry } from "./entry";
 
 const SPEC_SIZE = 108;
-const MODULE_MAX: u32 = 8 << 20; // more than any program here; init's own quota is the real bound
+const MODULE_MAX: u32 = 4 << 20; // init must never run out of memory itself (that traps)
 
 const spec = memory.data(SPEC_SIZE, 8);
 const nameBuf = memory.data(64, 4);

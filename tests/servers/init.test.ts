@@ -181,6 +181,7 @@ describe('init: the proc service', () => {
       'client: kill unknown task: E_NO_TASK',
       'client: unknown message: E_UNSUPPORTED',
       'client: listed 3 or more tasks',
+      'client: init memory steady over 40 spawns: yes',
       'client: kill server: 0',
       'client: all passed',
     ]);

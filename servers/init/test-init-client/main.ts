@@ -102,6 +102,16 @@ function listed(task: i32): string | null {
   return found;
 }
 
+// mem_bytes of task in proc_list, or 0.
+function memOf(task: i32): u32 {
+  for (let i: u32 = 0; i < 256; i++) {
+    ProcList.init(m).index = i;
+    if (call(proc, m) < 0) break;
+    if (ProcListReply.at(m).task == task) return ProcListReply.at(m).mem_bytes;
+  }
+  return 0;
+}
+
 export function main(): i32 {
   proc = lookup("proc");
   if (proc < 0) {
@@ -162,6 +172,14 @@ export function main(): i32 {
   listed(0);
   println("client: listed " + (listCount >= 3 ? "3 or more" : listCount.toString()) + " tasks");
   if (listCount < 3) bad++;
+
+  // init's memory stays the same over many spawns (its garbage is collected).
+  for (let i = 0; i < 10; i++) wait(spawn(child, ["exit", "0"]));
+  const before = memOf(proc);
+  for (let i = 0; i < 40; i++) wait(spawn(child, ["exit", "0"]));
+  const after = memOf(proc);
+  println("client: init memory steady over 40 spawns: " + (before == after && before > 0 ? "yes" : "no (" + before.toString() + " -> " + after.toString() + ")"));
+  if (before != after || before == 0) bad++;
 
   // A server started by init and killed through proc_kill: init reports it.
   const echo = lookup("example-echo");
