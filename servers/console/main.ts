@@ -197,6 +197,13 @@ function handle(m: Message): i32 {
       const t = ConsoleSetForeground.at(m).task;
       if (t < 0) return E_INVALID;
       foreground = t;
+      // A Ctrl-C typed ahead (while the shell was starting the program, before
+      // it became the foreground) was meant for this program.
+      if (t > 0 && headKind() != READ_LINE && ring.holds(0x03)) {
+        putAscii("^C\n");
+        flush();
+        interruptForeground();
+      }
       ConsoleSetForegroundReply.init(m);
       return 0;
     }

@@ -29,6 +29,12 @@ export class ByteRing {
     return b;
   }
 
+  /** Does the ring hold byte b? */
+  holds(b: u8): bool {
+    for (let i = 0; i < this.count; i++) if (unchecked(this.data[(this.head + i) % RING_CAP]) == b) return true;
+    return false;
+  }
+
   clear(): void {
     this.head = 0;
     this.count = 0;
