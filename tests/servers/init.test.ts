@@ -29,12 +29,15 @@ const MODULES: Record<string, Uint8Array> = {
   'junk.wasm': JUNK,
 };
 
-/** Boots init with `initRc` on a board with a virtio-9p device (slot with DeviceID 9); stops once `done` holds. */
-function bootInit(initRc: string, done: (out: string) => boolean): string {
+/**
+ * Boots init with `initRc` (null: none) on a board with a virtio-9p device (a
+ * slot with DeviceID 9); stops once `done` holds.
+ */
+function bootInit(initRc: string | null, done: (out: string) => boolean, manifest = MANIFEST): string {
   const enc = new TextEncoder();
   const initrd = writeBootArchive([
-    { name: 'manifest', data: enc.encode(MANIFEST) },
-    { name: 'init.rc', data: enc.encode(initRc) },
+    { name: 'manifest', data: enc.encode(manifest) },
+    ...(initRc === null ? [] : [{ name: 'init.rc', data: enc.encode(initRc) }]),
     ...Object.entries(MODULES).map(([name, data]) => ({ name, data })),
   ]);
   const m = new Machine({ image: kernelImage, initrd, memMiB: 128, hostFs: new NinePServer(new HostTree()) });
@@ -146,6 +149,37 @@ describe('init: the boot sequence', () => {
   });
 });
 
+/** What test-init-client prints when every step gives what it expects. */
+const CLIENT_LINES = [
+  'client: spawn exit 7: 1',
+  'client: wait exit 7: reason 7',
+  'client: wait args: reason 0',
+  'client: listed sleeper: test-child, parent is init: yes',
+  'client: kill sleeper: 0',
+  'client: wait sleeper: reason -1',
+  'client: late wait: reason 3',
+  'client: wait again: reason 3',
+  'client: wait trap: reason -4',
+  'client: long name: a-program-with-a-very-l',
+  'client: kill long: 0',
+  'client: wait long: reason -1',
+  'client: spawn text file: E_NOT_WASM',
+  'client: spawn missing file: E_NOT_FOUND',
+  'client: spawn bad module: E_BAD_MODULE',
+  'client: spawn empty path: E_INVALID',
+  'client: wait unknown task: E_NO_TASK',
+  'client: wait non-child: E_NO_TASK',
+  'client: wait self: E_DEADLOCK',
+  'client: kill init: E_DENIED',
+  'client: kill 0: E_INVALID',
+  'client: kill unknown task: E_NO_TASK',
+  'client: unknown message: E_UNSUPPORTED',
+  'client: listed 3 or more tasks',
+  'client: init memory steady over 40 spawns: yes',
+  'client: kill server: 0',
+  'client: all passed',
+];
+
 describe('init: the proc service', () => {
   const RC = [
     'server test-fs.wasm provides=fs',
@@ -156,35 +190,7 @@ describe('init: the proc service', () => {
   const client = out.split('\n').filter((l) => l.startsWith('client: '));
 
   it('spawns, waits, kills and lists programs read through fs', () => {
-    expect(client).toEqual([
-      'client: spawn exit 7: 1',
-      'client: wait exit 7: reason 7',
-      'client: wait args: reason 0',
-      'client: listed sleeper: test-child, parent is init: yes',
-      'client: kill sleeper: 0',
-      'client: wait sleeper: reason -1',
-      'client: late wait: reason 3',
-      'client: wait again: reason 3',
-      'client: wait trap: reason -4',
-      'client: long name: a-program-with-a-very-l',
-      'client: kill long: 0',
-      'client: wait long: reason -1',
-      'client: spawn text file: E_NOT_WASM',
-      'client: spawn missing file: E_NOT_FOUND',
-      'client: spawn bad module: E_BAD_MODULE',
-      'client: spawn empty path: E_INVALID',
-      'client: wait unknown task: E_NO_TASK',
-      'client: wait non-child: E_NO_TASK',
-      'client: wait self: E_DEADLOCK',
-      'client: kill init: E_DENIED',
-      'client: kill 0: E_INVALID',
-      'client: kill unknown task: E_NO_TASK',
-      'client: unknown message: E_UNSUPPORTED',
-      'client: listed 3 or more tasks',
-      'client: init memory steady over 40 spawns: yes',
-      'client: kill server: 0',
-      'client: all passed',
-    ]);
+    expect(client).toEqual(CLIENT_LINES);
   });
 
   it('passes the arguments after args[0]', () => {
@@ -198,12 +204,26 @@ describe('init: the proc service', () => {
   });
 });
 
+describe('init: without init.rc', () => {
+  it('says so and still serves proc (the servers and the client come from the kernel\'s manifest)', () => {
+    const manifest = MANIFEST + [
+      'task test-fs.wasm name=test-fs provides=fs',
+      'task echo-service.wasm name=echo-service provides=example-echo',
+      'task test-client.wasm name=client uses=proc,example-echo',
+    ].join('\n');
+    const out = bootInit(null, (o) => /^client: (all passed|\d+ failed)$/m.test(o), manifest);
+    expect(initLines(out)).toEqual(['init: cannot read init.rc: E_NOT_FOUND']);
+    expect(out.split('\n').filter((l) => l.startsWith('client: '))).toEqual(CLIENT_LINES);
+  });
+});
+
 describe('init: the whole OS', () => {
   it('starts every server of servers/os/init.rc, then the shell, and runs programs through the real fs', () => {
     const r = bootOs({ script: ['run /boot/init.rc', 'run hello.wasm a b'] });
     const lines = initLines(r.out);
+    // The shell may print its prompt before init's line about it (when it runs at init's priority).
     for (const name of ['console', 'fs', 'pong', 'echo', 'counter', 'shell']) {
-      expect(lines.some((l) => new RegExp(`^init: started ${name} \\(task \\d+\\) in \\d+\\.\\d ms$`).test(l)), name).toBe(true);
+      expect(r.out, name).toMatch(new RegExp(`(^|\\n|shell> )init: started ${name} \\(task \\d+\\) in \\d+\\.\\d ms\\n`));
     }
     expect(lines.filter((l) => !l.startsWith('init: started '))).toEqual([]);
     expect(r.out).toMatch(/run: \/boot\/init\.rc: E_NOT_WASM/);

@@ -155,7 +155,7 @@ export function main(): i32 {
   expectExit("wait long", t5, -1);
 
   // What must fail.
-  expect("spawn text file", spawn("/boot/init.rc", []), E_NOT_WASM);
+  expect("spawn text file", spawn("/boot/manifest", []), E_NOT_WASM);
   expect("spawn missing file", spawn("/boot/nothing.wasm", []), E_NOT_FOUND);
   expect("spawn bad module", spawn("/boot/junk.wasm", []), E_BAD_MODULE);
   expect("spawn empty path", spawn("", []), E_INVALID);
