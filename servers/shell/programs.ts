@@ -4,7 +4,7 @@
 import {
   E_END,
   E_NOT_FOUND,
-  FS_KIND_DIR,
+  E_TOO_LARGE,
   PROC_BACKGROUND,
   ConsoleSetForeground,
   ProcKill,
@@ -17,9 +17,11 @@ import {
   println,
 } from "../sdk/assembly";
 import { describe, exitText } from "./errors";
-import { stat } from "./files";
 import { programName, resolvePath } from "./path";
 import { callService, msg } from "./services";
+
+/** task_info.state of a task that has exited (docs/abi.md). */
+const STATE_EXITED: i32 = 5;
 
 /** Kernel task states (docs/abi.md, task_info.state) as ps shows them. */
 function stateName(state: i32): string {
@@ -43,33 +45,19 @@ const jobs = new Array<Job>(0);
 let nextJob = 1;
 
 /**
- * The file a program word names. A word with a "/" is a path (relative to the
- * working directory); "NAME.wasm" is looked for in the working directory, then
- * in /boot; a bare "NAME" is /boot/NAME.wasm, then ./NAME.wasm. Returns "" if
- * none of the candidates exists (`tried` then lists them).
+ * The files a program word may name, in the order they are tried. A word with
+ * a "/" is a path (relative to the working directory); "NAME.wasm" is looked
+ * for in the working directory, then in /boot; a bare "NAME" is
+ * /boot/NAME.wasm, then ./NAME.wasm.
  */
-class Resolved {
-  path: string = "";
-  tried: string[] = [];
-}
-
-export function findProgram(word: string): Resolved {
-  const out = new Resolved();
-  let candidates: string[];
-  if (word.includes("/")) candidates = [resolvePath(word)];
-  else if (word.endsWith(".wasm")) candidates = [resolvePath(word), "/boot/" + word];
-  else candidates = ["/boot/" + word + ".wasm", resolvePath(word + ".wasm")];
-  for (let i = 0; i < candidates.length; i++) {
-    const c = candidates[i];
-    if (out.tried.includes(c)) continue;
-    out.tried.push(c);
-    const s = stat(c);
-    if (s.error >= 0 && s.kind != FS_KIND_DIR) {
-      out.path = c;
-      return out;
-    }
-  }
-  return out;
+export function candidates(word: string): string[] {
+  let list: string[];
+  if (word.includes("/")) list = [resolvePath(word)];
+  else if (word.endsWith(".wasm")) list = [resolvePath(word), "/boot/" + word];
+  else list = ["/boot/" + word + ".wasm", resolvePath(word + ".wasm")];
+  // In / the two candidates can be one file.
+  if (list.length == 2 && list[0] == list[1]) list.pop();
+  return list;
 }
 
 /** Asks init to start the program at `path`: the task id, or an error. */
@@ -83,7 +71,7 @@ function spawn(path: string, argv: string[], background: bool): i32 {
   for (let i = 0; i < argv.length; i++) {
     const a = String.UTF8.encode(argv[i], true);
     const n = <u32>a.byteLength;
-    if (at + n > 1024) return -10; // E_INVALID: more than the message holds
+    if (at + n > 1024) return E_TOO_LARGE; // more than proc_spawn's args field holds
     memory.copy(q.args_ptr() + at, changetype<usize>(a), n);
     at += n;
   }
@@ -98,23 +86,29 @@ function setForeground(task: i32): void {
 }
 
 /**
- * Runs a program: `words[0]` names it (see findProgram), the rest are its
+ * Runs a program: `words[0]` names it (see candidates), the rest are its
  * arguments. `cmd` prefixes error messages ("run", or the word itself).
  */
 export function runProgram(cmd: string, words: string[], background: bool): void {
   const word = words[0];
-  const found = findProgram(word);
-  // When nothing was found, let init report on the first candidate: it says
-  // why (E_NOT_FOUND, or E_NOT_WASM for a file that is there but not Wasm).
-  const path = found.path.length > 0 ? found.path : found.tried[0];
-  const argv = new Array<string>(0);
-  argv.push(programName(path));
-  for (let i = 1; i < words.length; i++) argv.push(words[i]);
-
-  const task = spawn(path, argv, background);
+  const files = candidates(word);
+  // Spawning is the test for "is there such a file": init answers E_NOT_FOUND,
+  // or why the file cannot run. No fs_stat first: each round trip costs the
+  // shell a turn behind any busy task of its priority.
+  let task: i32 = E_NOT_FOUND;
+  let path = files[0];
+  for (let i = 0; i < files.length && task == E_NOT_FOUND; i++) {
+    path = files[i];
+    const argv = new Array<string>(0);
+    argv.push(programName(path));
+    for (let j = 1; j < words.length; j++) argv.push(words[j]);
+    task = spawn(path, argv, background);
+  }
   if (task < 0) {
     if (task == E_NOT_FOUND && cmd != "run" && cmd != "start")
-      println(word + ": unknown command (no program " + found.tried.join(" or ") + ")");
+      println(word + ": unknown command (no program " + files.join(" or ") + ")");
+    else if (task == E_NOT_FOUND) println(cmd + ": " + files.join(" or ") + ": " + describe(task));
+    else if (task == E_TOO_LARGE) println(cmd + ": the arguments take more than 1024 bytes");
     else println(cmd + ": " + path + ": " + describe(task));
     return;
   }
@@ -194,7 +188,7 @@ export function jobsCmd(args: string[]): void {
     const job = jobs[j];
     let live = false;
     for (let i = 0; i < rows.length; i++) {
-      if (rows[i].task == job.task && rows[i].state != 5) live = true;
+      if (rows[i].task == job.task && rows[i].state != STATE_EXITED) live = true;
     }
     if (live) alive.push(job);
     else println("[job " + job.number.toString() + "] done      " + job.command);
