@@ -50,11 +50,13 @@ function isWasm(p: usize, n: u32): bool {
   return n >= 4 && load<u32>(p) == 0x6d736100; // "\0asm" little-endian
 }
 
-/**
- * The whole file at path in a new heap block (the caller frees it), its size in
- * fileSize; or an error (negative, as a usize-sized i32 in `loadFileError`).
- */
+/** The error of the last loadFile that returned 0. */
 export let loadFileError: i32 = 0;
+
+/**
+ * The whole file at path in a new heap block (the caller frees it with
+ * heap.free), its size in fileSize; or 0, with the error in loadFileError.
+ */
 export function loadFile(path: string): usize {
   let m = fsMsg;
   if (m === null) {

@@ -27,12 +27,11 @@ function strlen(p: usize): i32 {
   return n;
 }
 
-/**
- * Reads a boot archive file into a new heap block: its address (the caller
- * frees it with heap.free), with the size in `loadedSize`; 0 on error, in `loadError`.
- */
+/** Size of the block the last loadBootFile returned, or its error when it returned 0. */
 export let loadedSize: u32 = 0;
 export let loadError: i32 = 0;
+
+/** Reads a boot archive file into a new heap block (the caller frees it with heap.free); 0 on error. */
 export function loadBootFile(file: string): usize {
   const size = bootFileSize(file);
   if (size < 0) {

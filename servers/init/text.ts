@@ -1,5 +1,6 @@
 // Small text helpers: UTF-8 sizes (the kernel counts bytes, not characters)
 // and number formatting for init's reports.
+import { EXIT_FAULT, EXIT_KILLED, EXIT_NO_MEMORY, EXIT_STACK_OVERFLOW, EXIT_WASM_TRAP } from "../sdk/assembly";
 
 /** Bytes of s in UTF-8. */
 export function utf8Length(s: string): i32 {
@@ -24,10 +25,10 @@ export function msText(ns: i64): string {
 /** Why a task ended, in words (exit reasons of servers/idl/messages.idl). */
 export function reasonText(reason: i32): string {
   if (reason >= 0) return "exit code " + reason.toString();
-  if (reason == -1) return "killed";
-  if (reason == -2) return "fault";
-  if (reason == -3) return "stack overflow";
-  if (reason == -4) return "trapped";
-  if (reason == -5) return "out of memory";
+  if (reason == EXIT_KILLED) return "killed";
+  if (reason == EXIT_FAULT) return "fault";
+  if (reason == EXIT_STACK_OVERFLOW) return "stack overflow";
+  if (reason == EXIT_WASM_TRAP) return "trapped";
+  if (reason == EXIT_NO_MEMORY) return "out of memory";
   return "reason " + reason.toString();
 }
