@@ -278,6 +278,7 @@ static void result_at(cc *c, uint32_t at, uint32_t dst_word, uint32_t h) {
 
 /* Producers whose result may go to the accumulator: i32 ALU ops, compares and i32 loads. */
 static bool acc_producer(uint32_t opcode) {
+  if (opcode >= OP_FUSE2) return opcode < OP_FUSE2 + OP_FUSE2_DACC;
   if (opcode >= OP_BR_CMP || (opcode & W_DACC)) return false;
   uint32_t base = opcode & 0xFF;
   if (base >= 0x46 && base <= 0x4F) return true;
@@ -317,7 +318,9 @@ static bool from_last_f(const cc *c, const vval *v, uint32_t h) {
 }
 
 static void producer_to_acc(cc *c, uint32_t pos) {
-  if (!c->r->failed) c->code[pos] |= W_DACC;
+  if (c->r->failed) return;
+  uint32_t o = (uint32_t)c->code[pos];
+  c->code[pos] = o >= OP_FUSE2 ? o + OP_FUSE2_DACC : (o | W_DACC);
 }
 
 /* ---- control ---- */
@@ -946,6 +949,21 @@ static uint32_t load_pair(cc *c, uint32_t dst_a) {
   return pa;
 }
 
+/* i32 operations that fuse in pairs with immediates (OP_FUSE2 in ops.h), -1 for others. */
+static int fuse_index(uint32_t opc) {
+  switch (opc) {
+  case 0x74: return 0; /* shl */
+  case 0x75: return 1; /* shr_s */
+  case 0x76: return 2; /* shr_u */
+  case 0x71: return 3; /* and */
+  case 0x73: return 4; /* xor */
+  case 0x6A: return 5; /* add */
+  case 0x72: return 6; /* or */
+  case OP_I32_RSUB: return 7;
+  default: return -1;
+  }
+}
+
 static bool do_numeric(cc *c, uint32_t opc) {
   numsig s;
   if (!numeric_sig(opc, &s)) return fail(c, "illegal opcode 0x%x", opc);
@@ -1016,6 +1034,23 @@ static bool do_numeric(cc *c, uint32_t opc) {
       a_acc = b_acc;
       b_acc = tb;
       opc = sw;
+    }
+    uint32_t prev = a_acc ? (uint32_t)c->code[lp] : 0; /* a_acc: lp is the instruction just emitted */
+    if (a_acc && b.kind == V_CONST && fuse_index(opc) >= 0 && lp + 4 == c->pc && prev < OP_BR_CMP &&
+        (prev & W_IMM) && !(prev & W_DACC) && fuse_index(prev & 0xFF) >= 0) {
+      /* (x op1 K1) op2 K2, the first result feeding only the second: one instruction. */
+      wcode src = c->code[lp + 2], k1 = c->code[lp + 3];
+      c->pc = lp;
+      c->nops--;
+      uint32_t at = op(c, OP_FUSE2 + (uint32_t)fuse_index(prev & 0xFF) * 8u + (uint32_t)fuse_index(opc) +
+                              ((prev & W_AACC) ? OP_FUSE2_AACC : 0));
+      emit(c, slot(c, hd));
+      emit(c, src);
+      emit(c, k1);
+      emit(c, (uint32_t)b.c);
+      if (!push_slot(c, s.r)) return false;
+      result_at(c, at, at + 1, hd);
+      return true;
     }
     uint32_t flags = 0, wa = 0, wb;
     if (a_acc) flags |= W_AACC;

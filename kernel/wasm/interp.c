@@ -639,6 +639,42 @@ H(h_table_fill) {
   DEF_I32_BIN1(name, a, s, a, expr) DEF_I32_BIN1(name, a, i, a, expr)
 I32_BIN(DEF_I32_BIN)
 
+/* Pairs of i32 operations with immediates (OP_FUSE2): every (op1, op2) of this list. */
+#define FUSE_B(X, i1, n1, e1)                                            \
+  X(i1, n1, e1, 0, shl, a << (b & 31))                                    \
+  X(i1, n1, e1, 1, shr_s, (uint32_t)((int32_t)a >> (b & 31)))             \
+  X(i1, n1, e1, 2, shr_u, a >> (b & 31))                                  \
+  X(i1, n1, e1, 3, and, a & b)                                            \
+  X(i1, n1, e1, 4, xor, a ^ b)                                            \
+  X(i1, n1, e1, 5, add, a + b)                                            \
+  X(i1, n1, e1, 6, or, a | b)                                             \
+  X(i1, n1, e1, 7, rsub, b - a)
+#define FUSE_A(X)                                                        \
+  FUSE_B(X, 0, shl, a << (b & 31))                                        \
+  FUSE_B(X, 1, shr_s, (uint32_t)((int32_t)a >> (b & 31)))                 \
+  FUSE_B(X, 2, shr_u, a >> (b & 31))                                      \
+  FUSE_B(X, 3, and, a & b)                                                \
+  FUSE_B(X, 4, xor, a ^ b)                                                \
+  FUSE_B(X, 5, add, a + b)                                                \
+  FUSE_B(X, 6, or, a | b)                                                 \
+  FUSE_B(X, 7, rsub, b - a)
+#define DEF_FUSE1(n1, e1, n2, e2, A, D)                   \
+  H(h_fuse_##n1##_##n2##_##A##D) {                        \
+    uint32_t t_;                                          \
+    {                                                     \
+      uint32_t a = SRC_##A(2), b = W(3);                  \
+      t_ = (e1);                                          \
+    }                                                     \
+    {                                                     \
+      uint32_t a = t_, b = W(4);                          \
+      PUT_##D(R32, e2);                                   \
+    }                                                     \
+    NEXT(5);                                              \
+  }
+#define DEF_FUSE(i1, n1, e1, i2, n2, e2) \
+  DEF_FUSE1(n1, e1, n2, e2, s, s) DEF_FUSE1(n1, e1, n2, e2, a, s) DEF_FUSE1(n1, e1, n2, e2, s, a) DEF_FUSE1(n1, e1, n2, e2, a, a)
+FUSE_A(DEF_FUSE)
+
 #define I64_BIN(X)                              \
   X(0x7C, i64_add, a + b)                       \
   X(0x7D, i64_sub, a - b)                       \
@@ -902,6 +938,10 @@ TRUNC(DEF_TRUNC)
   [OP_BR_F64 + OP_BR_F64_NOT + OP_BR_F64_BIMM + (i)] = h_brf_not_##name##_si,                             \
   [OP_BR_F64 + OP_BR_F64_NOT + OP_BR_F64_AACC + (i)] = h_brf_not_##name##_as,                             \
   [OP_BR_F64 + OP_BR_F64_NOT + OP_BR_F64_AACC + OP_BR_F64_BIMM + (i)] = h_brf_not_##name##_ai,
+#define T_FUSE(i1, n1, e1, i2, n2, e2)                                                                  \
+  [OP_FUSE2 + (i1) * 8 + (i2)] = h_fuse_##n1##_##n2##_ss, [OP_FUSE2 + OP_FUSE2_AACC + (i1) * 8 + (i2)] = h_fuse_##n1##_##n2##_as, \
+  [OP_FUSE2 + OP_FUSE2_DACC + (i1) * 8 + (i2)] = h_fuse_##n1##_##n2##_sa,                                 \
+  [OP_FUSE2 + OP_FUSE2_AACC + OP_FUSE2_DACC + (i1) * 8 + (i2)] = h_fuse_##n1##_##n2##_aa,
 #define T_BR(i, name, cond)                                                              \
   [OP_BR_CMP + (i)] = h_br_##name##_ss, [OP_BR_CMP_IMM + (i)] = h_br_##name##_si,        \
   [OP_BR_CMP + OP_BR_CMP_ACC + (i)] = h_br_##name##_as, [OP_BR_CMP_IMM + OP_BR_CMP_ACC + (i)] = h_br_##name##_ai,
@@ -948,7 +988,7 @@ static const whandler handlers[OP_COUNT] = {
     [OP_MEM_TRAP] = h_mem_trap,
     LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_PAIR) IDIV(T_ONE)
     UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD) F64_ARITH(T_I32) F64_CMP(T_I32) LOADS_UPD(T_LOAD_UPD)
-    BRF64(T_BRF)
+    BRF64(T_BRF) FUSE_A(T_FUSE)
 };
 
 wcode winterp_handler(uint32_t op) {

@@ -107,7 +107,16 @@ enum {
   OP_BR_F64_NOT = 0x08,
   OP_BR_F64_BIMM = 0x10,
   OP_BR_F64_AACC = 0x20,
-  OP_COUNT = 0x8C0
+  /*
+   * Two i32 operations with immediates, the first result feeding only the second:
+   * [op dst a k1 k2] computes (a op1 k1) op2 k2. + op1 index * 8 + op2 index, indices:
+   * shl 0, shr_s 1, shr_u 2, and 3, xor 4, add 5, or 6, rsub 7 (compile.c fuse_index);
+   * + 0x40: a is the accumulator, + 0x80: result to the accumulator.
+   */
+  OP_FUSE2 = 0x8C0,
+  OP_FUSE2_AACC = 0x40,
+  OP_FUSE2_DACC = 0x80,
+  OP_COUNT = 0x9C0
 };
 #define W_IMM 0x100
 #define W_AACC 0x200

@@ -14,7 +14,7 @@ describe.skipIf(!rv32Available)('rv32 benchmark', () => {
       expect(r.ratio, r.name).toBeLessThan(12);
     }
     const geo = Math.exp(results.reduce((s, r) => s + Math.log(r.ratio), 0) / results.length);
-    expect(geo).toBeLessThan(8.5);
+    expect(geo).toBeLessThan(7.5);
     expect(load!.bytes).toBeGreaterThan(90_000);
     expect(load!.load / load!.bytes).toBeLessThan(250);
     expect(load!.moduleHeap / load!.bytes).toBeLessThan(4.5);

@@ -66,6 +66,35 @@ describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differ
     expect(n).toBe(calls.length);
   });
 
+  it('superinstructions agree with V8: immediate-operation pairs, f64 compare-and-branch (NaN), tee+br_if latch, product of loads', async () => {
+    const F = [0, 1, -1, 0.5, 2, 4, Infinity, NaN];
+    const f64 = (x: number) => v('f64', new BigUint64Array(new Float64Array([x]).buffer)[0]);
+    const pairOps = ['shl', 'shr_s', 'shr_u', 'and', 'xor', 'add', 'or'];
+    const fns: string[] = [];
+    const calls: Call[] = [];
+    pairOps.forEach((o1, i) =>
+      pairOps.forEach((o2, j) => {
+        fns.push(`(func (export "p${i}_${j}") (param i32) (result i32) (i32.${o2} (i32.${o1} (local.get 0) (i32.const ${i * 7 + 3})) (i32.const ${j * 5 + 29})))`);
+        calls.push(...I.map((x) => ({ fn: `p${i}_${j}`, args: [x] })));
+      }),
+    );
+    fns.push(`(func (export "neg_and") (param i32) (result i32) (i32.and (i32.sub (i32.const 0) (i32.and (local.get 0) (i32.const 1))) (i32.const -306674912)))`);
+    calls.push(...I.map((x) => ({ fn: 'neg_and', args: [x] })));
+    for (const cmp of ['eq', 'ne', 'lt', 'gt', 'le', 'ge']) {
+      fns.push(`(func (export "fb_${cmp}") (param f64 f64) (result i32) (block (br_if 0 (f64.${cmp} (f64.mul (local.get 0) (local.get 0)) (local.get 1))) (return (i32.const 1))) (i32.const 2))`);
+      fns.push(`(func (export "fn_${cmp}") (param f64) (result i32) (if (result i32) (i32.eqz (f64.${cmp} (local.get 0) (f64.const 2))) (then (i32.const 3)) (else (i32.const 4))))`);
+      calls.push(...F.flatMap((a) => F.map((b) => ({ fn: `fb_${cmp}`, args: [f64(a), f64(b)] }))), ...F.map((a) => ({ fn: `fn_${cmp}`, args: [f64(a)] })));
+    }
+    fns.push(`(func (export "latch") (param i32) (result i32) (local i32) (loop (local.set 1 (i32.add (local.get 1) (i32.const 3))) (br_if 0 (local.tee 0 (i32.add (local.get 0) (i32.const 1))))) (local.get 1))`);
+    calls.push(...[-5, -1, -100].map((x) => ({ fn: 'latch', args: [i32(x)] })));
+    fns.push(`(func (export "dot") (param i32 i32) (result i32) (i32.add (i32.const 7) (i32.mul (i32.load offset=8 (i32.add (local.get 0) (i32.const 4))) (i32.load (local.get 1)))))`);
+    calls.push(...[[0, 0], [16, 24], [65520, 0], [65524, 0], [0, 65532], [0, 65533], [-4, 0]].map(([a, b]) => ({ fn: 'dot', args: [i32(a), i32(b)] })));
+    const bytes = await wat(`(module (memory 1) (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\\0d\\0e\\0f\\10\\11\\12\\13\\14\\15\\16\\17\\18\\19\\1a\\1b\\1c\\1d\\1e\\1f\\20\\21\\22\\23\\24\\25\\26\\27\\28") ${fns.join('\n')})`);
+    const { mismatches, calls: n } = differential([{ name: 'fused', bytes, calls }]);
+    expect(mismatches).toEqual([]);
+    expect(n).toBe(calls.length);
+  });
+
   it('memory loads, stores, growth and bulk operations agree with V8 (results, traps and memory contents)', async () => {
     const bytes = await wat(MEMORY);
     const addrs = [0, 1, 3, 15, 16, 65535 - 16, 65536 - 20, 65536 - 17, 65536 - 16, 65536, -1, -16].map(i32);
