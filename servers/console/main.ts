@@ -17,8 +17,8 @@ import { EDIT_DONE, EDIT_END, EDIT_INTERRUPTED, EDIT_MORE, LineEditor } from "./
 import { flush, putAscii } from "./output";
 import { clearPrompt, notePrompt } from "./prompt";
 import { READ_LINE, READ_RAW, addReader, dropReader, headKind, headMaxLen, headTask, readerCount, readerTask, stillWaiting } from "./readers";
-import { ByteRing } from "./ring";
-import { uartAck, uartDrain, uartInit, uartIrq } from "./uart";
+import { ByteRing, RING_CAP } from "./ring";
+import { uartAck, uartDrain, uartInit, uartIrq, uartPending, uartRxInterrupts } from "./uart";
 
 const RAW_MAX: u32 = 1024;
 
@@ -74,8 +74,38 @@ function interruptForeground(): void {
   }
 }
 
-/** Hands buffered input to the waiting readers, oldest first, as far as it goes. */
+/** The ring is full and input waits in the UART, its receive interrupt off. */
+let rxPaused = false;
+
+/**
+ * Moves what fits from the UART into the ring. With the ring full and more
+ * input waiting, the receive interrupt goes off until readers made room (the
+ * bytes wait in the UART instead of being dropped).
+ */
+function receive(): void {
+  const room = RING_CAP - ring.count;
+  if (room > 0) uartDrain(onByte, room);
+  const full = ring.count >= RING_CAP && uartPending();
+  if (full != rxPaused) {
+    uartRxInterrupts(!full);
+    rxPaused = full;
+  }
+}
+
+/** Hands buffered input to the readers; refills from a paused UART as room appears. */
 function pump(): void {
+  for (;;) {
+    serveReaders();
+    if (!rxPaused || ring.count >= RING_CAP) break;
+    const before = ring.count;
+    receive();
+    if (ring.count == before) break;
+  }
+  flush();
+}
+
+/** Hands buffered input to the waiting readers, oldest first, as far as it goes. */
+function serveReaders(): void {
   for (;;) {
     const kind = headKind();
     if (kind == READ_RAW) {
@@ -117,7 +147,6 @@ function pump(): void {
     const result = editor.key(key, decoder);
     if (result != EDIT_MORE) finishLine(result);
   }
-  flush();
 }
 
 /** The head line reader's line is over: answer it. */
@@ -161,7 +190,7 @@ function replyLine(t: i32): void {
 function onIrq(n: Notify): void {
   if ((n.bits & NOTIFY_IRQ) == 0 || uartIrq <= 0) return;
   if ((n.irqs(uartIrq >> 5) & (1 << (uartIrq & 31))) == 0) return;
-  uartDrain(onByte);
+  receive();
   uartAck();
   pump();
 }
@@ -212,8 +241,9 @@ function handle(m: Message): i32 {
 }
 
 export function main(): i32 {
-  const err = uartInit(onByte);
+  const err = uartInit(onByte, RING_CAP);
   uartReady = err.length == 0;
+  if (uartReady) receive();
   // Without the UART the console still prints; reads fail with E_IO.
   if (!uartReady) println("console: no input: " + err);
   const r = register("console");

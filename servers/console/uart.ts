@@ -24,9 +24,9 @@ export let uartIrq: i32 = 0;
 
 /**
  * Finds the first ns16550a and turns on its receive interrupt. Returns "" or
- * what went wrong. `sink` gets the bytes already waiting.
+ * what went wrong. `sink` gets the bytes already waiting (at most `room`).
  */
-export function uartInit(sink: (b: u8) => void): string {
+export function uartInit(sink: (b: u8) => void, room: i32): string {
   const info = memory.data(12);
   const compat = memory.data<u8>([0x6e, 0x73, 0x31, 0x36, 0x35, 0x35, 0x30, 0x61, 0]); // "ns16550a"
   const r = wasmos_device_find(compat, 0, info);
@@ -34,21 +34,22 @@ export function uartInit(sink: (b: u8) => void): string {
   uartBase = load<u32>(info);
   uartIrq = load<i32>(info, 8);
   // Read what arrived before we started first: enabling the FIFO flushes the
-  // receiver, and those bytes are type-ahead.
-  const d = uartDrain(sink);
+  // receiver, and those bytes are type-ahead. (Beyond `room`, the one byte in
+  // the FIFO-less receiver is lost; later bytes wait in the sender.)
+  const d = uartDrain(sink, room);
   if (d < 0) return "reading the UART at 0x" + uartBase.toString(16) + ": " + errorText(d);
   let w = wasmos_mmio_write(uartBase + FCR, 1, FCR_ENABLE);
   if (w == 0) w = wasmos_mmio_write(uartBase + MCR, 1, MCR_DTR_RTS_OUT2);
   if (w == 0) w = wasmos_mmio_write(uartBase + IER, 1, IER_RDI);
   if (w < 0) return "programming the UART: " + errorText(w);
-  uartDrain(sink);
   return "";
 }
 
-/** Moves received bytes to `sink` while LSR says there are some: their count, or an error. */
-export function uartDrain(sink: (b: u8) => void): i32 {
+/** Moves received bytes (at most `max`) to `sink` while LSR says there are some: their count, or an error. */
+export function uartDrain(sink: (b: u8) => void, max: i32 = DRAIN_MAX): i32 {
   let n = 0;
-  while (n < DRAIN_MAX) {
+  const limit = min(max, DRAIN_MAX);
+  while (n < limit) {
     const lsr = wasmos_mmio_read(uartBase + LSR, 1);
     if (lsr < 0) return <i32>lsr;
     if ((lsr & LSR_DR) == 0) break;
@@ -58,6 +59,17 @@ export function uartDrain(sink: (b: u8) => void): i32 {
     n++;
   }
   return n;
+}
+
+/** Is a received byte waiting? */
+export function uartPending(): bool {
+  const lsr = wasmos_mmio_read(uartBase + LSR, 1);
+  return lsr >= 0 && (lsr & LSR_DR) != 0;
+}
+
+/** Turns the receive interrupt on or off (off: input waits in the UART, flow control). */
+export function uartRxInterrupts(on: bool): void {
+  wasmos_mmio_write(uartBase + IER, 1, on ? IER_RDI : 0);
 }
 
 /** The device is quiet again: let its IRQ through. */

@@ -15,9 +15,9 @@ const build = (p: string): Uint8Array => new Uint8Array(readFileSync(fileURLToPa
 const MANIFEST = [
   'task console.wasm name=console provides=console device=ns16550a flags=kill-any priority=6',
   'task console-test.wasm name=client uses=console flags=kill-any',
-  'task console-test.wasm name=spin arg=spin',
 ];
-/** A second reader, for the test that needs one. */
+/** Extra tasks for some tests: a CPU-bound foreground task for Ctrl-C, a second reader. */
+const SPIN = 'task console-test.wasm name=spin arg=spin';
 const READER = 'task console-test.wasm name=reader arg=reader uses=console';
 
 const ESC = '\x1b';
@@ -37,7 +37,7 @@ interface Step {
  * The boot task's report of a killed task. It says "(reason lost)" when it
  * noticed the exit by looking before the kernel's notification reached it.
  */
-const killedLine = (id: number, name: string): RegExp => new RegExp(`^boot: task ${id} \\(${name}\\) exited: (killed|\\(reason lost\\))$`, 'm');
+const killedLine = (id: number, name: string): RegExp => new RegExp(`boot: task ${id} \\(${name}\\) exited: (killed|\\(reason lost\\))$`, 'm');
 
 interface Run {
   /** The output decoded as UTF-8, \r removed. */
@@ -45,6 +45,7 @@ interface Run {
   /** The `line: [...]` lines the client printed, in order. */
   lines: string[];
   steps: number;
+  instret: number;
 }
 
 
@@ -52,10 +53,10 @@ interface Run {
  * Boots console + client and plays `steps` once the boot log is over;
  * `early` is typed before anything runs (type-ahead waiting in the UART).
  */
-function boot(steps: Step[], opts: { early?: string; reader?: boolean; maxCycles?: number } = {}): Run {
-  const tasks = opts.reader ? [...MANIFEST, READER] : MANIFEST;
+function boot(steps: Step[], opts: { early?: string; extra?: string[]; maxCycles?: number } = {}): Run {
+  const tasks = [...MANIFEST, ...(opts.extra ?? [])];
   // The boot task's last line: after it only our tasks write (no boot log in between).
-  const booted = `boot: started "${opts.reader ? 'reader' : 'spin'}"`;
+  const booted = `boot: started "${/name=(\S+)/.exec(tasks[tasks.length - 1]!)![1]}"`;
   const initrd = writeBootArchive([
     { name: 'manifest', data: new TextEncoder().encode(`${tasks.join('\n')}\n`) },
     { name: 'console.wasm', data: build('console.wasm') },
@@ -91,7 +92,7 @@ function boot(steps: Step[], opts: { early?: string; reader?: boolean; maxCycles
   }
   const out = Buffer.concat(chunks).toString('utf8').replace(/\r/g, '');
   const lines = [...out.matchAll(/^line: \[(.*)\]$/gmu)].map((x) => x[1]!);
-  return { out, lines, steps: done };
+  return { out, lines, steps: done, instret: m.instret };
 }
 
 describe('console server', () => {
@@ -155,6 +156,12 @@ describe('console server', () => {
     expect(r.lines).toEqual(['first', 'sleep 200', 'second', 'third', 'quit']);
   });
 
+  it('holds more than the 4 KiB type-ahead: the rest waits in the UART (flow control), nothing is lost', () => {
+    const many = Array.from({ length: 700 }, (_, i) => `l${String(i).padStart(4, '0')}`); // 700 x 6 bytes = 4,200
+    const r = boot([{ after: '', send: 'sleep 300\r' }, { after: 'line: [sleep 300]', send: `${many.join('\r')}\rquit\r` }]);
+    expect(r.lines).toEqual(['sleep 300', ...many, 'quit']);
+  });
+
   it('console_read gets raw bytes (control characters and escapes included)', () => {
     const r = boot([{ after: '', send: 'raw\r' }, { after: 'line: [raw]', send: `\x01${ESC}[A` }, { after: 'raw: ', send: 'quit\r' }]);
     expect(r.out).toContain('raw: 01 1b 5b 41');
@@ -167,7 +174,7 @@ describe('console server', () => {
       { after: '', send: (out) => `fg ${spin(out)}\r` },
       { after: 'fg set', send: '\x03' },
       { after: 'fg done', send: 'quit\r' },
-    ]);
+    ], { extra: [SPIN] });
     const id = spin(r.out);
     expect(r.out).toContain(`fg set\n^C\n`);
     expect(r.out).toMatch(killedLine(id, 'spin'));
@@ -178,11 +185,29 @@ describe('console server', () => {
     // The line and Ctrl-C arrive together: the client reads "fg N", Ctrl-C
     // waits in the type-ahead, and set_foreground(N) finds it.
     const spin = (out: string): number => Number(/boot: started "spin" .* as task (\d+)/.exec(out)![1]);
-    const r = boot([{ after: '', send: (out) => `fg ${spin(out)}\r\x03` }, { after: 'fg done', send: 'quit\r' }]);
+    const r = boot([{ after: '', send: (out) => `fg ${spin(out)}\r\x03` }, { after: 'fg done', send: 'quit\r' }], { extra: [SPIN] });
     const id = spin(r.out);
     expect(r.out).toMatch(killedLine(id, 'spin'));
     expect(r.out).toMatch(/\^C\n(.|\n)*fg set\n/);
     expect(r.lines).toEqual([`fg ${id}`, 'quit']);
+  });
+
+  it('survives random input: never traps, keeps serving', () => {
+    // A fixed-seed xorshift stream of 6,000 bytes (escape sequences, broken
+    // UTF-8, control keys, Enter...), then Ctrl-E Ctrl-U to drop any partial
+    // line (a control character also cancels a pending escape sequence).
+    let x = 0x9e3779b9;
+    const noise = new Uint8Array(6000);
+    for (let i = 0; i < noise.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      noise[i] = x & 0xff;
+    }
+    const r = boot([{ after: '', send: noise }, { after: '', send: '\x05\x15quit\r' }], { maxCycles: 1_000_000_000 });
+    expect(r.lines.length).toBeGreaterThan(5);
+    expect(r.lines[r.lines.length - 1]).toBe('quit');
+    expect(r.out).not.toMatch(/\(console\) exited|abort:|trap/);
   });
 
   it('a reader killed while it waits does not swallow the next line', () => {
@@ -190,7 +215,7 @@ describe('console server', () => {
     // kills the reader, reads again, and must get the next line (even when the
     // line is complete before the client's next read arrives).
     const reader = (out: string): number => Number(/boot: started "reader" .* as task (\d+)/.exec(out)![1]);
-    const r = boot([{ after: '', send: (out) => `kill ${reader(out)}\r` }, { after: 'killed', send: 'after\rquit\r' }], { reader: true });
+    const r = boot([{ after: '', send: (out) => `kill ${reader(out)}\r` }, { after: 'killed', send: 'after\rquit\r' }], { extra: [READER] });
     expect(r.out).toMatch(killedLine(reader(r.out), 'reader'));
     expect(r.lines).toEqual([`kill ${reader(r.out)}`, 'after', 'quit']);
     expect(r.out).not.toContain('reader: [');
