@@ -3,12 +3,15 @@
 // to a test client (servers/console/console-test) that prints every line it
 // reads as `line: [...]`. Input is typed with Machine.sendSerial, each piece
 // once the output shows what it waits for.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Machine } from '../../src/board/machine.ts';
 import { writeBootArchive } from '../../src/host/boot-archive.ts';
-import { KERNEL } from '../kernel/wasm-boot.ts';
+import { KERNEL, hasQemu } from '../kernel/wasm-boot.ts';
 
 const build = (p: string): Uint8Array => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../servers/build/${p}`, import.meta.url))));
 
@@ -49,6 +52,14 @@ interface Run {
 }
 
 
+function archive(tasks: string[]): Uint8Array {
+  return writeBootArchive([
+    { name: 'manifest', data: new TextEncoder().encode(`${tasks.join('\n')}\n`) },
+    { name: 'console.wasm', data: build('console.wasm') },
+    { name: 'console-test.wasm', data: build('console/console-test.wasm') },
+  ]);
+}
+
 /**
  * Boots console + client and plays `steps` once the boot log is over;
  * `early` is typed before anything runs (type-ahead waiting in the UART).
@@ -57,11 +68,7 @@ function boot(steps: Step[], opts: { early?: string; extra?: string[]; maxCycles
   const tasks = [...MANIFEST, ...(opts.extra ?? [])];
   // The boot task's last line: after it only our tasks write (no boot log in between).
   const booted = `boot: started "${/name=(\S+)/.exec(tasks[tasks.length - 1]!)![1]}"`;
-  const initrd = writeBootArchive([
-    { name: 'manifest', data: new TextEncoder().encode(`${tasks.join('\n')}\n`) },
-    { name: 'console.wasm', data: build('console.wasm') },
-    { name: 'console-test.wasm', data: build('console/console-test.wasm') },
-  ]);
+  const initrd = archive(tasks);
   const m = new Machine({ image: new Uint8Array(readFileSync(KERNEL)), initrd, memMiB: 128 });
   const chunks: Buffer[] = [];
   let text = '';
@@ -220,4 +227,23 @@ describe('console server', () => {
     expect(r.lines).toEqual([`kill ${reader(r.out)}`, 'after', 'quit']);
     expect(r.out).not.toContain('reader: [');
   });
+});
+
+describe('console server under QEMU', () => {
+  // QEMU's 16550 (receive FIFO, character timeout) with input from a pipe.
+  it.skipIf(!hasQemu)('reads edited lines typed into qemu-system-riscv32', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasmos-console-'));
+    try {
+      // The client powers the machine off at the end (flags=system), so QEMU exits.
+      writeFileSync(join(dir, 'initrd.bin'), archive([MANIFEST[0]!, `${MANIFEST[1]!},system`]));
+      const input = `wrld${LEFT}${LEFT}${LEFT}o${ESC}[Hhello ${ESC}[F!\r${'x'.repeat(40)}\x17abc\r${UP}\rpoweroff\r`;
+      const r = spawnSync('timeout', ['60', 'qemu-system-riscv32', '-machine', 'virt', '-bios', 'none', '-nographic', '-m', '128',
+        '-kernel', KERNEL, '-initrd', join(dir, 'initrd.bin'), '-append', ''], { input, encoding: 'latin1' });
+      const lines = [...r.stdout.replace(/\r/g, '').matchAll(/^line: \[(.*)\]$/gm)].map((x) => x[1]);
+      expect(lines).toEqual(['hello world!', 'abc', 'abc', 'poweroff']);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

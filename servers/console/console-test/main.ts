@@ -10,9 +10,10 @@
 //   kill N      kills task N (the manifest grants kill-any)
 // With the argument "reader" it reads lines too, printed as `reader: [text]`.
 //   quit        exits 0
+//   poweroff    powers the machine off (the manifest grants `system`)
 import {
   ConsoleRead, ConsoleReadLine, ConsoleReadLineReply, ConsoleReadReply, ConsoleSetForeground, E_END,
-  E_INTERRUPTED, Message, arg, argCount, call, check, errorText, kill, lookup, print, println, sleep, useConsole,
+  E_INTERRUPTED, Message, arg, argCount, call, check, errorText, kill, lookup, print, println, sleep, useConsole, wasmos_system,
 } from "../../sdk/assembly";
 
 function hex(ptr: usize, n: u32): string {
@@ -66,6 +67,7 @@ export function main(): i32 {
     const line = ConsoleReadLineReply.at(m).line;
     println("line: [" + line + "]");
     if (line == "quit") return 0;
+    if (line == "poweroff") wasmos_system(1);
     if (line == "raw") {
       ConsoleRead.init(m).max_len = 8;
       const e = call(console, m);
