@@ -3,12 +3,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { archiveName, type OsSource } from '../host/os-archive.ts';
+import { archiveName, isOsModule, type OsSource } from '../host/os-archive.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Module paths under servers/build that are not part of the OS image (SDK examples). */
-const NOT_IN_IMAGE = /^servers\/build\/examples\//;
 
 function wasmFiles(root: string, rel: string): string[] {
   return readdirSync(join(root, rel), { withFileTypes: true }).flatMap((e) => {
@@ -21,7 +19,7 @@ function wasmFiles(root: string, rel: string): string[] {
 export function loadOsSource(root: string = REPO_ROOT): OsSource {
   const modules: Record<string, Uint8Array> = {};
   for (const path of wasmFiles(root, 'servers/build')) {
-    if (NOT_IN_IMAGE.test(path)) continue;
+    if (!isOsModule(path)) continue;
     const name = archiveName(path);
     if (modules[name]) throw new Error(`${path}: another module is also named ${name} in the boot archive`);
     modules[name] = new Uint8Array(readFileSync(join(root, path)));

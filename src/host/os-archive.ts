@@ -22,6 +22,20 @@ export function archiveName(buildPath: string): string {
   return parts[parts.length - 2] === 'wasi' ? `wasi-${file}` : file;
 }
 
+/**
+ * Whether a module built under servers/build belongs in the OS image: not the
+ * SDK's examples, nor the servers' own test programs (servers/build/<server>/…,
+ * and the WASI tests' mock server and import check).
+ */
+export function isOsModule(buildPath: string): boolean {
+  const rel = buildPath.slice(buildPath.indexOf('servers/build/') + 'servers/build/'.length);
+  if (!rel.includes('/')) return true;
+  const [dir, file] = [rel.slice(0, rel.indexOf('/')), rel.slice(rel.lastIndexOf('/') + 1)];
+  if (dir === 'apps') return true;
+  if (dir === 'wasi') return file !== 'mockfs.wasm' && file !== 'check.wasm';
+  return false;
+}
+
 /** The OS's boot archive, with `userFiles` added (a user file may not replace an OS file). */
 export function osArchive(src: OsSource, userFiles: Readonly<Record<string, Uint8Array>> = {}): Uint8Array {
   const enc = new TextEncoder();
