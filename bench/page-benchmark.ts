@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchmarkOptions, BenchmarkResult, Figure } from './benchmark.ts';
 import type { PageLoadResult, PageLoadRun } from './page-load.ts';
 
-/** What the page waits for (change to "shell>" when the shell lands). */
-export const PAGE_TEXT = 'WasmOS kernel:';
+/** What the page waits for: the shell's prompt. */
+export const PAGE_TEXT = 'shell>';
 /** The budget for navigation to the prompt on this machine. */
 const TARGET_MS = 1500;
 const SCRIPT = fileURLToPath(new URL('./page-load.ts', import.meta.url));

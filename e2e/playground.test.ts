@@ -1,7 +1,8 @@
 // End-to-end: the production build, served statically under a nested base
 // path, in headless Chromium. The kernel boots in the worker, the terminal
 // shows its console, the self-test fills the trace and task panels, the
-// machine pauses and resumes, and the theme toggles.
+// machine pauses and resumes, and the theme toggles. The default boot is the
+// OS (init, servers, shell from the boot archive the page packs).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.ts';
@@ -37,16 +38,20 @@ describe('the playground in Chromium', () => {
     await expect.poll(() => terminalText(page), POLL).toContain('WasmOS kernel: hart 0');
     await expect.poll(() => terminalText(page), POLL).toMatch(/memory: 128 MiB at 0x80000000/);
     await expect.poll(() => page.getByTestId('status-pill').innerText(), POLL).toMatch(/running|idle|powered off/);
-    // Typing goes to the guest through xterm.js (the kernel ignores it, but nothing breaks).
+    // The OS boots to the shell; typing goes to it through xterm.js.
+    await expect.poll(() => terminalText(page), POLL).toContain('shell>');
     await page.locator('.xterm').click();
-    await page.keyboard.type('help\r');
+    await page.keyboard.type('hello from the browser\r');
+    await expect.poll(() => terminalText(page), POLL).toContain('Hello from WasmOS!');
+    await page.keyboard.type('ls /boot\r');
+    await expect.poll(() => terminalText(page), POLL).toContain('init.rc');
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
   it('the self-test fills the IPC trace and the task list', async () => {
-    const { page, errors } = await open('?bootargs=');
-    await expect.poll(() => terminalText(page), POLL).toContain('no init task');
+    const { page, errors } = await open();
+    await expect.poll(() => terminalText(page), POLL).toContain('shell>');
     await page.getByRole('tab', { name: 'Machine' }).click();
     await page.getByLabel('Boot', { exact: true }).selectOption('selftest');
     await page.getByRole('button', { name: 'Reboot' }).click();

@@ -78,9 +78,16 @@ function start(e: Entry): void {
   const t0 = nowNs();
   const grants = new Array<Grant>(0);
   for (let i = 0; i < e.devices.length; i++) {
-    const g = resolve(e.devices[i]);
+    // "device=virtio:9?": optional; without it the server starts anyway (fs without /host).
+    const spec = e.devices[i];
+    const optional = spec.endsWith("?");
+    let g = resolve(optional ? spec.slice(0, spec.length - 1) : spec);
+    if (g === null && optional) {
+      println("init: " + e.name + ": no device " + spec.slice(0, spec.length - 1) + ", starting without it");
+      g = resolve("");
+    }
     if (g === null) {
-      const what = e.devices[i].length > 0 ? e.devices[i] : "dma";
+      const what = spec.length > 0 ? spec : "dma";
       println("init: " + e.name + " failed: device " + what + ": " + errorText(resolveError));
       e.state = FAILED;
       return;

@@ -17,6 +17,8 @@ export interface OsBootOptions {
   script?: string[];
   /** Files under /host (path -> content); the tree is returned for inspection. */
   hostFiles?: Record<string, string | Uint8Array>;
+  /** Attach the virtio-9p device (/host); default true. */
+  host?: boolean;
   /** Extra files in the boot archive (/boot). */
   bootFiles?: Record<string, Uint8Array>;
   /** Guest instructions before giving up (default 2 G). */
@@ -50,7 +52,7 @@ export function bootOs(opts: OsBootOptions = {}): OsBootResult {
   for (const [path, content] of Object.entries(opts.hostFiles ?? {})) tree.writeFile(path, content);
   const image = new Uint8Array(readFileSync(KERNEL));
   const initrd = osArchive(loadOsSource(), opts.bootFiles);
-  const machine = new Machine({ image, initrd, memMiB: 128, hostFs: new NinePServer(tree) });
+  const machine = new Machine({ image, initrd, memMiB: 128, ...(opts.host === false ? {} : { hostFs: new NinePServer(tree) }) });
   tree.clock = guestClock(machine);
   let out = '';
   machine.onSerial = (b) => { out += Buffer.from(b).toString('latin1'); };

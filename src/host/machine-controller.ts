@@ -5,6 +5,7 @@
 // guest only through machine.sendSerial between slices, so the board's input
 // log replays the session exactly.
 import { Machine, type StopReason } from '../board/machine.ts';
+import { HostTree, NinePServer, guestClock } from './9p/index.ts';
 import { ConsoleWatch } from './console-watch.ts';
 import { realTimers, Sleeper, type HostTimers } from './host-timers.ts';
 import { MipsMeter } from './mips-meter.ts';
@@ -23,6 +24,8 @@ export const KILL_UNAVAILABLE =
   'and the shell\'s kill command that will do it for the page is still being built.';
 
 export class MachineController {
+  /** The files the guest sees under /host. */
+  readonly hostTree = new HostTree();
   private machine: Machine | null = null;
   private options: BootOptions | null = null;
   private state: RunState = 'off';
@@ -173,7 +176,12 @@ export class MachineController {
     this.watch = new ConsoleWatch(opts.promptText ?? DEFAULT_PROMPT_TEXT);
     let m: Machine;
     try {
-      m = new Machine({ image: opts.image, bootargs: opts.bootargs, memMiB: opts.memMiB ?? 128, initrd: opts.initrd });
+      // The host file tree (the guest's /host) outlives reboots: it holds the user's files.
+      m = new Machine({
+        image: opts.image, bootargs: opts.bootargs, memMiB: opts.memMiB ?? 128, initrd: opts.initrd,
+        hostFs: new NinePServer(this.hostTree),
+      });
+      this.hostTree.clock = guestClock(m);
     } catch (e) {
       this.error = (e as Error).message;
       this.setState('error');

@@ -1,7 +1,7 @@
 // The page's entry, kept small so the machine starts at once: it starts the
 // worker, fetches the kernel and boots it, and only then loads the React app
 // (a separate chunk), which replays whatever output arrived meanwhile.
-// Query parameters: ?bootargs=... (what to boot; default: the self-test
+// Query parameters: ?bootargs=... (what to boot; default: the OS, to the shell;
 // until the shell exists), ?prompt=... (the console text that ends "time to
 // prompt"; the benchmark uses it).
 import { BOOT_MODES, DEFAULT_BOOT_MODE } from './machine/boot-modes.ts';

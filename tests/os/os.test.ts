@@ -24,6 +24,14 @@ describe('the whole OS', () => {
     expect(r.firstPromptAt).not.toBeNull();
   }, 120_000);
 
+  it('boots without a 9P device: fs starts without /host', () => {
+    const r = bootOs({ script: ['ls /'], host: false });
+    expect(r.out).toContain('init: fs: no device virtio:9, starting without it');
+    expect(r.out).toMatch(/^init: started fs /m);
+    expect(outputOf(r, 0)).toMatch(/boot/);
+    expect(outputOf(r, 0)).not.toMatch(/host/);
+  }, 120_000);
+
   it('runs unmodified WASI programs (wasi-libc) against the real console and fs servers', () => {
     const script = [
       'wasi-hello',

@@ -1,6 +1,5 @@
-// What the Machine panel offers to boot. Until the shell (step 4) exists the
-// kernel has no init to start, so the default is the self-test: it creates
-// hundreds of tasks and messages, which fills the task list and the trace.
+// What the Machine panel offers to boot. The default is the OS: init starts
+// the servers and the shell from the boot archive the page packs.
 
 export interface BootMode {
   id: string;
@@ -15,7 +14,7 @@ export const BOOT_MODES: readonly BootMode[] = [
   { id: 'bench', label: 'Kernel benchmarks', bootargs: 'bench', description: 'Boot time, IPC round trip and context switch, in guest instructions.' },
 ];
 
-export const DEFAULT_BOOT_MODE = 'selftest';
+export const DEFAULT_BOOT_MODE = 'init';
 
 /** The mode whose bootargs these are, or null for custom ones. */
 export function modeForBootargs(bootargs: string): BootMode | null {
