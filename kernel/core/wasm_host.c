@@ -40,6 +40,18 @@ int wasm_mem_str(wasm_instance *inst, uint32_t ptr, char *out, uint32_t max)
 	return E_INVALID;
 }
 
+int wasm_mem_opt_str(wasm_instance *inst, uint32_t ptr, char *out, uint32_t max, const char **res)
+{
+	*res = NULL;
+	if (!ptr)
+		return 0;
+	int n = wasm_mem_str(inst, ptr, out, max);
+	if (n < 0)
+		return n;
+	*res = out;
+	return 0;
+}
+
 wasm_status wasm_host_fail(wasm_instance *inst, const char *fmt, ...)
 {
 	char buf[160];

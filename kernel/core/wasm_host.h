@@ -20,6 +20,9 @@ struct msg *wasm_mem_msg(wasm_instance *inst, uint32_t ptr);
 /* Copies the NUL-terminated string at ptr into out (max bytes with the NUL).
  * Returns its length, E_BAD_POINTER (not in memory) or E_INVALID (too long). */
 int wasm_mem_str(wasm_instance *inst, uint32_t ptr, char *out, uint32_t max);
+/* An optional string argument (ptr 0 = none: *res = NULL) into out; 0 or an
+ * error of wasm_mem_str. */
+int wasm_mem_opt_str(wasm_instance *inst, uint32_t ptr, char *out, uint32_t max, const char **res);
 /* Sets the trap message (printf-style) and returns WASM_TRAP_HOST. */
 wasm_status wasm_host_fail(wasm_instance *inst, const char *fmt, ...);
 

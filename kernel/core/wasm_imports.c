@@ -105,19 +105,6 @@ static wasm_status os_service_lookup(wasm_instance *inst, void *ctx, uint64_t *s
 	return RET(n < 0 ? n : service_lookup(name, I32(1)));
 }
 
-/* Reads an optional string argument (ptr 0 = none). Returns 0 or an error. */
-static int opt_str(wasm_instance *inst, uint32_t ptr, char *out, uint32_t max, const char **res)
-{
-	*res = NULL;
-	if (!ptr)
-		return 0;
-	int n = wasm_mem_str(inst, ptr, out, max);
-	if (n < 0)
-		return n;
-	*res = out;
-	return 0;
-}
-
 /* spawn(module, module_len, name, args, args_len, quota, uses, provides) -> id */
 static wasm_status os_spawn(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
@@ -134,9 +121,9 @@ static wasm_status os_spawn(wasm_instance *inst, void *ctx, uint64_t *slots)
 	if (n < 0)
 		return RET(n);
 	s.name = name;
-	int r = opt_str(inst, U32(6), uses, sizeof uses, &s.uses);
+	int r = wasm_mem_opt_str(inst, U32(6), uses, sizeof uses, &s.uses);
 	if (!r)
-		r = opt_str(inst, U32(7), provides, sizeof provides, &s.provides);
+		r = wasm_mem_opt_str(inst, U32(7), provides, sizeof provides, &s.provides);
 	if (r)
 		return RET(r);
 	return RET(wasm_task_spawn(&s, NULL, NULL, 0));

@@ -158,19 +158,6 @@ enum {
 	SX_DEVICE_SIZE = 16, SX_MAX_DEVICES = 4, SX_SIZE = SX_DEVICES + SX_MAX_DEVICES * SX_DEVICE_SIZE,
 };
 
-/* An optional string (pointer 0 = none) into out; 0 or an error. */
-static int opt_str(wasm_instance *inst, uint32_t ptr, char *out, uint32_t max, const char **res)
-{
-	*res = NULL;
-	if (!ptr)
-		return 0;
-	int n = wasm_mem_str(inst, ptr, out, max);
-	if (n < 0)
-		return n;
-	*res = out;
-	return 0;
-}
-
 /* spawn_ex(spec) -> task id: wasmos.spawn plus priority, flags and device grants. */
 static wasm_status os_spawn_ex(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
@@ -201,9 +188,9 @@ static wasm_status os_spawn_ex(wasm_instance *inst, void *ctx, uint64_t *slots)
 	if (n < 0)
 		return RET(n);
 	s.name = name;
-	int r = opt_str(inst, get32(p + SX_USES), uses, sizeof uses, &s.uses);
+	int r = wasm_mem_opt_str(inst, get32(p + SX_USES), uses, sizeof uses, &s.uses);
 	if (!r)
-		r = opt_str(inst, get32(p + SX_PROVIDES), provides, sizeof provides, &s.provides);
+		r = wasm_mem_opt_str(inst, get32(p + SX_PROVIDES), provides, sizeof provides, &s.provides);
 	return RET(r ? r : wasm_task_spawn(&s, NULL, NULL, 0));
 }
 
