@@ -7,17 +7,20 @@ import {
   IPC_ANY,
   MSG_NOTIFY,
   Message,
+  E_TIMEOUT,
   NO_REPLY,
   TASK_KERNEL,
   errorText,
   println,
   recv,
+  recvTimeout,
   register,
   reply,
   yieldNow,
 } from "../sdk/assembly";
 import { boot } from "./boot";
 import { handleNotify } from "./children";
+import { POLL_MS, mailboxInit, mailboxPoll } from "./mailbox";
 import { handleProc } from "./proc";
 import { parseRc } from "./rc";
 import { loadBootFile, loadError, loadedSize } from "./spawn";
@@ -33,10 +36,16 @@ function readInitRc(): string | null {
   return text;
 }
 
-function serveForever(m: Message): void {
+// With a host mailbox, init wakes every POLL_MS to look at it (mailbox.ts says why it polls).
+function serveForever(m: Message, mailbox: bool): void {
   let failures = 0;
   for (;;) {
-    const r = recv(IPC_ANY, m);
+    const r = mailbox ? recvTimeout(IPC_ANY, m, POLL_MS) : recv(IPC_ANY, m);
+    if (mailbox) {
+      mailboxPoll();
+      __collect();
+      if (r == E_TIMEOUT) continue;
+    }
     if (r < 0) {
       if (failures++ == 0) println("init: recv: " + errorText(r));
       yieldNow();
@@ -69,6 +78,6 @@ export function main(): i32 {
     for (let i = 0; i < rc.errors.length; i++) println("init: " + rc.errors[i]);
     boot(rc.entries, self);
   }
-  serveForever(Message.alloc());
+  serveForever(Message.alloc(), mailboxInit());
   return 0;
 }

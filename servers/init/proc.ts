@@ -71,6 +71,18 @@ function spawn(m: Message): i32 {
   const rest = restOfArgs(args.dataStart, argsLen);
   let n = restLen;
   if (n > 0 && load<u8>(rest + <usize>n - 1) != 0) n++; // the extra byte is 0
+  const task = spawnProgram(path, rest, n, quota);
+  if (task < 0) return task;
+  ProcSpawnReply.init(m).task = task;
+  return REPLY;
+}
+
+/**
+ * Starts the program at `path` (read through fs) as init's child, with the
+ * NUL-terminated arguments at `rest` (`n` bytes): its task id or an error.
+ * proc_spawn and the host mailbox both come here.
+ */
+export function spawnProgram(path: string, rest: usize, n: u32, quota: u32): i32 {
   const module = loadFile(path);
   if (module == 0) return loadFileError;
   const name = String.UTF8.encode(programName(path), true);
@@ -79,18 +91,21 @@ function spawn(m: Message): i32 {
   heap.free(module);
   if (task < 0) return task;
   addChild(task, programName(path), null);
-  ProcSpawnReply.init(m).task = task;
-  return REPLY;
+  return task;
 }
 
 function killTask(m: Message): i32 {
-  const task = ProcKill.at(m).task;
-  if (task <= 0) return E_INVALID;
-  if (task == taskId()) return E_DENIED; // init would take every program with it
-  const r = wasmos_kill(task);
+  const r = killProgram(ProcKill.at(m).task);
   if (r < 0) return r;
   ProcKillReply.init(m);
   return REPLY;
+}
+
+/** Kills a task for proc_kill or the host mailbox: 0 or an error. */
+export function killProgram(task: i32): i32 {
+  if (task <= 0) return E_INVALID;
+  if (task == taskId()) return E_DENIED; // init would take every program with it
+  return wasmos_kill(task);
 }
 
 function wait(m: Message): i32 {

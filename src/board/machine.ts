@@ -10,6 +10,7 @@ import { Executor } from './cpu/executor.ts';
 import { EXIT_RESCHEDULE, Hart, MARCHID, MIMPID, MVENDORID } from './cpu/hart.ts';
 import { Clint } from './devices/clint.ts';
 import { GoldfishRtc } from './devices/goldfish-rtc.ts';
+import { MailboxDevice, MailboxPort, addMailboxFdtNode } from './devices/mailbox.ts';
 import { Plic } from './devices/plic.ts';
 import { SifiveTest } from './devices/sifive-test.ts';
 import { TraceDevice, addTraceFdtNode } from './devices/trace.ts';
@@ -65,7 +66,8 @@ export type StopReason =
 /** One host input, with the guest cycle count at which it entered. */
 export interface InputRecord {
   cycles: number;
-  kind: 'serial';
+  /** serial: UART bytes; mailbox: one host command (docs/devices.md "Mailbox"). */
+  kind: 'serial' | 'mailbox';
   data: Uint8Array;
 }
 
@@ -92,6 +94,9 @@ export class Machine {
   readonly fdt: Uint8Array;
   /** The trace device the kernel writes its event ring through, when configured. */
   readonly trace: TraceDevice | null;
+  /** The host mailbox: post commands to the OS (entering between slices), hear its replies. */
+  readonly mailbox = new MailboxPort();
+  private readonly mailboxDev: MailboxDevice;
   /** UART output not yet handed to onSerial. */
   private serialOut: number[] = [];
   private pendingInput: Uint8Array[] = [];
@@ -146,11 +151,13 @@ export class Machine {
     }
     this.trace = this.config.trace ? new TraceDevice(this.dma) : null;
     if (this.trace) devices.push(this.trace);
+    this.mailboxDev = new MailboxDevice(plic);
+    devices.push(this.mailboxDev);
     for (const d of devices) this.bus.add(d);
 
     this.fdt = buildBoardDtb({
       memBase: RAM_BASE, memSize: this.ram.size, aclint: this.config.aclint, bootargs: this.config.bootargs,
-      initrd: this.initrdRange(), extraNodes: this.trace ? [addTraceFdtNode] : [],
+      initrd: this.initrdRange(), extraNodes: [...(this.trace ? [addTraceFdtNode] : []), addMailboxFdtNode],
     });
     this.boot();
   }
@@ -226,7 +233,7 @@ export class Machine {
 
   /** Host input is queued for the next slice. */
   get inputPending(): boolean {
-    return this.pendingInput.length > 0;
+    return this.pendingInput.length > 0 || this.mailbox.pending.length > 0;
   }
 
   private applyInput(): void {
@@ -235,6 +242,11 @@ export class Machine {
       this.uart.pushInput(data);
     }
     this.pendingInput = [];
+    for (const data of this.mailbox.take()) {
+      // A full queue refuses the command; the port reports it as a reply.
+      if (!this.mailboxDev.push(data)) { this.mailbox.refused(data); continue; }
+      this.inputLog.push({ cycles: this.cycles, kind: 'mailbox', data });
+    }
   }
 
   private updateTimers(): void {
@@ -281,6 +293,7 @@ export class Machine {
       if (h.exit === EXIT_RESCHEDULE) this.updateTimers();
     }
     this.flushSerial();
+    this.mailbox.deliver(this.mailboxDev.takeReplies());
     return reason;
   }
 

@@ -25,6 +25,12 @@ export interface OsBootOptions {
   maxCycles?: number;
   /** Raw input sent at given points: after the prompt of line i is typed, wait for `after` in the output, then send. */
   keys?: { afterLine: number; waitFor: string; send: string }[];
+  /**
+   * Host mailbox commands (docs/devices.md "Mailbox"), in order: once script line
+   * `afterLine` is typed, `waitFor` appears in the output since, and every
+   * earlier command has its reply, post `post` (a function gets the replies so far).
+   */
+  mailbox?: { afterLine: number; waitFor: string; post: string | ((replies: string[]) => string) }[];
 }
 
 export interface OsBootResult {
@@ -39,6 +45,8 @@ export interface OsBootResult {
   typed: number;
   tree: HostTree;
   machine: Machine;
+  /** The OS's mailbox replies, in order. */
+  replies: string[];
 }
 
 const count = (s: string, sub: string): number => {
@@ -62,6 +70,11 @@ export function bootOs(opts: OsBootOptions = {}): OsBootResult {
   let code: number | null = null;
   let firstPromptAt: number | null = null;
   const pendingKeys = [...(opts.keys ?? [])];
+  const pendingMail = [...(opts.mailbox ?? [])];
+  const replies: string[] = [];
+  machine.mailbox.onReply((t) => replies.push(t));
+  let posted = 0;
+  const typedAt: number[] = [];
   while (machine.cycles < max) {
     const r = machine.run(1_000_000);
     if (r.kind === 'poweroff') { code = r.code; break; }
@@ -73,13 +86,21 @@ export function bootOs(opts: OsBootOptions = {}): OsBootResult {
       machine.sendSerial(new TextEncoder().encode(key.send));
       pendingKeys.shift();
     }
+    const mail = pendingMail[0];
+    if (mail && typed > mail.afterLine && replies.length === posted && out.indexOf(mail.waitFor, typedAt[mail.afterLine]) >= 0) {
+      machine.mailbox.post(typeof mail.post === 'string' ? mail.post : mail.post(replies));
+      posted++;
+      pendingMail.shift();
+    }
     if (prompts > typed) {
-      if (typed === script.length) break;
+      if (typed === script.length && pendingMail.length === 0 && replies.length === posted) break;
+      if (typed === script.length) continue;
+      typedAt[typed] = out.length;
       machine.sendSerial(new TextEncoder().encode(`${script[typed]}\r`));
       typed++;
     }
   }
-  return { out: out.replace(/\r/g, ''), code, instret: machine.instret, firstPromptAt, typed, tree, machine };
+  return { out: out.replace(/\r/g, ''), code, instret: machine.instret, firstPromptAt, typed, tree, machine, replies };
 }
 
 /** The output of script line i: from after its prompt to the next prompt. */

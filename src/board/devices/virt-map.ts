@@ -37,3 +37,9 @@ export const UART_CLOCK_HZ = 0x38_4000;
 export function virtioSlotBase(n: number): number {
   return VIRTIO_BASE + n * VIRTIO_SIZE;
 }
+
+/** The WasmOS paravirtual devices (QEMU has none): trace at 0x10200000, the host mailbox next to it. */
+export const MAILBOX_BASE = 0x1020_1000;
+export const MAILBOX_SIZE = 0x1000;
+/** A PLIC source QEMU's virt leaves free (UART 10, RTC 11, virtio 1..8). */
+export const MAILBOX_IRQ = 12;
