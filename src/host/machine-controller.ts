@@ -8,9 +8,10 @@ import { Machine, type StopReason } from '../board/machine.ts';
 import { HostTree, NinePServer, guestClock } from './9p/index.ts';
 import { ConsoleWatch } from './console-watch.ts';
 import { realTimers, Sleeper, type HostTimers } from './host-timers.ts';
+import { MailboxClient, parseReply } from './mailbox-client.ts';
 import { MipsMeter } from './mips-meter.ts';
 import { OutputBatcher, type BatchSink } from './output-batcher.ts';
-import type { BootOptions, KillResult, MachineStatus, PromptTiming, RunState, TaskRow } from './protocol.ts';
+import type { BootOptions, KillResult, MachineStatus, PromptTiming, RunState, SpawnResult, TaskRow } from './protocol.ts';
 import { RunPacer } from './run-pacer.ts';
 import { SliceSizer } from './slice-sizer.ts';
 import { TaskTracker } from './task-tracker.ts';
@@ -19,9 +20,12 @@ export const DEFAULT_PROMPT_TEXT = 'shell>';
 /** How often a running machine's status (MIPS, counters) reaches the page without other output. */
 const STATUS_INTERVAL_MS = 250;
 
-export const KILL_UNAVAILABLE =
-  'Killing a task is not available yet: the kernel takes kill requests only from tasks (task_kill), ' +
-  'and the shell\'s kill command that will do it for the page is still being built.';
+/** Where spawnFile puts uploaded programs in the host tree (the guest's /host/uploads). */
+export const UPLOADS_DIR = '/uploads';
+
+export const NOT_RUNNING = 'The machine is not running.';
+export const NO_ANSWER =
+  'The OS did not answer: only a running WasmOS (its init drives the host mailbox) can spawn or kill for the page.';
 
 export class MachineController {
   /** The files the guest sees under /host. */
@@ -47,9 +51,13 @@ export class MachineController {
   private readonly tracker = new TaskTracker();
   private readonly batcher: OutputBatcher;
   private cancelStatusTimer: (() => void) | null = null;
+  private readonly mailbox: MailboxClient;
+  /** How long spawnFile and killTask wait for the OS's answer (wall time). */
+  mailboxTimeoutMs = 15_000;
 
   constructor(private readonly timers: HostTimers = realTimers()) {
     this.sleeper = new Sleeper(timers);
+    this.mailbox = new MailboxClient(timers);
     this.batcher = new OutputBatcher(timers, {
       epoch: () => this.epochNo,
       status: () => this.status(),
@@ -105,10 +113,53 @@ export class MachineController {
     return this.status();
   }
 
-  killTask(id: number): KillResult {
-    const row = this.tracker.rows().find((t) => t.id === id);
-    if (!row || row.state === 'exited') return { ok: false, message: `There is no live task ${id}.` };
-    return { ok: false, message: KILL_UNAVAILABLE };
+  /** Asks the OS (through the host mailbox) to kill task `id`, even while its console is busy. */
+  async killTask(id: number): Promise<KillResult> {
+    if (!Number.isInteger(id) || id <= 0) return { ok: false, message: `${id} is not a task id.` };
+    if (!this.running) return { ok: false, message: NOT_RUNNING };
+    const reply = await this.ask(`kill ${id}`);
+    if (reply === null) return { ok: false, message: NO_ANSWER };
+    const r = parseReply(reply);
+    if (r.ok) return { ok: true, message: `Task ${id} killed.` };
+    if (r.code === 'E_NO_TASK' || r.code === 'E_EXITED') return { ok: false, message: `There is no live task ${id}.` };
+    return { ok: false, message: `Cannot kill task ${id}: ${r.code}${r.rest ? ` (${r.rest})` : ''}.` };
+  }
+
+  /**
+   * Puts `bytes` at /host/uploads/<name> and asks the OS to run it (with
+   * `args`), even while its console is busy: the new task's id, or why not.
+   */
+  async spawnFile(name: string, bytes: Uint8Array, args: string[] = []): Promise<SpawnResult> {
+    // The command is split at spaces, so neither the name nor an argument may hold one.
+    if (!/^[^\s/]+$/.test(name) || name === '.' || name === '..') {
+      return { ok: false, task: null, message: `"${name}" is not a usable file name (no spaces or slashes).` };
+    }
+    const bad = args.find((a) => a.length === 0 || /\s/.test(a));
+    if (bad !== undefined) return { ok: false, task: null, message: `Arguments cannot be empty or hold spaces: "${bad}".` };
+    if (!this.running) return { ok: false, task: null, message: NOT_RUNNING };
+    try {
+      this.hostTree.writeFile(`${UPLOADS_DIR}/${name}`, bytes);
+    } catch (e) {
+      return { ok: false, task: null, message: `Cannot store ${name}: ${(e as Error).message}` };
+    }
+    const reply = await this.ask(['spawn', `/host${UPLOADS_DIR}/${name}`, ...args].join(' '));
+    if (reply === null) return { ok: false, task: null, message: NO_ANSWER };
+    const r = parseReply(reply);
+    const task = Number(r.rest);
+    if (r.ok && Number.isInteger(task)) return { ok: true, task, message: `Started ${name} as task ${task}.` };
+    return { ok: false, task: null, message: `Cannot run ${name}: ${r.code || reply}${r.rest ? ` (${r.rest})` : ''}.` };
+  }
+
+  /** One mailbox request; null when no running machine answered. */
+  private get running(): boolean {
+    return this.machine !== null && !this.paused && (this.state === 'running' || this.state === 'idle');
+  }
+
+  private async ask(command: string): Promise<string | null> {
+    if (!this.running) return null;
+    const reply = this.mailbox.request(command, this.mailboxTimeoutMs);
+    this.sleeper.wake(); // the command enters at the next slice: do not sleep through a timer wait
+    return reply;
   }
 
   /** The board's record of host input (cycle count and bytes), to replay a session. */
@@ -124,6 +175,7 @@ export class MachineController {
   shutdown(): void {
     this.epochNo++;
     this.machine = null;
+    this.mailbox.attach(null);
     this.state = 'off';
     this.stopStatusTimer();
     this.batcher.setSink(null);
@@ -159,6 +211,7 @@ export class MachineController {
     const opts = this.options!;
     const epoch = ++this.epochNo;
     this.machine = null;
+    this.mailbox.attach(null);
     this.paused = false;
     this.error = null;
     this.powerCode = null;
@@ -191,6 +244,7 @@ export class MachineController {
     m.trace?.setEnabled(this.traceOn);
     m.onSerial = (bytes) => this.serial(bytes, m);
     this.machine = m;
+    this.mailbox.attach(m);
     this.setState('running');
     this.startStatusTimer();
     this.sleeper.wake();

@@ -92,3 +92,10 @@ export interface KillResult {
   ok: boolean;
   message: string;
 }
+
+/** What spawnFile gives back: the new task's id when it started. */
+export interface SpawnResult {
+  ok: boolean;
+  task: number | null;
+  message: string;
+}

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Machine } from '../../../src/board/machine.ts';
-import { KILL_UNAVAILABLE, MachineController } from '../../../src/host/machine-controller.ts';
+import { loadOsSource } from '../../../src/cli/os-files.ts';
+import { MachineController, NO_ANSWER, NOT_RUNNING } from '../../../src/host/machine-controller.ts';
+import { osArchive } from '../../../src/host/os-archive.ts';
 import { FRAME_MS } from '../../../src/host/output-batcher.ts';
 import type { HostBatch, MachineStatus } from '../../../src/host/protocol.ts';
 import { kernelImage } from '../fixtures/selftest-trace.ts';
@@ -72,7 +74,7 @@ describe('MachineController', () => {
       expect(s.batches[i]!.at - s.batches[i - 1]!.at).toBeGreaterThanOrEqual(FRAME_MS - 2);
     }
     expect(s.batches.every((b) => b.batch.epoch === first.epoch)).toBe(true);
-    expect(s.c.killTask(99999)).toEqual({ ok: false, message: 'There is no live task 99999.' });
+    expect(await s.c.killTask(99999)).toEqual({ ok: false, message: NOT_RUNNING });
   });
 
   it('pauses (the guest stops), resumes, and resets to a fresh boot with a new epoch', async () => {
@@ -119,7 +121,7 @@ describe('MachineController', () => {
     expect(runs.mock.calls.length).toBeLessThan(50);
   });
 
-  it('reports a bad image as an error state, and a kill as not available yet', async () => {
+  it('reports a bad image as an error state, and a kill nobody answers as such', async () => {
     const s = session();
     const st = s.c.boot({ image: new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 1, 2, 3]), bootargs: '' }, s.sink);
     expect(st.state).toBe('error');
@@ -127,6 +129,45 @@ describe('MachineController', () => {
     s.c.boot({ image: kernelImage(), bootargs: 'selftest' }, s.sink);
     await s.until(() => s.c.tasks().some((t) => t.name === 'selftest' && t.state !== 'exited'));
     const id = s.c.tasks().find((t) => t.name === 'selftest')!.id;
-    expect(s.c.killTask(id)).toEqual({ ok: false, message: KILL_UNAVAILABLE });
+    // The self-test kernel runs no init, so nothing drives the host mailbox.
+    s.c.mailboxTimeoutMs = 300;
+    expect(await s.c.killTask(id)).toEqual({ ok: false, message: NO_ANSWER });
+    expect(await s.c.killTask(0)).toEqual({ ok: false, message: '0 is not a task id.' });
   });
+
+  it('spawns an uploaded program and kills a task through the OS while the shell is busy', async () => {
+    const s = session();
+    const app = (name: string): Uint8Array =>
+      new Uint8Array(readFileSync(new URL(`../../../servers/build/apps/${name}.wasm`, import.meta.url)));
+    s.c.boot({ image: readFileSync(new URL('../../../public/kernel.elf', import.meta.url)), bootargs: '', initrd: osArchive(loadOsSource()) }, s.sink);
+    await s.until((st) => st.prompt !== null);
+    // `busy` without a limit spins until killed: the shell waits for it the whole time. While
+    // it spins the worker never sleeps, and in Node its MessageChannel yields starve setTimeout
+    // (so console batches lag): wait with setImmediate and look at the text once it is over.
+    s.c.sendInput(new TextEncoder().encode('busy\r'));
+    const end = performance.now() + 30_000;
+    const liveBusy = () => s.c.tasks().find((t) => t.name === 'busy' && t.state !== 'exited');
+    while (!liveBusy() && performance.now() < end) await new Promise((r) => setImmediate(r));
+    const busy = liveBusy()!;
+    expect(busy).toBeDefined();
+    const hello = await s.c.spawnFile('hello.wasm', app('hello'), ['one']);
+    expect(hello).toMatchObject({ ok: true, message: `Started hello.wasm as task ${hello.task}.` });
+    const spin = await s.c.spawnFile('spin.wasm', app('busy'));
+    expect(spin.ok).toBe(true);
+    expect(await s.c.killTask(spin.task!)).toEqual({ ok: true, message: `Task ${spin.task} killed.` });
+    expect(await s.c.killTask(spin.task!)).toEqual({ ok: false, message: `There is no live task ${spin.task}.` });
+    const bad = await s.c.spawnFile('notes.wasm', new TextEncoder().encode('text'));
+    expect(bad).toEqual({ ok: false, task: null, message: 'Cannot run notes.wasm: E_NOT_WASM (/host/uploads/notes.wasm).' });
+    expect((await s.c.spawnFile('a b.wasm', app('hello'))).ok).toBe(false);
+    expect(s.c.hostTree.readFile('/uploads/hello.wasm')).toEqual(app('hello'));
+    // Killing the shell's busy program gives the prompt back.
+    expect(liveBusy()?.id).toBe(busy.id);
+    expect(await s.c.killTask(busy.id)).toEqual({ ok: true, message: `Task ${busy.id} killed.` });
+    const prompts = (): number => s.text().split('shell> ').length - 1;
+    await s.until(() => prompts() === 2);
+    const text = s.text().replace(/\r/g, '');
+    const hi = text.indexOf('Hello from WasmOS!\n  arg 1: one');
+    expect(hi).toBeGreaterThan(text.indexOf('busy: spinning forever'));
+    expect(hi).toBeLessThan(text.lastIndexOf('shell> '));
+  }, 60_000);
 });
