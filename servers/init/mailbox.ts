@@ -103,14 +103,17 @@ function execute(line: string): string {
   return errorReply(E_INVALID, "unknown command: " + verb);
 }
 
-/** Answers every pending command (call only after mailboxInit returned true). */
-export function mailboxPoll(): void {
+/** Answers every pending command (call only after mailboxInit returned true); true if there was one. */
+export function mailboxPoll(): bool {
+  let any = false;
   for (let guard = 0; guard < 64; guard++) {
     const cmd = readCommand();
-    if (cmd === null) return;
+    if (cmd === null) break;
+    any = true;
     const answer = execute(cmd);
     // Pop first, then reply: once the host hears the reply, the command is gone.
     wasmos_mmio_write(base + IN_POP, 4, 1);
     writeReply(answer);
   }
+  return any;
 }

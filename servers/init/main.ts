@@ -41,11 +41,9 @@ function serveForever(m: Message, mailbox: bool): void {
   let failures = 0;
   for (;;) {
     const r = mailbox ? recvTimeout(IPC_ANY, m, POLL_MS) : recv(IPC_ANY, m);
-    if (mailbox) {
-      mailboxPoll();
-      __collect();
-      if (r == E_TIMEOUT) continue;
-    }
+    // A poll that finds nothing allocates nothing: collecting then would cost most of the wake-up.
+    if (mailbox && mailboxPoll()) __collect();
+    if (r == E_TIMEOUT) continue;
     if (r < 0) {
       if (failures++ == 0) println("init: recv: " + errorText(r));
       yieldNow();
