@@ -26,7 +26,7 @@ export interface OsBootOptions {
   /** Raw input sent at given points: after the prompt of line i is typed, wait for `after` in the output, then send. */
   keys?: { afterLine: number; waitFor: string; send: string }[];
   /**
-   * Host mailbox commands (docs/devices.md "Mailbox"), in order: once script line
+   * Host mailbox commands (docs/devices.md "Host mailbox"), in order: once script line
    * `afterLine` is typed, `waitFor` appears in the output since, and every
    * earlier command has its reply, post `post` (a function gets the replies so far).
    */

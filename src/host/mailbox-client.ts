@@ -1,4 +1,4 @@
-// The worker's side of the host mailbox (docs/devices.md "Mailbox"): posts a
+// The worker's side of the host mailbox (docs/devices.md "Host mailbox"): posts a
 // command to the running machine and resolves with the OS's reply. The OS
 // answers commands one by one in order, so replies are matched to requests by
 // position. A request that waits too long (no driver, a paused or wedged OS)

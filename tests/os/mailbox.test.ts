@@ -1,9 +1,14 @@
 // The host mailbox on the whole OS: the host spawns an uploaded program and
 // kills a task while the shell is busy running `busy 2` (init polls the
-// mailbox, docs/devices.md "Mailbox"); bad requests get error replies.
+// mailbox, docs/devices.md "Host mailbox"); bad requests get error replies;
+// replaying the board's input log reproduces a session with mailbox commands.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bootOs, outputOf } from './os-boot.ts';
+import { Machine } from '../../src/board/machine.ts';
+import { loadOsSource } from '../../src/cli/os-files.ts';
+import { HostTree, NinePServer, guestClock } from '../../src/host/9p/index.ts';
+import { osArchive } from '../../src/host/os-archive.ts';
+import { bootOs, outputOf, KERNEL } from './os-boot.ts';
 
 const app = (name: string): Uint8Array =>
   new Uint8Array(readFileSync(new URL(`../../servers/build/apps/${name}.wasm`, import.meta.url)));
@@ -47,5 +52,36 @@ describe('the host mailbox', () => {
     const mail = r.machine.inputLog.filter((x) => x.kind === 'mailbox').map((x) => new TextDecoder().decode(x.data));
     expect(mail[0]).toBe('spawn /host/uploads/hello.wasm one two');
     expect(mail).toHaveLength(7);
+  }, 120_000);
+});
+
+describe('the host mailbox in a replay', () => {
+  it('replaying the input log (console and mailbox) reproduces the machine exactly', () => {
+    const files = { '/uploads/hello.wasm': app('hello') };
+    const live = bootOs({
+      script: ['busy 1'], hostFiles: files,
+      mailbox: [{ afterLine: 0, waitFor: 'busy: spinning', post: 'spawn /host/uploads/hello.wasm again' }],
+    });
+    expect(live.replies).toEqual([expect.stringMatching(/^ok \d+$/)]);
+    const tree = new HostTree();
+    for (const [p, c] of Object.entries(files)) tree.writeFile(p, c);
+    const replay = new Machine({
+      image: new Uint8Array(readFileSync(KERNEL)), initrd: osArchive(loadOsSource()), memMiB: 128, hostFs: new NinePServer(tree),
+    });
+    tree.clock = guestClock(replay);
+    let out = '';
+    replay.onSerial = (b) => { out += Buffer.from(b).toString('latin1'); };
+    const replies: string[] = [];
+    replay.mailbox.onReply((t) => replies.push(t));
+    const runTo = (cycles: number): void => { while (replay.cycles < cycles) replay.run(cycles - replay.cycles); };
+    for (const rec of live.machine.inputLog) {
+      runTo(rec.cycles);
+      if (rec.kind === 'serial') replay.sendSerial(rec.data);
+      else replay.mailbox.post(rec.data);
+    }
+    runTo(live.machine.cycles);
+    expect(out.replace(/\r/g, '')).toBe(live.out);
+    expect(replies).toEqual(live.replies);
+    expect(replay.stateHash()).toBe(live.machine.stateHash());
   }, 120_000);
 });

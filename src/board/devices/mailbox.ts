@@ -4,7 +4,7 @@
 // while the console is busy with a program. Host commands wait in a queue;
 // the guest sees the oldest one in the IN buffer and pops it when done. The IRQ
 // is level-high while a command is pending (init polls instead; see
-// docs/devices.md). Register layout: docs/devices.md "Mailbox".
+// docs/devices.md). Register layout: docs/devices.md "Host mailbox".
 import type { MmioDevice, Width } from '../bus.ts';
 import type { IrqController } from '../irq.ts';
 import type { StateReader, StateWriter } from '../state-stream.ts';

@@ -1,4 +1,4 @@
-// The WasmOS host mailbox (docs/devices.md "Mailbox"): the register interface,
+// The WasmOS host mailbox (docs/devices.md "Host mailbox"): the register interface,
 // the IRQ level, snapshot state, a guest that cannot make it throw, and the
 // Machine's host port (commands enter between slices and are logged).
 import { readFileSync } from 'node:fs';
