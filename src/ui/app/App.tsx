@@ -10,6 +10,7 @@ import { AppContext } from './session-context.tsx';
 import { Splitter } from './Splitter.tsx';
 import { StatusPill } from './StatusPill.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
+import { UploadDrop } from '../upload/UploadDrop.tsx';
 
 export interface AppProps {
   session: MachineSession;
@@ -55,6 +56,7 @@ export function App({ session, selection, initialBootargs, panels: given }: AppP
           <h1>WasmOS Playground</h1>
           <StatusPill />
           <span className="spacer" />
+          <UploadDrop />
           <ThemeToggle />
         </header>
         <main className="app-main" style={{ ['--split' as string]: `${split}%` }}>

@@ -2,7 +2,7 @@
 // worker's MachineController provides it; component tests use a fake.
 import * as Comlink from 'comlink';
 import type { MachineController } from '../../host/machine-controller.ts';
-import type { BootOptions, HostBatch, KillResult, MachineStatus } from '../../host/protocol.ts';
+import type { BootOptions, HostBatch, KillResult, MachineStatus, SpawnResult } from '../../host/protocol.ts';
 
 export interface HostApi {
   boot(options: BootOptions, sink: (batch: HostBatch) => void): Promise<MachineStatus>;
@@ -12,6 +12,8 @@ export interface HostApi {
   sendInput(bytes: Uint8Array): Promise<void>;
   setTraceEnabled(on: boolean): Promise<MachineStatus>;
   killTask(id: number): Promise<KillResult>;
+  /** Puts a program into the guest's /host/uploads and has the OS start it. */
+  spawnFile(name: string, bytes: Uint8Array): Promise<SpawnResult>;
 }
 
 /** Starts the machine worker and returns its API. */
@@ -27,5 +29,6 @@ export function connectWorker(): HostApi {
     sendInput: (bytes) => remote.sendInput(bytes),
     setTraceEnabled: (on) => remote.setTraceEnabled(on),
     killTask: (id) => remote.killTask(id),
+    spawnFile: (name, bytes) => remote.spawnFile(name, bytes),
   };
 }

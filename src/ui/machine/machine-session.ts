@@ -2,7 +2,7 @@
 // the worker's batches apart (console, trace, tasks, status) into the stores
 // the panels read, and forwards the user's commands. Batches of an older
 // epoch (a boot since replaced) are dropped; a new epoch clears every store.
-import type { BootOptions, HostBatch, KillResult, MachineStatus, TaskRow } from '../../host/protocol.ts';
+import type { BootOptions, HostBatch, KillResult, MachineStatus, SpawnResult, TaskRow } from '../../host/protocol.ts';
 import { ConsoleBuffer } from '../shell/console-buffer.ts';
 import { TraceStore } from '../trace/trace-store.ts';
 import type { HostApi } from './host-api.ts';
@@ -107,6 +107,13 @@ export class MachineSession {
   sendInput(data: string | Uint8Array): void {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     if (bytes.length > 0) void this.host.sendInput(bytes);
+  }
+
+  /** Uploads a program and starts it in the OS; the answer becomes the notice. */
+  async spawnFile(name: string, bytes: Uint8Array): Promise<SpawnResult> {
+    const r = await this.host.spawnFile(name, bytes);
+    this.setNotice(r.message);
+    return r;
   }
 
   async kill(id: number): Promise<KillResult> {
