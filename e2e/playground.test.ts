@@ -3,6 +3,8 @@
 // shows its console, the self-test fills the trace and task panels, the
 // machine pauses and resumes, and the theme toggles. The default boot is the
 // OS (init, servers, shell from the boot archive the page packs).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.ts';
@@ -45,6 +47,32 @@ describe('the playground in Chromium', () => {
     await expect.poll(() => terminalText(page), POLL).toContain('Hello from WasmOS!');
     await page.keyboard.type('ls /boot\r');
     await expect.poll(() => terminalText(page), POLL).toContain('init.rc');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('runs a .wasm dropped onto the page, and refuses an invalid one with a clear error', async () => {
+    const { page, errors } = await open();
+    await expect.poll(() => terminalText(page), POLL).toContain('shell>');
+    const hello = [...readFileSync(fileURLToPath(new URL('../servers/build/apps/hello.wasm', import.meta.url)))];
+    // The browser's own drop path: a DataTransfer holding a File, dispatched as dragover + drop.
+    const drop = async (name: string, bytes: number[]): Promise<void> => {
+      await page.evaluate(([n, b]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(b as number[])], n as string, { type: 'application/wasm' }));
+        window.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, [name, bytes] as const);
+    };
+    await drop('dropped.wasm', hello);
+    await expect.poll(() => page.locator('.upload-notice').innerText(), POLL).toMatch(/^Started dropped\.wasm as task \d+\.$/);
+    await expect.poll(() => terminalText(page), POLL).toContain('Hello from WasmOS!');
+    await drop('broken.wasm', [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0xff]);
+    await expect.poll(() => page.locator('.upload-notice').innerText(), POLL).toMatch(/^Cannot run broken\.wasm: E_BAD_MODULE/);
+    // The OS stays healthy: the shell still answers.
+    await page.locator('.xterm').click();
+    await page.keyboard.type('echo still here\r');
+    await expect.poll(() => terminalText(page), POLL).toContain('still here');
     expect(errors).toEqual([]);
     await page.context().close();
   });
