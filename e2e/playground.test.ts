@@ -77,6 +77,25 @@ describe('the playground in Chromium', () => {
     await page.context().close();
   });
 
+  it('kills a busy task from the Tasks panel while the shell stays responsive', async () => {
+    const { page, errors } = await open();
+    await expect.poll(() => terminalText(page), POLL).toContain('shell>');
+    await page.locator('.xterm').click();
+    await page.keyboard.type('start busy\r');
+    await expect.poll(() => terminalText(page), POLL).toMatch(/\[job 1\] task (\d+)/);
+    const id = /\[job 1\] task (\d+)/.exec(await terminalText(page))![1]!;
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    const kill = page.getByRole('button', { name: `Kill busy (${id})` });
+    await expect.poll(() => kill.count(), POLL).toBe(1);
+    await kill.click();
+    await expect.poll(() => page.locator('.upload-notice').innerText(), POLL).toBe(`Task ${id} killed.`);
+    await page.locator('.xterm').click();
+    await page.keyboard.type('jobs\r');
+    await expect.poll(() => terminalText(page), POLL).toMatch(/\[job 1\] done +busy/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('the self-test fills the IPC trace and the task list', async () => {
     const { page, errors } = await open();
     await expect.poll(() => terminalText(page), POLL).toContain('shell>');
