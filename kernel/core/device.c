@@ -110,6 +110,26 @@ void device_external_interrupt(void)
 	}
 }
 
+/* The device tree never changes, so registers an all-devices check once allowed
+ * stay allowed: remember the last few (init polls the host mailbox's register,
+ * and a tree walk per access would cost tens of thousands of instructions). */
+#define ALLOWED_CACHE 8
+static uint32_t allowed_pa[ALLOWED_CACHE], allowed_width[ALLOWED_CACHE];
+static unsigned allowed_next;
+
+static bool all_devices_window(uint32_t pa, uint32_t width)
+{
+	for (unsigned i = 0; i < ALLOWED_CACHE; i++)
+		if (allowed_width[i] == width && allowed_pa[i] == pa)
+			return true;
+	if (!fdt_driver_window(pa, width) || vm_map_mmio(pa, width) != 0)
+		return false;
+	allowed_pa[allowed_next] = pa;
+	allowed_width[allowed_next] = width;
+	allowed_next = (allowed_next + 1) % ALLOWED_CACHE;
+	return true;
+}
+
 static bool mmio_allowed(struct task *t, uint32_t pa, uint32_t width)
 {
 	if (width != 1 && width != 2 && width != 4)
@@ -120,7 +140,7 @@ static bool mmio_allowed(struct task *t, uint32_t pa, uint32_t width)
 		return true;
 	/* Every device of the device tree, but not the kernel's own (PLIC, timer...) nor RAM. */
 	if (t->flags & TASKF_ALL_DEVICES)
-		return fdt_driver_window(pa, width) && vm_map_mmio(pa, width) == 0;
+		return all_devices_window(pa, width);
 	return false;
 }
 
