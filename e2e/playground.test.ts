@@ -73,6 +73,14 @@ describe('the playground in Chromium', () => {
     await page.locator('.xterm').click();
     await page.keyboard.type('echo still here\r');
     await expect.poll(() => terminalText(page), POLL).toContain('still here');
+    // Uploads persist (IndexedDB): after a reload they are back in /host/uploads.
+    await page.reload();
+    await expect.poll(() => terminalText(page), POLL).toContain('shell>');
+    await page.locator('.xterm').click();
+    await page.keyboard.type('ls /host/uploads\r');
+    await expect.poll(() => terminalText(page), POLL).toContain('dropped.wasm');
+    await page.keyboard.type('/host/uploads/dropped.wasm\r');
+    await expect.poll(async () => (await terminalText(page)).split('Hello from WasmOS!').length, POLL).toBe(2);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -125,6 +125,17 @@ export class MachineController {
     return { ok: false, message: `Cannot kill task ${id}: ${r.code}${r.rest ? ` (${r.rest})` : ''}.` };
   }
 
+  /** Puts a file into /host/uploads without running it (uploads restored after a reload). */
+  storeFile(name: string, bytes: Uint8Array): boolean {
+    if (!/^[^\s/]+$/.test(name) || name === '.' || name === '..') return false;
+    try {
+      this.hostTree.writeFile(`${UPLOADS_DIR}/${name}`, bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Puts `bytes` at /host/uploads/<name> and asks the OS to run it (with
    * `args`), even while its console is busy: the new task's id, or why not.

@@ -9,6 +9,7 @@ import { connectWorker } from './machine/host-api.ts';
 import { fetchKernelImage } from './machine/kernel-image.ts';
 import { MachineSession } from './machine/machine-session.ts';
 import { fetchOsArchive } from './machine/os-image.ts';
+import { loadUploads, saveUpload } from './upload/upload-store.ts';
 
 const params = new URLSearchParams(location.search);
 const bootargs = params.get('bootargs') ?? BOOT_MODES.find((m) => m.id === DEFAULT_BOOT_MODE)!.bootargs;
@@ -17,7 +18,9 @@ const initrd = fetchOsArchive();
 const session = new MachineSession(connectWorker(), () => image, {
   promptText: params.get('prompt') ?? undefined,
   loadInitrd: () => initrd,
+  saveUpload,
 });
-void session.boot(bootargs);
+// Uploads from earlier visits go back into /host/uploads once the machine exists.
+void session.boot(bootargs).then(async () => session.restoreUploads(await loadUploads()));
 
 void import('./app/mount.tsx').then(({ mount }) => mount(document.getElementById('root')!, session, bootargs));

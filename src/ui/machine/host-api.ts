@@ -14,6 +14,8 @@ export interface HostApi {
   killTask(id: number): Promise<KillResult>;
   /** Puts a program into the guest's /host/uploads and has the OS start it. */
   spawnFile(name: string, bytes: Uint8Array): Promise<SpawnResult>;
+  /** Puts a file into the guest's /host/uploads without running it. */
+  storeFile(name: string, bytes: Uint8Array): Promise<boolean>;
 }
 
 /** Starts the machine worker and returns its API. */
@@ -30,5 +32,6 @@ export function connectWorker(): HostApi {
     setTraceEnabled: (on) => remote.setTraceEnabled(on),
     killTask: (id) => remote.killTask(id),
     spawnFile: (name, bytes) => remote.spawnFile(name, bytes),
+    storeFile: (name, bytes) => remote.storeFile(name, bytes),
   };
 }

@@ -33,6 +33,8 @@ export interface SessionOptions {
   memMiB?: number;
   /** Hands out performance marks; defaults to the page's performance.mark. */
   mark?: (name: string, detail: MarkDetail) => void;
+  /** Keeps an uploaded file across reloads (IndexedDB in the page). */
+  saveUpload?: (name: string, bytes: Uint8Array) => Promise<void>;
   /** The boot archive (the OS's servers and apps) handed to the kernel as its initrd. */
   loadInitrd?: () => Promise<Uint8Array>;
 }
@@ -111,9 +113,15 @@ export class MachineSession {
 
   /** Uploads a program and starts it in the OS; the answer becomes the notice. */
   async spawnFile(name: string, bytes: Uint8Array): Promise<SpawnResult> {
+    void this.options.saveUpload?.(name, bytes);
     const r = await this.host.spawnFile(name, bytes);
     this.setNotice(r.message);
     return r;
+  }
+
+  /** Puts earlier uploads back into /host/uploads (after a reload), without running them. */
+  async restoreUploads(files: Array<{ name: string; bytes: Uint8Array }>): Promise<void> {
+    for (const f of files) await this.host.storeFile(f.name, f.bytes);
   }
 
   async kill(id: number): Promise<KillResult> {
