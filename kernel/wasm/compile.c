@@ -964,6 +964,23 @@ static int fuse_index(uint32_t opc) {
   }
 }
 
+/* Exchanges the two operands of a binary operation (values and stack heights,
+ * and the accumulator flags when given), for the mirrored forms. */
+static void swap_operands(vval *a, vval *b, uint32_t *ha, uint32_t *hb, bool *a_acc, bool *b_acc)
+{
+  vval t = *a;
+  *a = *b;
+  *b = t;
+  uint32_t th = *ha;
+  *ha = *hb;
+  *hb = th;
+  if (a_acc) {
+    bool tb = *a_acc;
+    *a_acc = *b_acc;
+    *b_acc = tb;
+  }
+}
+
 static bool do_numeric(cc *c, uint32_t opc) {
   numsig s;
   if (!numeric_sig(opc, &s)) return fail(c, "illegal opcode 0x%x", opc);
@@ -1024,15 +1041,7 @@ static bool do_numeric(cc *c, uint32_t opc) {
     }
     uint32_t sw = swapped(opc);
     if (sw && (b_acc || (a.kind == V_CONST && b.kind != V_CONST))) {
-      vval t = a;
-      a = b;
-      b = t;
-      uint32_t th = ha;
-      ha = hb;
-      hb = th;
-      bool tb = a_acc;
-      a_acc = b_acc;
-      b_acc = tb;
+      swap_operands(&a, &b, &ha, &hb, &a_acc, &b_acc);
       opc = sw;
     }
     uint32_t prev = a_acc ? (uint32_t)c->code[lp] : 0; /* a_acc: lp is the instruction just emitted */
@@ -1077,15 +1086,7 @@ static bool do_numeric(cc *c, uint32_t opc) {
     bool a_acc = from_last_f(c, &a, ha), b_acc = from_last_f(c, &b, hb);
     uint32_t sw = float_imm_swapped(opc);
     if (sw && (b_acc || (a.kind == V_CONST && b.kind != V_CONST))) {
-      vval t = a;
-      a = b;
-      b = t;
-      uint32_t th = ha;
-      ha = hb;
-      hb = th;
-      bool tb = a_acc;
-      a_acc = b_acc;
-      b_acc = tb;
+      swap_operands(&a, &b, &ha, &hb, &a_acc, &b_acc);
       opc = sw;
     }
     uint32_t flags = 0, wa = 0, wb = 0;
@@ -1105,12 +1106,7 @@ static bool do_numeric(cc *c, uint32_t opc) {
   if (!c->dead && float_imm_form(opc) && (a.kind == V_CONST || b.kind == V_CONST)) {
     uint32_t sw = float_imm_swapped(opc);
     if (a.kind == V_CONST && b.kind != V_CONST && sw) {
-      vval t = a;
-      a = b;
-      b = t;
-      uint32_t th = ha;
-      ha = hb;
-      hb = th;
+      swap_operands(&a, &b, &ha, &hb, NULL, NULL);
       opc = sw;
     }
     if (b.kind == V_CONST) {
@@ -1127,12 +1123,7 @@ static bool do_numeric(cc *c, uint32_t opc) {
   }
   if (!c->dead && has_imm_form(opc)) {
     if (a.kind == V_CONST && b.kind != V_CONST && commutative(opc)) {
-      vval t = a;
-      a = b;
-      b = t;
-      uint32_t th = ha;
-      ha = hb;
-      hb = th;
+      swap_operands(&a, &b, &ha, &hb, NULL, NULL);
     }
     if (b.kind == V_CONST) {
       uint32_t src = operand(c, &a, ha);

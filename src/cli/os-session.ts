@@ -49,12 +49,6 @@ export interface OsBootResult {
   replies: string[];
 }
 
-const count = (s: string, sub: string): number => {
-  let n = 0;
-  for (let i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + sub.length)) n++;
-  return n;
-};
-
 export function bootOs(opts: OsBootOptions = {}): OsBootResult {
   const tree = new HostTree();
   for (const [path, content] of Object.entries(opts.hostFiles ?? {})) tree.writeFile(path, content);
@@ -63,7 +57,17 @@ export function bootOs(opts: OsBootOptions = {}): OsBootResult {
   const machine = new Machine({ image, initrd, memMiB: 128, ...(opts.host === false ? {} : { hostFs: new NinePServer(tree) }) });
   tree.clock = guestClock(machine);
   let out = '';
-  machine.onSerial = (b) => { out += Buffer.from(b).toString('latin1'); };
+  // Prompts are counted as output arrives (a prompt may be split across writes), not by rescanning it all.
+  let prompts = 0;
+  let scanned = 0;
+  machine.onSerial = (b) => {
+    out += Buffer.from(b).toString('latin1');
+    for (let i = out.indexOf(PROMPT, scanned); i >= 0; i = out.indexOf(PROMPT, scanned)) {
+      prompts++;
+      scanned = i + PROMPT.length;
+    }
+    scanned = Math.max(scanned, out.length - PROMPT.length + 1);
+  };
   const script = opts.script ?? [];
   const max = opts.maxCycles ?? 2_000_000_000;
   let typed = 0;
@@ -79,7 +83,6 @@ export function bootOs(opts: OsBootOptions = {}): OsBootResult {
     const r = machine.run(1_000_000);
     if (r.kind === 'poweroff') { code = r.code; break; }
     if (r.kind === 'reset' || (r.kind === 'idle' && r.until === Infinity)) break;
-    const prompts = count(out, PROMPT);
     if (prompts > 0 && firstPromptAt === null) firstPromptAt = machine.instret;
     const key = pendingKeys[0];
     if (key && typed === key.afterLine + 1 && out.lastIndexOf(key.waitFor) > out.lastIndexOf(PROMPT)) {
