@@ -32,12 +32,15 @@ interface RunOptions {
   virtio?: 'legacy' | 'modern';
   /** Start a second client running the intruder suite. */
   intruder?: boolean;
+  /** Start, before the client, a task that opens files and exits without closing them. */
+  leaker?: boolean;
 }
 
 function manifestFor(suites: string[], o: RunOptions): string {
   return [
     // The boot task refuses a device the board lacks: no 9P device, no grant.
     `task fs.wasm name=fs provides=fs ${o.tree ? 'device=virtio:9 dma=256K ' : ''}quota=${o.quota ?? '4M'}`,
+    ...(o.leaker ? ['task test-client.wasm name=leaker uses=fs arg=leak'] : []),
     `task test-client.wasm name=client uses=fs provides=fstest ${suites.map((s) => `arg=${s}`).join(' ')}`,
     ...(o.intruder ? ['task test-client.wasm name=intruder uses=fs,fstest arg=intruder'] : []),
     '',
@@ -336,6 +339,13 @@ describe('fs server on the board', () => {
       'intruder write -> E_BAD_HANDLE',
       'intruder close -> E_BAD_HANDLE',
     ]);
+  });
+
+  it('handles left open by a task that exited are reclaimed when the table fills', () => {
+    const run = runSuites(['reclaim'], { leaker: true });
+    expect(run.lines).toContain('leak opened 200');
+    // Without reclaiming, only 256 - 200 = 56 opens would succeed.
+    expect(run.lines.filter((l) => l.startsWith('reclaim '))).toEqual(['reclaim opened 256', 'reclaim closed 256']);
   });
 
   for (const virtio of ['legacy', 'modern'] as const) {

@@ -1,7 +1,9 @@
 // Test client of the fs server (tests/servers/fs.test.ts): runs the suites
 // named by its arguments and prints one "t: " line per request, which the
 // test compares with what it expects. Suites: root, boot, tmp, paths, quota,
-// owner (holds a handle while "intruder", another task, tries to use it), host.
+// owner (holds a handle while "intruder", another task, tries to use it), host,
+// leak (opens files and exits without closing them) and reclaim (waits for the
+// leaker to exit, then needs every handle of the table).
 import {
   E_INVALID,
   FS_KIND_DIR,
@@ -24,6 +26,8 @@ import {
   recv,
   register,
   reply,
+  sleep,
+  wasmos_task_info,
 } from "../../sdk/assembly";
 import * as f from "./fsops";
 
@@ -335,6 +339,37 @@ function suiteIntruder(): void {
   check(call(owner, m), "ping owner");
 }
 
+const LEAKED = 200;
+const TABLE = 256;
+
+function suiteLeak(): void {
+  let ok = 0;
+  for (let i = 0; i < LEAKED; i++) if (f.open("/tmp/leak", R | W | C) > 0) ok++;
+  say("leak opened " + ok.toString());
+}
+
+function taskNamed(name: string): bool {
+  const info = memory.data(56, 8);
+  for (let i = 0; wasmos_task_info(i, info) == 0; i++) {
+    if (String.UTF8.decodeUnsafe(info + 8, name.length) == name && load<u8>(info + 8 + name.length) == 0) return true;
+  }
+  return false;
+}
+
+function suiteReclaim(): void {
+  while (taskNamed("leaker")) sleep(10);
+  const handles = new Array<i32>();
+  for (let i = 0; i < TABLE; i++) {
+    const h = f.open("/tmp/leak", R);
+    if (h < 0) break;
+    handles.push(h);
+  }
+  say("reclaim opened " + handles.length.toString());
+  let closed = 0;
+  for (let i = 0; i < handles.length; i++) if (f.close(handles[i]) == 0) closed++;
+  say("reclaim closed " + closed.toString());
+}
+
 function suiteHost(): void {
   ls("/host");
   stat("/host");
@@ -423,6 +458,8 @@ export function main(): i32 {
     else if (s == "owner") suiteOwner();
     else if (s == "intruder") suiteIntruder();
     else if (s == "host") suiteHost();
+    else if (s == "leak") suiteLeak();
+    else if (s == "reclaim") suiteReclaim();
     else if (s == "bench") {
       bench("/tmp");
       if (f.stat("/host") == 0) bench("/host");
