@@ -19,6 +19,7 @@ import { VirtioBlk } from './devices/virtio/blk.ts';
 import { Virtio9p, type NinePTransport } from './devices/virtio/9p.ts';
 import type { VirtioBackend } from './devices/virtio/backend.ts';
 import { VirtioMmio } from './devices/virtio/mmio.ts';
+import { VirtioNet, type NetBackend } from './devices/virtio/net.ts';
 import { VirtioRng } from './devices/virtio/rng.ts';
 import { parseImage } from './elf.ts';
 import { buildBoardDtb } from './fdt.ts';
@@ -55,6 +56,11 @@ export interface BoardConfig {
   rtcEpochNs?: number;
   /** The WasmOS trace device at 0x10200000 (default on; QEMU has none). */
   trace?: boolean;
+  /**
+   * virtio-net in slot 1 (IRQ 2), like QEMU's virtio-mmio-bus.1: guest frames go
+   * to `backend`; host frames enter with Machine.netReceive. MAC default 52:54:00:12:34:56.
+   */
+  net?: { backend: NetBackend; mac?: string };
 }
 
 export type StopReason =
@@ -66,16 +72,16 @@ export type StopReason =
 /** One host input, with the guest cycle count at which it entered. */
 export interface InputRecord {
   cycles: number;
-  /** serial: UART bytes; mailbox: one host command (docs/devices.md "Mailbox"). */
-  kind: 'serial' | 'mailbox';
+  /** serial: UART bytes; mailbox: one host command (docs/devices.md "Mailbox"); net: one Ethernet frame for the guest. */
+  kind: 'serial' | 'mailbox' | 'net';
   data: Uint8Array;
 }
 
 export class BoardError extends Error {}
 
 /** The configuration with every default filled in (rngSeed stays optional: no seed, no rng). */
-type NormalizedConfig = Readonly<Required<Omit<BoardConfig, 'initrd' | 'drive' | 'rngSeed' | 'hostFs'>>> &
-  Pick<BoardConfig, 'initrd' | 'drive' | 'rngSeed' | 'hostFs'>;
+type NormalizedConfig = Readonly<Required<Omit<BoardConfig, 'initrd' | 'drive' | 'rngSeed' | 'hostFs' | 'net'>>> &
+  Pick<BoardConfig, 'initrd' | 'drive' | 'rngSeed' | 'hostFs' | 'net'>;
 
 const DEFAULT_EPOCH_NS = Date.UTC(2026, 0, 1) * 1e6;
 const MIB = 1024 * 1024;
@@ -100,6 +106,9 @@ export class Machine {
   /** UART output not yet handed to onSerial. */
   private serialOut: number[] = [];
   private pendingInput: Uint8Array[] = [];
+  private pendingNet: Uint8Array[] = [];
+  /** The network card when configured (its counters: net.stats). */
+  readonly net: VirtioNet | null;
   readonly inputLog: InputRecord[] = [];
   onSerial: (bytes: Uint8Array) => void = () => {};
 
@@ -118,7 +127,7 @@ export class Machine {
       image: config.image, bios: config.bios ?? 'none', memMiB, bootargs: config.bootargs ?? '',
       virtio: config.virtio ?? 'legacy', aclint: config.aclint ?? false, rngSeed: config.rngSeed,
       rtcEpochNs: config.rtcEpochNs ?? DEFAULT_EPOCH_NS, trace: config.trace ?? true,
-      initrd: config.initrd, drive: config.drive, hostFs: config.hostFs,
+      initrd: config.initrd, drive: config.drive, hostFs: config.hostFs, net: config.net,
     };
     this.ram = new Ram(memMiB * MIB);
     this.hart = new Hart(this.ram, this.bus, this.lines, this.clock);
@@ -141,6 +150,8 @@ export class Machine {
     // the network card; slot 2 shares host files; the optional rng takes the last slot.
     const backends: Array<VirtioBackend | null> = new Array(VIRTIO_SLOTS).fill(null);
     if (config.drive) backends[0] = new VirtioBlk(config.drive);
+    this.net = config.net ? new VirtioNet(config.net.backend, config.net.mac) : null;
+    if (this.net) backends[1] = this.net;
     if (config.hostFs) backends[2] = new Virtio9p(config.hostFs, 'host');
     if (config.rngSeed !== undefined) backends[VIRTIO_SLOTS - 1] = new VirtioRng(config.rngSeed);
     for (let slot = 0; slot < VIRTIO_SLOTS; slot++) {
@@ -231,9 +242,18 @@ export class Machine {
     if (bytes.length > 0) this.pendingInput.push(bytes.slice());
   }
 
+  /**
+   * An Ethernet frame for the guest's network card; like serial input it enters
+   * at the start of the next slice (and is logged), or is dropped and counted
+   * (net.stats.rxNoBuffer) if the driver has no rx buffer posted then.
+   */
+  netReceive(frame: Uint8Array): void {
+    if (this.net !== null && frame.length > 0) this.pendingNet.push(frame.slice());
+  }
+
   /** Host input is queued for the next slice. */
   get inputPending(): boolean {
-    return this.pendingInput.length > 0 || this.mailbox.pending.length > 0;
+    return this.pendingInput.length > 0 || this.mailbox.pending.length > 0 || this.pendingNet.length > 0;
   }
 
   private applyInput(): void {
@@ -242,6 +262,11 @@ export class Machine {
       this.uart.pushInput(data);
     }
     this.pendingInput = [];
+    for (const data of this.pendingNet) {
+      this.inputLog.push({ cycles: this.cycles, kind: 'net', data });
+      this.net!.receive(data);
+    }
+    this.pendingNet = [];
     for (const data of this.mailbox.take()) {
       // A full queue refuses the command; the port reports it as a reply.
       if (!this.mailboxDev.push(data)) { this.mailbox.refused(data); continue; }
@@ -363,9 +388,10 @@ export class Machine {
 
   /**
    * `host` gives back what the blob cannot hold: the hostFs object of a board
-   * that had one (its state is in the blob and is restored into it).
+   * that had one (its state is in the blob and is restored into it), and the
+   * network backend of a board with a network card.
    */
-  static fromSnapshot(blob: Uint8Array, host: Pick<BoardConfig, 'hostFs'> = {}): Machine {
+  static fromSnapshot(blob: Uint8Array, host: Pick<BoardConfig, 'hostFs' | 'net'> = {}): Machine {
     const { config, state } = readSnapshot(blob);
     const m = new Machine({ ...config, ...host });
     const r = new StateReader(state);
