@@ -518,6 +518,12 @@ export const E_INTERRUPTED: i32 = -109;
 export const E_UNSUPPORTED: i32 = -110;
 /** A device or host I/O error. */
 export const E_IO: i32 = -111;
+/** The peer refused the TCP connection (it answered with RST). */
+export const E_REFUSED: i32 = -112;
+/** No answer from the address: ARP, the connection or the name lookup timed out. */
+export const E_UNREACHABLE: i32 = -113;
+/** The connection was reset by the peer or aborted after too many retransmissions. */
+export const E_RESET: i32 = -114;
 
 /** fs_open flags. */
 export const FS_O_READ: i32 = 1;
@@ -566,6 +572,10 @@ export const MSG_PROC_WAIT: i32 = 164;
 export const MSG_PROC_WAIT_REPLY: i32 = 165;
 export const MSG_PROC_LIST: i32 = 166;
 export const MSG_PROC_LIST_REPLY: i32 = 167;
+export const MSG_NET_IFCONFIG: i32 = 300;
+export const MSG_NET_IFCONFIG_REPLY: i32 = 301;
+export const MSG_NET_PING: i32 = 302;
+export const MSG_NET_PING_REPLY: i32 = 303;
 export const MSG_COUNTER_ADD: i32 = 200;
 export const MSG_COUNTER_ADD_REPLY: i32 = 201;
 export const MSG_COUNTER_GET: i32 = 202;
@@ -1114,6 +1124,95 @@ export const MSG_COUNTER_GET_REPLY: i32 = 203;
 }
 
 /**
+ * The network interface. Addresses are IPv4 in host byte order, 0 = not configured.
+ * (type 300, rpc: the reply is NetIfconfigReply)
+ */
+@unmanaged export class NetIfconfig extends Message {
+  static readonly TYPE: i32 = 300;
+  /** Payload bytes. */
+  static readonly SIZE: i32 = 0;
+  /** Reads m as a net_ifconfig (no check, no copy). */
+  @inline static at(m: Message): NetIfconfig { return changetype<NetIfconfig>(m); }
+  /** Makes m an empty net_ifconfig: type 300, payload zeroed. */
+  @inline static init(m: Message): NetIfconfig { m.reset(300, 0); return changetype<NetIfconfig>(m); }
+}
+
+/** Type 301, the reply to NetIfconfig. */
+@unmanaged export class NetIfconfigReply extends Message {
+  static readonly TYPE: i32 = 301;
+  /** Payload bytes. */
+  static readonly SIZE: i32 = 44;
+  /** Reads m as a net_ifconfig_reply (no check, no copy). */
+  @inline static at(m: Message): NetIfconfigReply { return changetype<NetIfconfigReply>(m); }
+  /** Makes m an empty net_ifconfig_reply: type 301, payload zeroed. */
+  @inline static init(m: Message): NetIfconfigReply { m.reset(301, 44); return changetype<NetIfconfigReply>(m); }
+  get up(): bool { return load<u8>(changetype<usize>(this), 8) != 0; }
+  set up(v: bool) { store<u8>(changetype<usize>(this), v ? 1 : 0, 8); }
+  get dhcp(): bool { return load<u8>(changetype<usize>(this), 9) != 0; }
+  set dhcp(v: bool) { store<u8>(changetype<usize>(this), v ? 1 : 0, 9); }
+  /** Element i of 6. */
+  mac(i: i32): u8 { if (<u32>i >= 6) throw new Error("mac: index out of range"); return load<u8>(changetype<usize>(this) + 10 + (<usize>i) * 1); }
+  set_mac(i: i32, v: u8): void { if (<u32>i >= 6) throw new Error("mac: index out of range"); store<u8>(changetype<usize>(this) + 10 + (<usize>i) * 1, v); }
+  get addr(): u32 { return load<u32>(changetype<usize>(this), 16); }
+  set addr(v: u32) { store<u32>(changetype<usize>(this), v, 16); }
+  get netmask(): u32 { return load<u32>(changetype<usize>(this), 20); }
+  set netmask(v: u32) { store<u32>(changetype<usize>(this), v, 20); }
+  get gateway(): u32 { return load<u32>(changetype<usize>(this), 24); }
+  set gateway(v: u32) { store<u32>(changetype<usize>(this), v, 24); }
+  get dns(): u32 { return load<u32>(changetype<usize>(this), 28); }
+  set dns(v: u32) { store<u32>(changetype<usize>(this), v, 28); }
+  get lease_s(): u32 { return load<u32>(changetype<usize>(this), 32); }
+  set lease_s(v: u32) { store<u32>(changetype<usize>(this), v, 32); }
+  get rx_frames(): u32 { return load<u32>(changetype<usize>(this), 36); }
+  set rx_frames(v: u32) { store<u32>(changetype<usize>(this), v, 36); }
+  get tx_frames(): u32 { return load<u32>(changetype<usize>(this), 40); }
+  set tx_frames(v: u32) { store<u32>(changetype<usize>(this), v, 40); }
+  get rx_bytes(): u32 { return load<u32>(changetype<usize>(this), 44); }
+  set rx_bytes(v: u32) { store<u32>(changetype<usize>(this), v, 44); }
+  get tx_bytes(): u32 { return load<u32>(changetype<usize>(this), 48); }
+  set tx_bytes(v: u32) { store<u32>(changetype<usize>(this), v, 48); }
+}
+
+/**
+ * Sends an ICMP echo request of `size` data bytes to addr and waits up to timeout_ms for the reply.
+ * (type 302, rpc: the reply is NetPingReply)
+ */
+@unmanaged export class NetPing extends Message {
+  static readonly TYPE: i32 = 302;
+  /** Payload bytes. */
+  static readonly SIZE: i32 = 12;
+  /** Reads m as a net_ping (no check, no copy). */
+  @inline static at(m: Message): NetPing { return changetype<NetPing>(m); }
+  /** Makes m an empty net_ping: type 302, payload zeroed. */
+  @inline static init(m: Message): NetPing { m.reset(302, 12); return changetype<NetPing>(m); }
+  get addr(): u32 { return load<u32>(changetype<usize>(this), 8); }
+  set addr(v: u32) { store<u32>(changetype<usize>(this), v, 8); }
+  get seq(): u16 { return load<u16>(changetype<usize>(this), 12); }
+  set seq(v: u16) { store<u16>(changetype<usize>(this), v, 12); }
+  get size(): u16 { return load<u16>(changetype<usize>(this), 14); }
+  set size(v: u16) { store<u16>(changetype<usize>(this), v, 14); }
+  get timeout_ms(): u32 { return load<u32>(changetype<usize>(this), 16); }
+  set timeout_ms(v: u32) { store<u32>(changetype<usize>(this), v, 16); }
+}
+
+/** Type 303, the reply to NetPing. */
+@unmanaged export class NetPingReply extends Message {
+  static readonly TYPE: i32 = 303;
+  /** Payload bytes. */
+  static readonly SIZE: i32 = 8;
+  /** Reads m as a net_ping_reply (no check, no copy). */
+  @inline static at(m: Message): NetPingReply { return changetype<NetPingReply>(m); }
+  /** Makes m an empty net_ping_reply: type 303, payload zeroed. */
+  @inline static init(m: Message): NetPingReply { m.reset(303, 8); return changetype<NetPingReply>(m); }
+  get rtt_us(): u32 { return load<u32>(changetype<usize>(this), 8); }
+  set rtt_us(v: u32) { store<u32>(changetype<usize>(this), v, 8); }
+  get ttl(): u8 { return load<u8>(changetype<usize>(this), 12); }
+  set ttl(v: u8) { store<u8>(changetype<usize>(this), v, 12); }
+  get size(): u16 { return load<u16>(changetype<usize>(this), 14); }
+  set size(v: u16) { store<u16>(changetype<usize>(this), v, 14); }
+}
+
+/**
  * Adds delta to the counter; the reply carries the new value.
  * (type 200, rpc: the reply is CounterAddReply)
  */
@@ -1227,6 +1326,10 @@ export function messageName(type: i32): string | null {
     case 165: return "proc_wait_reply";
     case 166: return "proc_list";
     case 167: return "proc_list_reply";
+    case 300: return "net_ifconfig";
+    case 301: return "net_ifconfig_reply";
+    case 302: return "net_ping";
+    case 303: return "net_ping_reply";
     case 200: return "counter_add";
     case 201: return "counter_add_reply";
     case 202: return "counter_get";
@@ -1263,6 +1366,9 @@ export function errorName(code: i32): string | null {
     case -109: return "E_INTERRUPTED";
     case -110: return "E_UNSUPPORTED";
     case -111: return "E_IO";
+    case -112: return "E_REFUSED";
+    case -113: return "E_UNREACHABLE";
+    case -114: return "E_RESET";
     default: return null;
   }
 }

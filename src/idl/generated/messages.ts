@@ -794,6 +794,79 @@ export const SCHEMA: Schema = {
       "request": "proc_list",
     },
     {
+      "name": "net_ifconfig",
+      "type": 300,
+      "kind": "rpc",
+      "group": "playground",
+      "fields": [],
+      "size": 0,
+      "align": 1,
+      "doc": "The network interface. Addresses are IPv4 in host byte order, 0 = not configured.",
+      "reply": "net_ifconfig_reply",
+    },
+    {
+      "name": "net_ifconfig_reply",
+      "type": 301,
+      "kind": "reply",
+      "group": "playground",
+      "fields": [
+        {"name":"up","type":{"kind":"scalar","scalar":"bool"},"offset":0,"size":1,"align":1,"doc":""},
+        {"name":"dhcp","type":{"kind":"scalar","scalar":"bool"},"offset":1,"size":1,"align":1,"doc":""},
+        {
+          "name": "mac",
+          "type": {"kind":"array","n":6,"element":{"kind":"scalar","scalar":"u8"},"stride":1},
+          "offset": 2,
+          "size": 6,
+          "align": 1,
+          "doc": "",
+        },
+        {"name":"addr","type":{"kind":"scalar","scalar":"u32"},"offset":8,"size":4,"align":4,"doc":""},
+        {"name":"netmask","type":{"kind":"scalar","scalar":"u32"},"offset":12,"size":4,"align":4,"doc":""},
+        {"name":"gateway","type":{"kind":"scalar","scalar":"u32"},"offset":16,"size":4,"align":4,"doc":""},
+        {"name":"dns","type":{"kind":"scalar","scalar":"u32"},"offset":20,"size":4,"align":4,"doc":""},
+        {"name":"lease_s","type":{"kind":"scalar","scalar":"u32"},"offset":24,"size":4,"align":4,"doc":""},
+        {"name":"rx_frames","type":{"kind":"scalar","scalar":"u32"},"offset":28,"size":4,"align":4,"doc":""},
+        {"name":"tx_frames","type":{"kind":"scalar","scalar":"u32"},"offset":32,"size":4,"align":4,"doc":""},
+        {"name":"rx_bytes","type":{"kind":"scalar","scalar":"u32"},"offset":36,"size":4,"align":4,"doc":""},
+        {"name":"tx_bytes","type":{"kind":"scalar","scalar":"u32"},"offset":40,"size":4,"align":4,"doc":""},
+      ],
+      "size": 44,
+      "align": 4,
+      "doc": "",
+      "request": "net_ifconfig",
+    },
+    {
+      "name": "net_ping",
+      "type": 302,
+      "kind": "rpc",
+      "group": "playground",
+      "fields": [
+        {"name":"addr","type":{"kind":"scalar","scalar":"u32"},"offset":0,"size":4,"align":4,"doc":""},
+        {"name":"seq","type":{"kind":"scalar","scalar":"u16"},"offset":4,"size":2,"align":2,"doc":""},
+        {"name":"size","type":{"kind":"scalar","scalar":"u16"},"offset":6,"size":2,"align":2,"doc":""},
+        {"name":"timeout_ms","type":{"kind":"scalar","scalar":"u32"},"offset":8,"size":4,"align":4,"doc":""},
+      ],
+      "size": 12,
+      "align": 4,
+      "doc": "Sends an ICMP echo request of `size` data bytes to addr and waits up to timeout_ms for the reply.",
+      "reply": "net_ping_reply",
+    },
+    {
+      "name": "net_ping_reply",
+      "type": 303,
+      "kind": "reply",
+      "group": "playground",
+      "fields": [
+        {"name":"rtt_us","type":{"kind":"scalar","scalar":"u32"},"offset":0,"size":4,"align":4,"doc":""},
+        {"name":"ttl","type":{"kind":"scalar","scalar":"u8"},"offset":4,"size":1,"align":1,"doc":""},
+        {"name":"size","type":{"kind":"scalar","scalar":"u16"},"offset":6,"size":2,"align":2,"doc":""},
+      ],
+      "size": 8,
+      "align": 4,
+      "doc": "",
+      "request": "net_ping",
+    },
+    {
       "name": "counter_add",
       "type": 200,
       "kind": "rpc",
@@ -919,6 +992,24 @@ export const SCHEMA: Schema = {
       "group": "playground",
     },
     {"name":"io","code":-111,"doc":"A device or host I/O error.","group":"playground"},
+    {
+      "name": "refused",
+      "code": -112,
+      "doc": "The peer refused the TCP connection (it answered with RST).",
+      "group": "playground",
+    },
+    {
+      "name": "unreachable",
+      "code": -113,
+      "doc": "No answer from the address: ARP, the connection or the name lookup timed out.",
+      "group": "playground",
+    },
+    {
+      "name": "reset",
+      "code": -114,
+      "doc": "The connection was reset by the peer or aborted after too many retransmissions.",
+      "group": "playground",
+    },
   ],
   "consts": [
     {
@@ -1117,6 +1208,9 @@ export const E_END = -108; // No more entries (fs_readdir, proc_list past the la
 export const E_INTERRUPTED = -109; // Interrupted by the user (Ctrl-C).
 export const E_UNSUPPORTED = -110; // The server does not handle this message type.
 export const E_IO = -111; // A device or host I/O error.
+export const E_REFUSED = -112; // The peer refused the TCP connection (it answered with RST).
+export const E_UNREACHABLE = -113; // No answer from the address: ARP, the connection or the name lookup timed out.
+export const E_RESET = -114; // The connection was reset by the peer or aborted after too many retransmissions.
 export const FS_O_READ = 1; // fs_open flags.
 export const FS_O_WRITE = 2;
 export const FS_O_CREATE = 4; // Create the file if it does not exist.
@@ -1157,6 +1251,10 @@ export const MSG_PROC_WAIT = 164;
 export const MSG_PROC_WAIT_REPLY = 165;
 export const MSG_PROC_LIST = 166;
 export const MSG_PROC_LIST_REPLY = 167;
+export const MSG_NET_IFCONFIG = 300;
+export const MSG_NET_IFCONFIG_REPLY = 301;
+export const MSG_NET_PING = 302;
+export const MSG_NET_PING_REPLY = 303;
 export const MSG_COUNTER_ADD = 200;
 export const MSG_COUNTER_ADD_REPLY = 201;
 export const MSG_COUNTER_GET = 202;
@@ -1239,6 +1337,16 @@ export type ProcListFields = { index: number; };
 
 export type ProcListReplyFields = { task: number; parent: number; state: number; mem_bytes: number; name: string; };
 
+/** The network interface. Addresses are IPv4 in host byte order, 0 = not configured. */
+export type NetIfconfigFields = Record<string, never>;
+
+export type NetIfconfigReplyFields = { up: boolean; dhcp: boolean; mac: number[]; addr: number; netmask: number; gateway: number; dns: number; lease_s: number; rx_frames: number; tx_frames: number; rx_bytes: number; tx_bytes: number; };
+
+/** Sends an ICMP echo request of `size` data bytes to addr and waits up to timeout_ms for the reply. */
+export type NetPingFields = { addr: number; seq: number; size: number; timeout_ms: number; };
+
+export type NetPingReplyFields = { rtt_us: number; ttl: number; size: number; };
+
 /** Adds delta to the counter; the reply carries the new value. */
 export type CounterAddFields = { delta: number; };
 
@@ -1306,6 +1414,10 @@ export interface MessageFields {
   proc_wait_reply: ProcWaitReplyFields;
   proc_list: ProcListFields;
   proc_list_reply: ProcListReplyFields;
+  net_ifconfig: NetIfconfigFields;
+  net_ifconfig_reply: NetIfconfigReplyFields;
+  net_ping: NetPingFields;
+  net_ping_reply: NetPingReplyFields;
   counter_add: CounterAddFields;
   counter_add_reply: CounterAddReplyFields;
   counter_get: CounterGetFields;

@@ -259,6 +259,9 @@ struct echo_reply_fields {
 #define E_INTERRUPTED (-109) /* Interrupted by the user (Ctrl-C). */
 #define E_UNSUPPORTED (-110) /* The server does not handle this message type. */
 #define E_IO (-111) /* A device or host I/O error. */
+#define E_REFUSED (-112) /* The peer refused the TCP connection (it answered with RST). */
+#define E_UNREACHABLE (-113) /* No answer from the address: ARP, the connection or the name lookup timed out. */
+#define E_RESET (-114) /* The connection was reset by the peer or aborted after too many retransmissions. */
 
 #define FS_O_READ 1 /* fs_open flags. */
 #define FS_O_WRITE 2
@@ -509,6 +512,50 @@ struct proc_list_reply_fields {
 };
 
 /*
+ * The network interface. Addresses are IPv4 in host byte order, 0 = not configured.
+ * (rpc, reply MSG_NET_IFCONFIG_REPLY)
+ */
+#define MSG_NET_IFCONFIG 300
+/* net_ifconfig: no payload */
+
+/* (reply to MSG_NET_IFCONFIG) */
+#define MSG_NET_IFCONFIG_REPLY 301
+struct net_ifconfig_reply_fields {
+	bool up; /* +0 */
+	bool dhcp; /* +1 */
+	uint8_t mac[6]; /* +2 */
+	uint32_t addr; /* +8 */
+	uint32_t netmask; /* +12 */
+	uint32_t gateway; /* +16 */
+	uint32_t dns; /* +20 */
+	uint32_t lease_s; /* +24 */
+	uint32_t rx_frames; /* +28 */
+	uint32_t tx_frames; /* +32 */
+	uint32_t rx_bytes; /* +36 */
+	uint32_t tx_bytes; /* +40 */
+};
+
+/*
+ * Sends an ICMP echo request of `size` data bytes to addr and waits up to timeout_ms for the reply.
+ * (rpc, reply MSG_NET_PING_REPLY)
+ */
+#define MSG_NET_PING 302
+struct net_ping_fields {
+	uint32_t addr; /* +0 */
+	uint16_t seq; /* +4 */
+	uint16_t size; /* +6 */
+	uint32_t timeout_ms; /* +8 */
+};
+
+/* (reply to MSG_NET_PING) */
+#define MSG_NET_PING_REPLY 303
+struct net_ping_reply_fields {
+	uint32_t rtt_us; /* +0 */
+	uint8_t ttl; /* +4 */
+	uint16_t size; /* +6 */
+};
+
+/*
  * Adds delta to the counter; the reply carries the new value.
  * (rpc, reply MSG_COUNTER_ADD_REPLY)
  */
@@ -587,6 +634,9 @@ struct message {
 		struct proc_wait_reply_fields proc_wait_reply;
 		struct proc_list_fields proc_list;
 		struct proc_list_reply_fields proc_list_reply;
+		struct net_ifconfig_reply_fields net_ifconfig_reply;
+		struct net_ping_fields net_ping;
+		struct net_ping_reply_fields net_ping_reply;
 		struct counter_add_fields counter_add;
 		struct counter_add_reply_fields counter_add_reply;
 		struct counter_get_reply_fields counter_get_reply;
@@ -651,6 +701,10 @@ static inline const char *wasmos_message_name(int32_t type) {
 	case MSG_PROC_WAIT_REPLY: return "proc_wait_reply";
 	case MSG_PROC_LIST: return "proc_list";
 	case MSG_PROC_LIST_REPLY: return "proc_list_reply";
+	case MSG_NET_IFCONFIG: return "net_ifconfig";
+	case MSG_NET_IFCONFIG_REPLY: return "net_ifconfig_reply";
+	case MSG_NET_PING: return "net_ping";
+	case MSG_NET_PING_REPLY: return "net_ping_reply";
 	case MSG_COUNTER_ADD: return "counter_add";
 	case MSG_COUNTER_ADD_REPLY: return "counter_add_reply";
 	case MSG_COUNTER_GET: return "counter_get";
@@ -686,6 +740,9 @@ static inline const char *wasmos_error_name(int32_t code) {
 	case E_INTERRUPTED: return "E_INTERRUPTED";
 	case E_UNSUPPORTED: return "E_UNSUPPORTED";
 	case E_IO: return "E_IO";
+	case E_REFUSED: return "E_REFUSED";
+	case E_UNREACHABLE: return "E_UNREACHABLE";
+	case E_RESET: return "E_RESET";
 	default: return (const char *)0;
 	}
 }
@@ -816,6 +873,28 @@ _Static_assert(offsetof(struct proc_list_reply_fields, parent) == 4, "proc_list_
 _Static_assert(offsetof(struct proc_list_reply_fields, state) == 8, "proc_list_reply_fields.state");
 _Static_assert(offsetof(struct proc_list_reply_fields, mem_bytes) == 12, "proc_list_reply_fields.mem_bytes");
 _Static_assert(offsetof(struct proc_list_reply_fields, name) == 16, "proc_list_reply_fields.name");
+_Static_assert(sizeof(struct net_ifconfig_reply_fields) == 44, "net_ifconfig_reply_fields");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, up) == 0, "net_ifconfig_reply_fields.up");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, dhcp) == 1, "net_ifconfig_reply_fields.dhcp");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, mac) == 2, "net_ifconfig_reply_fields.mac");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, addr) == 8, "net_ifconfig_reply_fields.addr");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, netmask) == 12, "net_ifconfig_reply_fields.netmask");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, gateway) == 16, "net_ifconfig_reply_fields.gateway");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, dns) == 20, "net_ifconfig_reply_fields.dns");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, lease_s) == 24, "net_ifconfig_reply_fields.lease_s");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, rx_frames) == 28, "net_ifconfig_reply_fields.rx_frames");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, tx_frames) == 32, "net_ifconfig_reply_fields.tx_frames");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, rx_bytes) == 36, "net_ifconfig_reply_fields.rx_bytes");
+_Static_assert(offsetof(struct net_ifconfig_reply_fields, tx_bytes) == 40, "net_ifconfig_reply_fields.tx_bytes");
+_Static_assert(sizeof(struct net_ping_fields) == 12, "net_ping_fields");
+_Static_assert(offsetof(struct net_ping_fields, addr) == 0, "net_ping_fields.addr");
+_Static_assert(offsetof(struct net_ping_fields, seq) == 4, "net_ping_fields.seq");
+_Static_assert(offsetof(struct net_ping_fields, size) == 6, "net_ping_fields.size");
+_Static_assert(offsetof(struct net_ping_fields, timeout_ms) == 8, "net_ping_fields.timeout_ms");
+_Static_assert(sizeof(struct net_ping_reply_fields) == 8, "net_ping_reply_fields");
+_Static_assert(offsetof(struct net_ping_reply_fields, rtt_us) == 0, "net_ping_reply_fields.rtt_us");
+_Static_assert(offsetof(struct net_ping_reply_fields, ttl) == 4, "net_ping_reply_fields.ttl");
+_Static_assert(offsetof(struct net_ping_reply_fields, size) == 6, "net_ping_reply_fields.size");
 _Static_assert(sizeof(struct counter_add_fields) == 4, "counter_add_fields");
 _Static_assert(offsetof(struct counter_add_fields, delta) == 0, "counter_add_fields.delta");
 _Static_assert(sizeof(struct counter_add_reply_fields) == 4, "counter_add_reply_fields");
