@@ -55,8 +55,11 @@ export interface MachineStatus {
   guestResets: number;
 }
 
-/** running: on the CPU now; ready: runnable; send/recv/call: blocked in IPC; sleep: sleeping or waiting for a service. */
-export type TaskState = 'running' | 'ready' | 'send' | 'recv' | 'call' | 'sleep' | 'blocked' | 'exited' | 'unknown';
+/** running: on the CPU now; ready: runnable; send/recv/call: blocked in IPC; sleep: sleeping; lookup: waiting for a service name. */
+export type TaskState = 'running' | 'ready' | 'send' | 'recv' | 'call' | 'sleep' | 'lookup' | 'blocked' | 'exited' | 'unknown';
+
+/** What a task runs: the kernel's idle thread, native kernel code, a WasmOS or a WASI module (unknown: the trace did not say). */
+export type TaskRuntime = 'kernel' | 'native' | 'wasmos' | 'wasi' | 'unknown';
 
 export interface TaskRow {
   id: number;
@@ -64,8 +67,11 @@ export interface TaskRow {
   parent: number;
   priority: number;
   state: TaskState;
-  /** The task it waits on, when the trace tells (the callee of an unanswered call). */
+  /** The task it waits on in send, recv or call (recv: -1 = from anyone), when the trace tells. */
   waitingOn: number | null;
+  runtime: TaskRuntime;
+  /** Service names it registered: a task with any is a server, otherwise an app. */
+  services: string[];
   /** Share of the instructions executed between its last two statistics, 0..1. */
   cpu: number;
   instret: number;
