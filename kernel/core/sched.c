@@ -78,7 +78,7 @@ static void switch_to(struct task *prev, struct task *next)
 		csr_set(sstatus, SSTATUS_FS_CLEAN);
 	}
 	if (TRACE_ON())
-		trace_switch(prev->id, next->id);
+		trace_switch(prev, next);
 	switch_context(&prev->saved_sp, next->saved_sp, next);
 	/* Back in prev: whoever ran before may have left a zombie to free. */
 	if (task_zombies_pending)

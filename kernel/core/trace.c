@@ -3,6 +3,7 @@
 #include "core/pmm.h"
 #include "core/timeout.h"
 #include "core/console.h"
+#include "core/wasm_task.h"
 #include "arch/riscv/csr.h"
 #include "arch/riscv/irq.h"
 #include "lib/format.h"
@@ -175,7 +176,32 @@ struct tr_create {
 	struct trace_rec h;
 	int32_t id, parent, prio;
 	char name[TASK_NAME_MAX];
+	uint32_t flags;
 };
+
+/* What t runs, for the host's task list: told once, at creation. */
+static uint32_t kind_flags(const struct task *t)
+{
+	static const char wasi[] = "wasi_snapshot_preview1";
+	const struct wasm_task *wt = wasm_task_of(t);
+	if (!wt || !wt->mod)
+		return 0;
+	for (uint32_t i = 0, n = wasm_import_count(wt->mod); i < n; i++) {
+		const char *mod, *field;
+		uint32_t ml, fl, func;
+		uint8_t kind;
+		if (wasm_import_info(wt->mod, i, &mod, &ml, &field, &fl, &kind, &func) == 0 && ml == sizeof wasi - 1 &&
+		    memcmp(mod, wasi, ml) == 0)
+			return TRACE_TASK_WASM | TRACE_TASK_WASI;
+	}
+	return TRACE_TASK_WASM;
+}
+
+/* Who a blocked task waits on; 0 in states without a peer. */
+static int32_t peer_of(const struct task *t)
+{
+	return t->state == T_SEND || t->state == T_RECV || t->state == T_REPLY ? t->peer : 0;
+}
 
 void trace_task_create(const struct task *t)
 {
@@ -185,6 +211,7 @@ void trace_task_create(const struct task *t)
 	r->prio = t->prio;
 	memset(r->name, 0, sizeof r->name);
 	strlcpy(r->name, t->name, sizeof r->name);
+	r->flags = kind_flags(t);
 	END(r);
 }
 
@@ -202,7 +229,20 @@ static void pair(int kind, int32_t a, int32_t b)
 }
 
 void trace_task_exit(int32_t id, int32_t reason) { pair(TR_TASK_EXIT, id, reason); }
-void trace_switch(int32_t from, int32_t to) { pair(TR_SWITCH, from, to); }
+struct tr_switch {
+	struct trace_rec h;
+	int32_t from, to, from_state, from_peer;
+};
+
+void trace_switch(const struct task *prev, const struct task *next)
+{
+	BEGIN(struct tr_switch, r, TR_SWITCH, 0);
+	r->from = prev->id;
+	r->to = next->id;
+	r->from_state = prev->state;
+	r->from_peer = peer_of(prev);
+	END(r);
+}
 void trace_irq(uint32_t irq, int32_t owner) { pair(TR_IRQ, (int32_t)irq, owner); }
 
 struct tr_fault {
@@ -245,6 +285,7 @@ struct tr_stats {
 	int32_t id, state;
 	uint32_t instret_lo, instret_hi;
 	uint32_t mem_bytes, switches;
+	int32_t peer;
 };
 
 static void stats_one(struct task *t, void *ctx)
@@ -258,6 +299,7 @@ static void stats_one(struct task *t, void *ctx)
 	r->instret_hi = (uint32_t)(n >> 32);
 	r->mem_bytes = t->mem_bytes;
 	r->switches = t->switches;
+	r->peer = peer_of(t);
 	END(r);
 }
 

@@ -35,7 +35,8 @@ void trace_task_create(const struct task *t);
 void trace_task_exit(int32_t id, int32_t reason);
 void trace_fault(int32_t id, uint32_t cause, uint32_t epc, uint32_t tval);
 void trace_service(int op, int32_t result, const char *name);
-void trace_switch(int32_t from, int32_t to);
+/* prev's state and peer go with it: the host sees at once why it left the CPU. */
+void trace_switch(const struct task *prev, const struct task *next);
 void trace_irq(uint32_t irq, int32_t owner);
 /* These two check TRACE_ON() themselves. */
 void trace_log(const char *s, uint32_t n);

@@ -133,6 +133,11 @@ static void wasm_task_main(void *arg)
 	task_exit(EXIT_WASM_TRAP);
 }
 
+const struct wasm_task *wasm_task_of(const struct task *t)
+{
+	return t->entry == wasm_task_main ? t->arg : NULL;
+}
+
 /* Checks the spec's simple fields; the argument block's length, or an error. */
 static int check_spec(const struct wasm_spawn *s, uint32_t *quota, char *err, size_t errlen)
 {

@@ -76,4 +76,8 @@ struct wasm_spawn_info {
  */
 int wasm_task_spawn(const struct wasm_spawn *s, struct wasm_spawn_info *info, char *err, size_t errlen);
 
+struct task;
+/* The Wasm task a kernel task runs, or NULL for native code (for the trace). */
+const struct wasm_task *wasm_task_of(const struct task *t);
+
 #endif

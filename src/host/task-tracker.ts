@@ -1,11 +1,26 @@
 // Folds the kernel's trace records into the task table the Tasks panel shows.
 // It runs in the worker, so the table stays right however the page filters
 // or pauses its own view of the trace.
-import type { TraceRecord } from '../board/devices/trace.ts';
-import type { TaskRow, TaskState } from './protocol.ts';
+import { TASK_FLAG_WASI, TASK_FLAG_WASM, type TraceRecord } from '../board/devices/trace.ts';
+import type { TaskRow, TaskRuntime, TaskState } from './protocol.ts';
 
-/** task_info.state (docs/abi.md); kernel-internal states above 5 read as "blocked". */
-const STATES: readonly TaskState[] = ['ready', 'send', 'recv', 'call', 'sleep', 'exited'];
+/** The kernel's task states (docs/trace.md): task_info.state, then 6 = waiting for a service name, 7 = idle. */
+const STATES: readonly TaskState[] = ['ready', 'send', 'recv', 'call', 'sleep', 'exited', 'lookup', 'ready'];
+
+function stateOf(id: number, state: number): TaskState {
+  // The idle task (0) is always ready to run; its internal state means nothing to users.
+  if (id === 0) return 'ready';
+  return STATES[state] ?? 'blocked';
+}
+
+/** In these states the kernel's peer says whom the task waits on. */
+const hasPeer = (s: TaskState): boolean => s === 'send' || s === 'recv' || s === 'call';
+
+function runtimeOf(flags: number | undefined): TaskRuntime {
+  if (flags === undefined) return 'unknown'; // a kernel from before the flags
+  if (flags & TASK_FLAG_WASI) return 'wasi';
+  return flags & TASK_FLAG_WASM ? 'wasmos' : 'native';
+}
 
 export const KERNEL_TASK_NAME = 'kernel (idle)';
 
@@ -41,6 +56,7 @@ export class TaskTracker {
       e = {
         row: {
           id, name: id === 0 ? KERNEL_TASK_NAME : `task ${id}`, parent: 0, priority: 0, state: 'unknown', waitingOn: null,
+          runtime: id === 0 ? 'kernel' : 'unknown', services: [],
           cpu: 0, instret: 0, memBytes: 0, switches: 0, sent: 0, received: 0, faults: 0, exitReason: null,
         },
         statsTime: -1, statsInstret: 0,
@@ -65,7 +81,9 @@ export class TaskTracker {
           // A recycled slot gets a new id, but a stale exited row with this id would confuse counts.
           const old = this.tasks.get(r.id);
           if (old?.row.state === 'exited') { this.tasks.delete(r.id); this.exitedOrder = this.exitedOrder.filter((x) => x !== r.id); }
-          Object.assign(this.entry(r.id).row, { name: r.name || `task ${r.id}`, parent: r.parent, priority: r.priority, state: 'ready' });
+          Object.assign(this.entry(r.id).row, {
+            name: r.name || `task ${r.id}`, parent: r.parent, priority: r.priority, state: 'ready', runtime: runtimeOf(r.flags),
+          });
           break;
         }
         case 'task-exit':
@@ -78,11 +96,20 @@ export class TaskTracker {
           this.entry(r.id).row.faults++;
           break;
         case 'task-stats':
-          this.stats(r.time, r.id, r.state, r.instret, r.memBytes, r.switches);
+          this.stats(r.time, r.id, r.state, r.instret, r.memBytes, r.switches, r.peer);
           break;
+        case 'service': {
+          // A registration makes its task a server (the record's task is the one registering).
+          const row = this.entry(r.task).row;
+          if (r.op === 'register' && r.result >= 0 && !row.services.includes(r.name)) row.services = [...row.services, r.name];
+          break;
+        }
         case 'switch': {
           const from = this.tasks.get(r.from);
-          if (from && from.row.state === 'running') from.row.state = 'ready';
+          if (from && from.row.state !== 'exited' && r.fromState !== undefined) {
+            // The kernel says why it left the CPU: preempted, or blocked and on whom.
+            this.setState(from.row, stateOf(r.from, r.fromState), r.fromPeer);
+          } else if (from && from.row.state === 'running') from.row.state = 'ready';
           const to = this.entry(r.to);
           if (to.row.state !== 'exited') { to.row.state = 'running'; to.row.waitingOn = null; }
           this.current = r.to;
@@ -109,7 +136,14 @@ export class TaskTracker {
     }
   }
 
-  private stats(time: number, id: number, state: number, instret: number, memBytes: number, switches: number): void {
+  private setState(row: TaskRow, s: TaskState, peer: number | undefined): void {
+    if (s === 'exited') return; // TASK_EXIT says why
+    row.state = s;
+    if (peer !== undefined) row.waitingOn = hasPeer(s) ? peer : null;
+    else if (s !== 'call') row.waitingOn = null; // older kernels: only an unanswered call tells its peer
+  }
+
+  private stats(time: number, id: number, state: number, instret: number, memBytes: number, switches: number, peer?: number): void {
     const e = this.entry(id);
     const row = e.row;
     if (e.statsTime >= 0 && time > e.statsTime) {
@@ -119,11 +153,9 @@ export class TaskTracker {
     e.statsInstret = instret;
     Object.assign(row, { instret, memBytes, switches });
     if (row.state === 'exited') return;
-    // The idle task (0) is always ready to run; its internal state means nothing to users.
-    const s = id === 0 ? 'ready' : state >= 0 && state < STATES.length ? STATES[state]! : 'blocked';
+    const s = stateOf(id, state);
     if (s === 'exited') { this.exited(id, row.exitReason ?? 0); return; }
-    row.state = id === this.current && s === 'ready' ? 'running' : s;
-    if (s !== 'call') row.waitingOn = null;
+    this.setState(row, id === this.current && s === 'ready' ? 'running' : s, peer);
   }
 
   /** The machine stopped (powered off): no task runs any more, whatever the last records said. */

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { buildBoardDtb } from '../../src/board/fdt.ts';
 import {
   HDR_DROPPED, HDR_ENABLED, HDR_HEAD, HDR_TAIL, REG_CTRL, REG_DROPPED, REG_HEAD, REG_MAGIC, REG_RING_BASE,
-  REG_RING_SIZE, REG_STATUS, REG_TAIL, REG_VERSION, TR, TRACE_BASE, TRACE_HEADER_SIZE, TRACE_MAGIC, TRACE_VERSION,
+  REG_RING_SIZE, REG_STATUS, REG_TAIL, REG_VERSION, TASK_FLAG_WASI, TASK_FLAG_WASM, TR, TRACE_BASE, TRACE_HEADER_SIZE,
+  TRACE_MAGIC, TRACE_VERSION,
   TraceDevice, addTraceFdtNode, readTraceRing,
 } from '../../src/board/devices/trace.ts';
 import { StateReader, StateWriter } from '../../src/board/state-stream.ts';
@@ -187,6 +188,23 @@ describe('trace ring reader', () => {
     ]);
   });
 
+  it('decodes the fields newer kernels append (task flags, peers, the state a task left the CPU in)', () => {
+    const { dev, w } = attached();
+    const flags = new Uint8Array(4);
+    new DataView(flags.buffer).setUint32(0, TASK_FLAG_WASM | TASK_FLAG_WASI, true);
+    // A full 23-character name: the flags after it must not leak into the name.
+    w.write(TR.TASK_CREATE, 0, 1, [131, 129, 4], 0, new Uint8Array([...name('abcdefghijklmnopqrstuvw', 24), ...flags]));
+    w.write(TR.TASK_STATS, 0, 2, [131, 3, 100, 0, 8192, 2, 130]);
+    w.write(TR.TASK_STATS, 0, 3, [132, 2, 100, 0, 8192, 2, -1 >>> 0]);
+    w.write(TR.SWITCH, 131, 4, [131, 0, 3, 130]);
+    expect(dev.drain().records).toEqual([
+      { time: 1, task: 0, kind: 'task-create', id: 131, parent: 129, priority: 4, name: 'abcdefghijklmnopqrstuvw', flags: 3 },
+      { time: 2, task: 0, kind: 'task-stats', id: 131, state: 3, instret: 100, memBytes: 8192, switches: 2, peer: 130 },
+      { time: 3, task: 0, kind: 'task-stats', id: 132, state: 2, instret: 100, memBytes: 8192, switches: 2, peer: -1 },
+      { time: 4, task: 131, kind: 'switch', from: 131, to: 0, fromState: 3, fromPeer: 130 },
+    ]);
+  });
+
   it('consumes records, wraps with PAD records, and counts what the kernel dropped', () => {
     const { dev, ram, w } = attached(256);
     let written = 0;
@@ -253,6 +271,8 @@ describe('trace device tree node and kernel agreement', () => {
     expect(num(/TRACE_VERSION\s+(\d+)u/)).toBe(TRACE_VERSION);
     expect(num(/TRACE_HEADER_SIZE\s+(\d+)u/)).toBe(TRACE_HEADER_SIZE);
     for (const [k, v] of Object.entries(TR)) expect(num(new RegExp(`TR_${k}\\s*=\\s*(\\d+)`))).toBe(v);
+    expect(num(/TRACE_TASK_WASM\s+(\d+)u/)).toBe(TASK_FLAG_WASM);
+    expect(num(/TRACE_TASK_WASI\s+(\d+)u/)).toBe(TASK_FLAG_WASI);
     const regs: Record<string, number> = {
       MAGIC: REG_MAGIC, VERSION: REG_VERSION, RING_BASE: REG_RING_BASE, RING_SIZE: REG_RING_SIZE, CTRL: REG_CTRL,
       STATUS: REG_STATUS, HEAD: REG_HEAD, TAIL: REG_TAIL, DROPPED: REG_DROPPED,

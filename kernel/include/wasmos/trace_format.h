@@ -40,7 +40,7 @@ struct trace_rec {
 
 enum trace_kind {
 	TR_PAD = 0,          /* filler up to the end of the data area */
-	TR_TASK_CREATE = 1,  /* id, parent, priority, name[24] */
+	TR_TASK_CREATE = 1,  /* id, parent, priority, name[24], flags (TRACE_TASK_*) */
 	TR_TASK_EXIT = 2,    /* id, reason */
 	TR_IPC_SEND = 3,     /* struct trace_ipc */
 	TR_IPC_RECV = 4,
@@ -49,9 +49,9 @@ enum trace_kind {
 	TR_IPC_NOTIFY = 7,   /* struct trace_ipc with type = bits, len = 0 */
 	TR_DENIED = 8,       /* what, target, name[32] */
 	TR_FAULT = 9,        /* id, scause, sepc, stval */
-	TR_TASK_STATS = 10,  /* id, state, instret lo/hi, mem_bytes, switches */
+	TR_TASK_STATS = 10,  /* id, state, instret lo/hi, mem_bytes, switches, peer */
 	TR_SERVICE = 11,     /* op (1 register, 2 lookup), result, name[32] */
-	TR_SWITCH = 12,      /* from, to */
+	TR_SWITCH = 12,      /* from, to, from's state, from's peer */
 	TR_LOG = 13,         /* text (len - 16 bytes, NUL-padded) */
 	TR_IRQ = 14,         /* irq, owner */
 };
@@ -66,6 +66,19 @@ struct trace_ipc {
 	int32_t result;  /* 0 / length on success, E_* on failure */
 	uint8_t payload[TRACE_IPC_PAYLOAD_MAX]; /* first h.aux payload bytes (record is cut short) */
 };
+
+/*
+ * Records grow only at their end: a reader takes a field only when the
+ * record's len covers it (older kernels write shorter records).
+ *
+ * State and peer (TASK_STATS, SWITCH): the kernel's task state (TASK_STATE_*,
+ * 6 = waiting for a service name, 7 = idle) and, in SEND / RECV / REPLY, the
+ * task it waits on (RECV: the `from` filter, IPC_ANY = -1 for anyone).
+ */
+
+/* TR_TASK_CREATE.flags: what the task runs. */
+#define TRACE_TASK_WASM 1u /* a Wasm module (otherwise native kernel code) */
+#define TRACE_TASK_WASI 2u /* the module imports wasi_snapshot_preview1 */
 
 /* TR_DENIED.what */
 #define TRACE_DENY_SEND     1

@@ -44,6 +44,10 @@ export const TR = {
 
 const REC_HEADER = 16;
 
+/** TASK_CREATE flags: what the task runs (older kernels send none). */
+export const TASK_FLAG_WASM = 1;
+export const TASK_FLAG_WASI = 2;
+
 interface RecordBase {
   /** Guest instructions retired (instret) when the event happened. */
   time: number;
@@ -55,14 +59,14 @@ export type IpcOp = 'send' | 'recv' | 'call' | 'reply' | 'notify';
 export type DenyWhat = 'send' | 'lookup' | 'register' | 'mmio' | 'kill' | 'grant' | 'irq' | 'dma' | 'unknown';
 
 export type TraceRecord = RecordBase & (
-  | { kind: 'task-create'; id: number; parent: number; priority: number; name: string }
+  | { kind: 'task-create'; id: number; parent: number; priority: number; name: string; flags?: number }
   | { kind: 'task-exit'; id: number; reason: number }
   | { kind: 'ipc'; op: IpcOp; src: number; dst: number; type: number; len: number; result: number; payload: Uint8Array }
   | { kind: 'denied'; what: DenyWhat; target: number; name: string }
   | { kind: 'fault'; id: number; cause: number; epc: number; tval: number }
-  | { kind: 'task-stats'; id: number; state: number; instret: number; memBytes: number; switches: number }
+  | { kind: 'task-stats'; id: number; state: number; instret: number; memBytes: number; switches: number; peer?: number }
   | { kind: 'service'; op: 'register' | 'lookup'; result: number; name: string }
-  | { kind: 'switch'; from: number; to: number }
+  | { kind: 'switch'; from: number; to: number; fromState?: number; fromPeer?: number }
   | { kind: 'log'; text: string }
   | { kind: 'irq'; irq: number; owner: number }
   | { kind: 'unknown'; code: number; bytes: Uint8Array }
@@ -102,11 +106,16 @@ function decodeRecord(b: Uint8Array): TraceRecord | null {
   const i32 = (off: number): number => (off + 4 <= b.length ? v.getInt32(off, true) : 0);
   const u32 = (off: number): number => (off + 4 <= b.length ? v.getUint32(off, true) : 0);
   const base = { time, task };
+  // Records grow only at their end: fields beyond an older kernel's record are left out.
+  const has = (off: number): boolean => off + 4 <= b.length;
   switch (kind) {
     case TR.PAD:
       return null;
     case TR.TASK_CREATE:
-      return { ...base, kind: 'task-create', id: i32(16), parent: i32(20), priority: i32(24), name: cString(b.subarray(28), utf8) };
+      return {
+        ...base, kind: 'task-create', id: i32(16), parent: i32(20), priority: i32(24), name: cString(b.subarray(28, 52), utf8),
+        ...(has(52) ? { flags: u32(52) } : {}),
+      };
     case TR.TASK_EXIT:
       return { ...base, kind: 'task-exit', id: i32(16), reason: i32(20) };
     case TR.IPC_SEND: case TR.IPC_RECV: case TR.IPC_CALL: case TR.IPC_REPLY: case TR.IPC_NOTIFY: {
@@ -123,12 +132,12 @@ function decodeRecord(b: Uint8Array): TraceRecord | null {
     case TR.TASK_STATS:
       return {
         ...base, kind: 'task-stats', id: i32(16), state: i32(20), instret: u32(28) * 0x1_0000_0000 + u32(24),
-        memBytes: u32(32), switches: u32(36),
+        memBytes: u32(32), switches: u32(36), ...(has(40) ? { peer: i32(40) } : {}),
       };
     case TR.SERVICE:
       return { ...base, kind: 'service', op: i32(16) === 1 ? 'register' : 'lookup', result: i32(20), name: cString(b.subarray(24), utf8) };
     case TR.SWITCH:
-      return { ...base, kind: 'switch', from: i32(16), to: i32(20) };
+      return { ...base, kind: 'switch', from: i32(16), to: i32(20), ...(has(28) ? { fromState: i32(24), fromPeer: i32(28) } : {}) };
     case TR.LOG:
       return { ...base, kind: 'log', text: utf8.decode(b.subarray(REC_HEADER, REC_HEADER + Math.min(aux, b.length - REC_HEADER))) };
     case TR.IRQ:

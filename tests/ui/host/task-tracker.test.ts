@@ -4,11 +4,14 @@ import { KERNEL_TASK_NAME, TaskTracker } from '../../../src/host/task-tracker.ts
 import { selftestRecording } from '../fixtures/selftest-trace.ts';
 
 const at = { time: 0, task: 0 };
-const create = (id: number, name: string, time = 0): TraceRecord => ({ ...at, time, kind: 'task-create', id, parent: 0, priority: 4, name });
+const create = (id: number, name: string, time = 0, flags?: number): TraceRecord =>
+  ({ ...at, time, kind: 'task-create', id, parent: 0, priority: 4, name, ...(flags === undefined ? {} : { flags }) });
 const ipc = (op: 'send' | 'call' | 'reply' | 'recv' | 'notify', src: number, dst: number, type: number, result = 8): TraceRecord =>
   ({ ...at, kind: 'ipc', op, src, dst, type, len: 8, result, payload: new Uint8Array() });
-const stats = (time: number, id: number, state: number, instret: number, memBytes = 16384): TraceRecord =>
-  ({ ...at, time, kind: 'task-stats', id, state, instret, memBytes, switches: 1 });
+const stats = (time: number, id: number, state: number, instret: number, memBytes = 16384, peer?: number): TraceRecord =>
+  ({ ...at, time, kind: 'task-stats', id, state, instret, memBytes, switches: 1, ...(peer === undefined ? {} : { peer }) });
+const sw = (from: number, to: number, fromState?: number, fromPeer?: number): TraceRecord =>
+  ({ ...at, task: from, kind: 'switch', from, to, ...(fromState === undefined ? {} : { fromState, fromPeer }) });
 
 describe('TaskTracker', () => {
   it('builds rows from creations, statistics and switches', () => {
@@ -63,5 +66,39 @@ describe('TaskTracker', () => {
     expect(rows.filter((r) => r.id !== 0).length).toBe(created);
     expect(rows.filter((r) => r.faults > 0).length).toBe(records.filter((r) => r.kind === 'fault').length);
     for (const r of rows) expect(r.cpu).toBeGreaterThanOrEqual(0);
+  });
+
+  it('tells what each task runs, and makes a task that registered a service a server', () => {
+    const t = new TaskTracker();
+    t.feed([create(129, 'init', 0, 0), create(130, 'console', 0, 1), create(131, 'hello', 0, 3), create(132, 'old')]);
+    t.feed([{ ...at, task: 130, kind: 'service', op: 'register', result: 0, name: 'console' }]);
+    t.feed([{ ...at, task: 131, kind: 'service', op: 'register', result: -3, name: 'console' }]); // refused
+    t.feed([{ ...at, task: 131, kind: 'service', op: 'lookup', result: 130, name: 'console' }]);
+    const by = new Map(t.rows().map((r) => [r.id, r]));
+    expect(by.get(0)).toMatchObject({ runtime: 'kernel', services: [] });
+    expect(by.get(129)).toMatchObject({ runtime: 'native', services: [] });
+    expect(by.get(130)).toMatchObject({ runtime: 'wasmos', services: ['console'] });
+    expect(by.get(131)).toMatchObject({ runtime: 'wasi', services: [] });
+    expect(by.get(132)).toMatchObject({ runtime: 'unknown' }); // an older kernel without flags
+  });
+
+  it('takes the state and peer a task left the CPU in from the switch record', () => {
+    const t = new TaskTracker();
+    t.feed([create(129, 'shell'), create(130, 'console'), sw(0, 129)]);
+    // The shell blocks sending a call to the console (not yet received): state SEND, peer 130.
+    t.feed([sw(129, 130, 1, 130)]);
+    expect(t.rows().find((r) => r.id === 129)).toMatchObject({ state: 'send', waitingOn: 130 });
+    // The console takes it (the CALL record) and blocks receiving from anyone.
+    t.feed([ipc('call', 129, 130, 7), sw(130, 0, 2, -1)]);
+    const rows = new Map(t.rows().map((r) => [r.id, r]));
+    expect(rows.get(129)).toMatchObject({ state: 'call', waitingOn: 130 });
+    expect(rows.get(130)).toMatchObject({ state: 'recv', waitingOn: -1 });
+    expect(rows.get(0)).toMatchObject({ state: 'running' });
+    // Statistics carry the peer too; a preempted task is ready and waits on no one.
+    t.feed([stats(100, 130, 4, 10, 16384, 0), sw(0, 129), sw(129, 0, 0, 0)]);
+    expect(t.rows().find((r) => r.id === 130)).toMatchObject({ state: 'sleep', waitingOn: null });
+    expect(t.rows().find((r) => r.id === 129)).toMatchObject({ state: 'ready', waitingOn: null });
+    t.feed([stats(200, 129, 6, 10, 16384, 0)]);
+    expect(t.rows().find((r) => r.id === 129)).toMatchObject({ state: 'lookup', waitingOn: null });
   });
 });
