@@ -1,10 +1,12 @@
 // The live task list: one row per task from the worker's task table, the
 // selected one filters the trace viewer; a kill button per live task.
-import { useCallback, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { TaskRow } from '../../host/protocol.ts';
 import { formatBytes, formatCount, formatPercent } from '../app/format.ts';
 import { useNotice, useSelectedTask, useSession, useStatus, useTasks } from '../app/session-context.tsx';
-import { stateLabel, kindLabel } from './task-labels.ts';
+import { useRowNavigation } from '../app/use-row-navigation.ts';
+import { kindLabel, kindTitle, stateLabel } from './task-labels.ts';
+import './tasks.css';
 
 export function TasksPanel(): ReactNode {
   const session = useSession();
@@ -19,16 +21,14 @@ export function TasksPanel(): ReactNode {
   const live = tasks.filter((t) => t.state !== 'exited').length;
   const selectedShown = rows.some((r) => r.id === selected);
 
-  const onKeyDown = useCallback((e: KeyboardEvent<HTMLTableSectionElement>) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-    e.preventDefault();
-    const i = rows.findIndex((t) => t.id === selected);
-    const next = rows[Math.max(0, Math.min(rows.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
-    if (next) {
-      setSelected(next.id);
-      document.getElementById(`task-row-${next.id}`)?.focus();
-    }
-  }, [rows, selected, setSelected]);
+  // Arrows, Page Up/Down, Home and End select (and focus) another row; Enter and Space toggle the selection.
+  const moveTo = useCallback((i: number) => {
+    const next = rows[i];
+    if (!next) return;
+    setSelected(next.id);
+    document.getElementById(`task-row-${next.id}`)?.focus();
+  }, [rows, setSelected]);
+  const onKeyDown = useRowNavigation(rows.length, rows.findIndex((t) => t.id === selected), moveTo, 10);
 
   return (
     <div className="tasks-panel">
@@ -42,11 +42,19 @@ export function TasksPanel(): ReactNode {
       <p className="notice" role="status" aria-live="polite">{notice ?? ''}</p>
       <div className="table-scroll">
         <table className="tasks-table" aria-label="Tasks">
+          <colgroup>
+            <col className="c-id" /><col className="c-name" /><col className="c-kind" /><col className="c-state" />
+            <col className="c-cpu" /><col className="c-mem" /><col className="c-msgs" /><col className="c-msgs" /><col className="c-act" />
+          </colgroup>
           <thead>
             <tr>
-              <th scope="col">ID</th><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">State</th>
-              <th scope="col" className="num" title="Share of the instructions the CPU executed between the task's last two statistics (every 100 ms of guest time)">CPU</th><th scope="col" className="num">Memory</th>
-              <th scope="col" className="num">Sent</th><th scope="col" className="num">Received</th>
+              <th scope="col">ID</th><th scope="col">Name</th>
+              <th scope="col" title="What the task runs (a WasmOS or WASI module, or kernel code); a server registered a service, an app did not">Kind</th>
+              <th scope="col" title="Running, ready, or blocked (in send, receive or call) and on whom">State</th>
+              <th scope="col" className="num" title="Share of the instructions the CPU executed between the task's last two statistics (every 100 ms of guest time)">CPU</th>
+              <th scope="col" className="num" title="Memory the kernel accounts to the task: stack, module, instance, allocations">Memory</th>
+              <th scope="col" className="num" title="Messages sent (delivered)"><abbr title="Messages sent">Sent</abbr></th>
+              <th scope="col" className="num" title="Messages received, notifications included"><abbr title="Messages received">Recv</abbr></th>
               <th scope="col"><span className="visually-hidden">Actions</span></th>
             </tr>
           </thead>
@@ -80,6 +88,7 @@ interface TaskRowViewProps {
 
 function TaskRowView({ t, names, selected, focusable, canKill, onSelect, onKill }: TaskRowViewProps): ReactNode {
   const exited = t.state === 'exited';
+  const state = stateLabel(t, names);
   return (
     <tr
       id={`task-row-${t.id}`}
@@ -91,9 +100,9 @@ function TaskRowView({ t, names, selected, focusable, canKill, onSelect, onKill 
       title="Select to show this task's events in the trace"
     >
       <td>{t.id}</td>
-      <td>{t.name}</td>
-      <td>{kindLabel(t)}</td>
-      <td>{stateLabel(t, names)}{t.faults > 0 && <span className="badge danger" title="faults">{t.faults} fault{t.faults > 1 ? 's' : ''}</span>}</td>
+      <td title={t.name}>{t.name}</td>
+      <td title={kindTitle(t)} className={t.services.length > 0 ? 'kind-server' : undefined}>{kindLabel(t)}</td>
+      <td title={state}>{state}{t.faults > 0 && <span className="badge danger" title="faults">{t.faults} fault{t.faults > 1 ? 's' : ''}</span>}</td>
       <td className="num">
         <span className="cpu-bar" style={{ ['--share' as string]: `${Math.round(t.cpu * 100)}%` }}>{formatPercent(t.cpu)}</span>
       </td>

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { TraceRecord } from '../../../src/board/devices/trace.ts';
 import { TaskTracker } from '../../../src/host/task-tracker.ts';
 import { TasksPanel } from '../../../src/ui/tasks/TasksPanel.tsx';
 import { renderWithSession, settle } from '../fixtures/render-app.tsx';
@@ -82,5 +83,39 @@ describe('TasksPanel', () => {
     expect(screen.queryByRole('button', { name: /Kill kernel/ })).toBeNull();
     h.push({ status: { state: 'poweroff', powerCode: 0 } });
     expect(screen.queryAllByRole('button', { name: /^Kill/ })).toEqual([]);
+  });
+
+  it('shows what each task runs, servers and apps, and whom a blocked task waits on', async () => {
+    const h = await renderWithSession(<TasksPanel />);
+    const at = { time: 0, task: 0 };
+    const t = new TaskTracker();
+    const records: TraceRecord[] = [
+      { ...at, kind: 'task-create', id: 130, parent: 129, priority: 4, name: 'console', flags: 1 },
+      { ...at, kind: 'task-create', id: 136, parent: 129, priority: 4, name: 'shell', flags: 1 },
+      { ...at, kind: 'task-create', id: 140, parent: 136, priority: 4, name: 'a-wasi-program-with-a-long-name', flags: 3 },
+      { ...at, task: 130, kind: 'service', op: 'register', result: 0, name: 'console' },
+      { ...at, task: 130, kind: 'switch', from: 130, to: 136, fromState: 2, fromPeer: -1 },
+      { ...at, kind: 'ipc', op: 'call', src: 136, dst: 130, type: 7, len: 8, result: 8, payload: new Uint8Array() },
+      { ...at, task: 136, kind: 'switch', from: 136, to: 140, fromState: 3, fromPeer: 130 },
+    ];
+    t.feed(records);
+    h.push({ tasks: t.rows() });
+    const cells = (id: number): HTMLElement[] => within(document.getElementById(`task-row-${id}`)!).getAllByRole('cell');
+    expect(cells(130)[2]!.textContent).toBe('WasmOS server');
+    expect(cells(130)[2]!.title).toBe('Runs a Wasm module using the WasmOS interface; provides console');
+    expect(cells(130)[3]!.textContent).toBe('blocked in receive from anyone');
+    expect(cells(136)[2]!.textContent).toBe('WasmOS app');
+    expect(cells(136)[3]!.textContent).toBe('blocked in call on console (130)');
+    expect(cells(140)[2]!.textContent).toBe('WASI app');
+    expect(cells(140)[3]!.textContent).toBe('running');
+    // Cut cells keep their full text in the title.
+    expect(cells(140)[1]!.title).toBe('a-wasi-program-with-a-long-name');
+    expect(cells(0)[2]!.textContent).toBe('kernel');
+    // Home and End move the selection to the first and last rows.
+    fireEvent.keyDown(bodyRows()[1]!, { key: 'End' });
+    expect(h.selection.task).toBe(140);
+    expect(document.activeElement).toBe(document.getElementById('task-row-140'));
+    fireEvent.keyDown(bodyRows()[3]!, { key: 'Home' });
+    expect(h.selection.task).toBe(0);
   });
 });
