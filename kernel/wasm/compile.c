@@ -1743,18 +1743,19 @@ static bool read_locals(cc *c, const uint8_t *body_end) {
  * failure is a translator bug; the module is refused rather than run.
  */
 static bool verify_branches(cc *c) {
-  size_t bytes = ((size_t)c->pc + 8) / 8;
-  uint8_t *starts = wheap_alloc(c->m->heap, bytes);
-  if (!starts) return fail(c, "out of memory (quota exceeded while translating)");
-  wu_memset(starts, 0, bytes);
-  for (uint32_t i = 0; i < c->nops; i++) starts[c->opat[i] >> 3] |= (uint8_t)(1u << (c->opat[i] & 7));
   bool ok = true;
   for (uint32_t i = 0; ok && i + 1 < c->nbrw; i += 2) {
     intptr_t d = (intptr_t)c->code[c->brw[i]] / (intptr_t)sizeof(wcode);
     intptr_t t = (intptr_t)c->brw[i + 1] + d;
-    if (t < 0 || t >= (intptr_t)c->pc || !(starts[t >> 3] & (1u << (t & 7)))) ok = false;
+    /* opat (instruction starts) is ascending: a binary search, no per-function bitmap. */
+    uint32_t lo = 0, hi = c->nops;
+    while (lo < hi) {
+      uint32_t mid = (lo + hi) / 2;
+      if ((intptr_t)c->opat[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo == c->nops || (intptr_t)c->opat[lo] != t) ok = false;
   }
-  wheap_free(c->m->heap, starts, bytes);
   if (!ok) return fail(c, "internal error: translated branch does not land on an instruction (module refused)");
   return true;
 }
@@ -1797,8 +1798,8 @@ bool wcompile_function(cc *c, uint32_t func_index, wreader *r, const uint8_t *bo
     if (frame_slots < fn->nresults) frame_slots = fn->nresults;
     if (frame_slots > W_MAX_FRAME_SLOTS) ok = fail(c, "function frame too large (implementation limit)");
     fn->frame_bytes = frame_slots * 8u;
-    wcode *code = warena_alloc(&m->arena, (size_t)c->pc * sizeof *code);
-    wsite *sites = warena_alloc(&m->arena, (size_t)c->nsites * sizeof *sites);
+    wcode *code = warena_alloc_raw(&m->arena, (size_t)c->pc * sizeof *code);
+    wsite *sites = warena_alloc_raw(&m->arena, (size_t)c->nsites * sizeof *sites);
     if (!code || !sites) {
       ok = fail(c, "out of memory (quota exceeded while translating)");
     } else {

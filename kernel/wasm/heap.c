@@ -25,6 +25,13 @@ struct warena_chunk {
 #define ARENA_CHUNK 16384u
 
 void *warena_alloc(warena *a, size_t size) {
+  void *p = warena_alloc_raw(a, size);
+  if (p) wu_memset(p, 0, size);
+  return p;
+}
+
+/* Chunks are not cleared up front: most of the arena is translated code, written in full at once. */
+void *warena_alloc_raw(warena *a, size_t size) {
   size = (size + 7u) & ~(size_t)7u;
   if (size == 0) size = 8;
   if (size > a->left) {
@@ -40,7 +47,6 @@ void *warena_alloc(warena *a, size_t size) {
     c->next = a->chunks;
     a->chunks = c;
     uint8_t *mem = (uint8_t *)c + hdr;
-    wu_memset(mem, 0, want - hdr);
     if (own) return mem;
     a->cur = mem;
     a->left = want - hdr;

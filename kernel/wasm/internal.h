@@ -37,6 +37,7 @@ typedef struct warena {
   size_t left;
 } warena;
 void *warena_alloc(warena *a, size_t size); /* zeroed, 8-aligned; NULL on quota */
+void *warena_alloc_raw(warena *a, size_t size); /* the same, not zeroed */
 void warena_release(warena *a);
 
 /* --- util.c: freestanding string helpers --- */
@@ -170,9 +171,33 @@ typedef struct wreader {
   bool failed;
 } wreader;
 bool rd_fail(wreader *r, const uint8_t *at, const char *fmt, ...);
-bool rd_u8(wreader *r, uint8_t *out);
-bool rd_u32(wreader *r, uint32_t *out);
-bool rd_s32(wreader *r, int32_t *out);
+/* The general (multi-byte, error-reporting) readers; rd_u8/rd_u32/rd_s32 below inline the common case. */
+bool rd_u8_slow(wreader *r, uint8_t *out);
+bool rd_u32_slow(wreader *r, uint32_t *out);
+bool rd_s32_slow(wreader *r, int32_t *out);
+/* Most immediates are one byte: reading them inline roughly halves the decoder's per-byte cost. */
+static inline bool rd_u8(wreader *r, uint8_t *out) {
+  if (W_LIKELY(r->p < r->end)) {
+    *out = *r->p++;
+    return true;
+  }
+  return rd_u8_slow(r, out);
+}
+static inline bool rd_u32(wreader *r, uint32_t *out) {
+  if (W_LIKELY(r->p < r->end && *r->p < 0x80)) {
+    *out = *r->p++;
+    return true;
+  }
+  return rd_u32_slow(r, out);
+}
+/* A one-byte signed LEB128 (bit 6 is the sign) is valid for every width. */
+static inline bool rd_s32(wreader *r, int32_t *out) {
+  if (W_LIKELY(r->p < r->end && *r->p < 0x80)) {
+    *out = (int32_t)((uint32_t)*r->p++ << 25) >> 25;
+    return true;
+  }
+  return rd_s32_slow(r, out);
+}
 bool rd_s33(wreader *r, int64_t *out);
 bool rd_s64(wreader *r, int64_t *out);
 bool rd_bytes(wreader *r, uint32_t n, const uint8_t **out);

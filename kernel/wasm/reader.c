@@ -15,13 +15,13 @@ bool rd_fail(wreader *r, const uint8_t *at, const char *fmt, ...) {
   return false;
 }
 
-bool rd_u8(wreader *r, uint8_t *out) {
+bool rd_u8_slow(wreader *r, uint8_t *out) {
   if (r->p >= r->end) return rd_fail(r, r->p, "unexpected end");
   *out = *r->p++;
   return true;
 }
 
-bool rd_u32(wreader *r, uint32_t *out) {
+bool rd_u32_slow(wreader *r, uint32_t *out) {
   const uint8_t *start = r->p;
   uint32_t v = 0;
   for (int i = 0; i < 5; i++) {
@@ -67,11 +67,28 @@ static bool rd_sleb(wreader *r, unsigned bits, int64_t *out) {
   return false;
 }
 
-bool rd_s32(wreader *r, int32_t *out) {
-  int64_t v;
-  if (!rd_sleb(r, 32, &v)) return false;
-  *out = (int32_t)v;
-  return true;
+/* rd_sleb(32) in 32-bit arithmetic (64-bit shifts are calls-free but long on rv32); same rules and messages. */
+bool rd_s32_slow(wreader *r, int32_t *out) {
+  const uint8_t *start = r->p;
+  uint32_t v = 0;
+  for (unsigned i = 0; i < 5; i++) {
+    if (r->p >= r->end) return rd_fail(r, start, "unexpected end of LEB128 integer");
+    uint8_t b = *r->p++;
+    if (i == 4) {
+      if (b & 0x80) return rd_fail(r, start, "integer representation too long");
+      int8_t top = (int8_t)((int8_t)(b << 1) >> 4); /* the payload's bits 3..6 must repeat bit 3 */
+      if (top != 0 && top != -1) return rd_fail(r, start, "integer too large");
+      *out = (int32_t)(v | (uint32_t)b << 28);
+      return true;
+    }
+    v |= (uint32_t)(b & 0x7F) << (7 * i);
+    if (!(b & 0x80)) {
+      if (b & 0x40) v |= ~0u << (7 * i + 7);
+      *out = (int32_t)v;
+      return true;
+    }
+  }
+  return false;
 }
 
 bool rd_s33(wreader *r, int64_t *out) { return rd_sleb(r, 33, out); }
