@@ -1,0 +1,64 @@
+// The portable host: WasmOS apps on the JavaScript engine's own WebAssembly,
+// without board or kernel. One PortableKernel routes messages; each Wasm app
+// runs on a worker thread; the services apps look up are TypeScript tasks
+// started on their first lookup (unless an app registered the name first).
+import { EXIT_KILLED } from './errors.ts';
+import { PortableKernel } from './kernel.ts';
+import { type AppHost, type AppSpec, spawnApp } from './wasm-app.ts';
+import { startCounter, startEcho, startPong } from './services/demo.ts';
+import type { Service } from './services/service.ts';
+import type { Task } from './task.ts';
+
+export interface HostOptions {
+  /** Where the console output goes (app output and the kernel's lines). */
+  out: (bytes: Uint8Array) => void;
+  /** The host directory the fs service serves and WASI programs see as "/". */
+  dir?: string;
+}
+
+/** A service the host can start on demand: name -> starter. */
+export type ServiceFactory = (host: PortableHost) => Service;
+
+export class PortableHost implements AppHost {
+  readonly kernel = new PortableKernel();
+  readonly clockOrigin = performance.timeOrigin + performance.now();
+  readonly dir?: string;
+  private readonly services: Service[] = [];
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(private readonly opts: HostOptions) {
+    this.dir = opts.dir;
+    this.offer('pong', () => startPong(this.kernel));
+    this.offer('echo', () => startEcho(this.kernel));
+    this.offer('counter', () => startCounter(this.kernel));
+  }
+
+  print(bytes: Uint8Array): void {
+    this.opts.out(bytes);
+  }
+
+  /** Makes a TypeScript service available: started when an app first looks `name` up. */
+  offer(name: string, start: ServiceFactory): void {
+    this.kernel.provideOnDemand(name, () => this.services.push(start(this)));
+  }
+
+  /** Runs `fn` when the host shuts down (closing sockets, files). */
+  onShutdown(fn: () => void): void {
+    this.cleanups.push(fn);
+  }
+
+  /** Starts a Wasm app: programs get uses=* provides=*, as the OS's shell gives them. */
+  spawn(spec: AppSpec): Promise<number> {
+    return spawnApp(this, { uses: '*', provides: '*', ...spec });
+  }
+
+  task(id: number): Task | undefined {
+    return this.kernel.task(id);
+  }
+
+  /** Ends every task (apps' workers are terminated) and the services' host resources. */
+  shutdown(): void {
+    for (const t of this.kernel.liveTasks()) this.kernel.exit(t, EXIT_KILLED);
+    for (const fn of this.cleanups.splice(0)) fn();
+  }
+}
