@@ -9,6 +9,8 @@ export const MAIN_USAGE = `usage: wasmos <command> [options]
 commands:
   boot [--script FILE] [--host DIR]
                               boot WasmOS (kernel, servers, shell) in this terminal
+  run APP.wasm [ARGS...] [--with S.wasm] [--dir DIR] [--forward H:G]
+                              run a WasmOS app on Node's WebAssembly (no board, no kernel)
   board run IMAGE [options]   run a RISC-V image on the emulated board (QEMU virt compatible)
   bench [--runs N] [--no-qemu] [NAME...]
                               run the benchmarks (from a source checkout; = npm run bench)
@@ -47,6 +49,7 @@ export async function main(argv: string[], t: Terminal = process): Promise<numbe
       }
       return await osBoot(opts, t);
     }
+    if (cmd === 'run') return await (await import('./run.ts')).runCommand(argv.slice(1), t);
     if (cmd !== 'board') throw new UsageError(`unknown command "${cmd}"`);
     if (isHelp(sub)) {
       t.stdout.write(BOARD_USAGE);
