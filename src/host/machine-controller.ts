@@ -13,6 +13,7 @@ import { MipsMeter } from './mips-meter.ts';
 import { OutputBatcher, type BatchSink } from './output-batcher.ts';
 import type { BootOptions, KillResult, MachineStatus, PromptTiming, RunState, SpawnResult, TaskRow } from './protocol.ts';
 import { RunPacer } from './run-pacer.ts';
+import { ShareHost } from './replay/share-host.ts';
 import { SliceSizer } from './slice-sizer.ts';
 import { TaskTracker } from './task-tracker.ts';
 
@@ -54,6 +55,8 @@ export class MachineController {
   private readonly mailbox: MailboxClient;
   /** How long spawnFile and killTask wait for the OS's answer (wall time). */
   mailboxTimeoutMs = 15_000;
+  /** Recording, replay of links (src/host/replay); the page calls it as `share`. */
+  readonly share = new ShareHost(this.hostTree, (on) => this.applyTrace(on), () => this.pause());
 
   constructor(private readonly timers: HostTimers = realTimers()) {
     this.sleeper = new Sleeper(timers);
@@ -101,16 +104,22 @@ export class MachineController {
 
   /** Console input; it enters the guest at the start of the next slice. */
   sendInput(bytes: Uint8Array): void {
-    if (!this.machine || bytes.length === 0) return;
+    if (!this.machine || bytes.length === 0 || !this.share.acceptsInput) return;
     this.machine.sendSerial(bytes);
     this.sleeper.wake();
   }
 
   setTraceEnabled(on: boolean): MachineStatus {
+    if (!this.share.acceptsInput) return this.status();
+    if (on !== this.traceOn) this.share.traceSwitched(on);
+    this.applyTrace(on);
+    return this.status();
+  }
+
+  private applyTrace(on: boolean): void {
     this.traceOn = on;
     this.machine?.trace?.setEnabled(on);
     this.batcher.touch();
-    return this.status();
   }
 
   /** Asks the OS (through the host mailbox) to kill task `id`, even while its console is busy. */
@@ -127,7 +136,7 @@ export class MachineController {
 
   /** Puts a file into /host/uploads without running it (uploads restored after a reload). */
   storeFile(name: string, bytes: Uint8Array): boolean {
-    if (!/^[^\s/]+$/.test(name) || name === '.' || name === '..') return false;
+    if (!/^[^\s/]+$/.test(name) || name === '.' || name === '..' || !this.share.acceptsInput) return false;
     try {
       this.hostTree.writeFile(`${UPLOADS_DIR}/${name}`, bytes);
       return true;
@@ -148,6 +157,7 @@ export class MachineController {
     const bad = args.find((a) => a.length === 0 || /\s/.test(a));
     if (bad !== undefined) return { ok: false, task: null, message: `Arguments cannot be empty or hold spaces: "${bad}".` };
     if (!this.running) return { ok: false, task: null, message: NOT_RUNNING };
+    if (!this.share.acceptsInput) return { ok: false, task: null, message: 'Wait until the replay has finished.' };
     try {
       this.hostTree.writeFile(`${UPLOADS_DIR}/${name}`, bytes);
     } catch (e) {
@@ -167,7 +177,7 @@ export class MachineController {
   }
 
   private async ask(command: string): Promise<string | null> {
-    if (!this.running) return null;
+    if (!this.running || !this.share.acceptsInput) return null;
     const reply = this.mailbox.request(command, this.mailboxTimeoutMs);
     this.sleeper.wake(); // the command enters at the next slice: do not sleep through a timer wait
     return reply;
@@ -186,6 +196,7 @@ export class MachineController {
   shutdown(): void {
     this.epochNo++;
     this.machine = null;
+    this.share.detach();
     this.mailbox.attach(null);
     this.state = 'off';
     this.stopStatusTimer();
@@ -240,13 +251,19 @@ export class MachineController {
     this.watch = new ConsoleWatch(opts.promptText ?? DEFAULT_PROMPT_TEXT);
     let m: Machine;
     try {
+      // A recording opened from a link sets the board (and the host tree) up as it was.
+      const board = this.share.beforeBoot(opts, this.traceOn);
+      this.traceOn = board.traceOn;
+      opts.bootargs = board.bootargs;
+      opts.memMiB = board.memMiB;
       // The host file tree (the guest's /host) outlives reboots: it holds the user's files.
       m = new Machine({
-        image: opts.image, bootargs: opts.bootargs, memMiB: opts.memMiB ?? 128, initrd: opts.initrd,
+        image: opts.image, bootargs: board.bootargs, memMiB: board.memMiB, initrd: opts.initrd,
         hostFs: new NinePServer(this.hostTree),
       });
       this.hostTree.clock = guestClock(m);
     } catch (e) {
+      this.share.detach();
       this.error = (e as Error).message;
       this.setState('error');
       this.sleeper.wake();
@@ -255,6 +272,7 @@ export class MachineController {
     m.trace?.setEnabled(this.traceOn);
     m.onSerial = (bytes) => this.serial(bytes, m);
     this.machine = m;
+    this.share.afterBoot(m);
     this.mailbox.attach(m);
     this.setState('running');
     this.startStatusTimer();
@@ -299,6 +317,13 @@ export class MachineController {
       if (this.paused || this.state === 'poweroff') {
         await this.sleeper.sleep(Infinity);
         skip = 0;
+        continue;
+      }
+      if (this.share.isReplaying) {
+        // A link's replay runs at full speed (idle time is not waited out), then the user takes over.
+        this.share.replaySlice(() => this.drainTrace(m));
+        this.batcher.touch();
+        await this.timers.yieldToEvents();
         continue;
       }
       const instret0 = m.instret;

@@ -105,7 +105,7 @@ export class LiveSession extends Rig {
     this.machine.mailbox.post(`spawn /host/uploads/${name}`);
   }
 
-  setTrace(on: boolean): void {
+  override setTrace(on: boolean): void {
     super.setTrace(on);
     this.recorder?.trace(this.machine.cycles, on);
   }

@@ -51,7 +51,7 @@ export class Replayer {
    * Runs at most about `budget` cycles toward `target`; true once there (or
    * once the guest powered off, which nothing follows).
    */
-  step(target: ReplayTarget, budget = Infinity): boolean {
+  step(target: ReplayTarget, budget = Infinity, afterRun = this.hooks.afterRun): boolean {
     const m = this.m;
     const stopAt = m.cycles + budget;
     for (;;) {
@@ -67,7 +67,7 @@ export class Replayer {
       if (target.instret !== undefined) n = Math.min(n, target.instret - m.instret);
       if (n <= 0) return false; // the budget is spent
       const stop = m.run(n);
-      this.hooks.afterRun?.(stop);
+      afterRun?.(stop);
       if (stop.kind === 'poweroff') return true;
     }
   }
