@@ -8,6 +8,8 @@ export default defineConfig({
   // The app chunk (React, xterm.js, the IDL schema) is ~600 kB, 170 kB compressed; it loads after the
   // machine has started (src/ui/main.ts), so its size does not delay the boot.
   build: { chunkSizeWarningLimit: 1024 },
+  // Module workers: the editor's compile worker loads the AssemblyScript compiler, which uses top-level await.
+  worker: { format: 'es' },
   test: {
     // Component tests are .tsx; e2e/ drives the production build in Chromium (see e2e/README.md).
     include: ['tests/**/*.test.{ts,tsx}', 'src/**/*.test.ts', 'e2e/**/*.test.ts'],
