@@ -1,4 +1,5 @@
 // The panels of step 5's first part. Later features register theirs the same way.
+import { LazyEditorPanel } from '../editor/LazyEditorPanel.tsx';
 import { MachinePanel } from '../machine/MachinePanel.tsx';
 import { ShellPanel } from '../shell/ShellPanel.tsx';
 import { TasksPanel } from '../tasks/TasksPanel.tsx';
@@ -14,5 +15,7 @@ export function builtinPanels(): PanelRegistry {
     id: 'machine', title: 'Machine', area: 'secondary', order: 2, shortcut: '4',
     render: ({ initialBootargs }) => <MachinePanel initialBootargs={initialBootargs} />,
   });
+  // The editor loads its chunk (and Monaco, the compilers) only when first shown.
+  r.register({ id: 'editor', title: 'Editor', area: 'secondary', order: 3, shortcut: '5', render: ({ active }) => <LazyEditorPanel active={active} /> });
   return r;
 }
