@@ -107,6 +107,8 @@ export async function portableRun(o: RunOptions, t: Terminal, stdin: NodeJS.Read
     for (const s of services) {
       const id = await host.spawn({ module: s.bytes, name: programName(s.path) });
       if (id < 0) return 1;
+      // The app starts once the service serves (its first receive), so its lookups find the Wasm service.
+      await host.task(id)?.serving();
     }
     const id = await host.spawn({ module: app, name: programName(o.app), args: o.args });
     if (id < 0) return 1;

@@ -145,6 +145,7 @@ export class PortableKernel {
     }
     if (timeout === 0) return wake(E_WOULD_BLOCK);
     this.block(me, 'recv', timeout, wake);
+    if (!me.ready) me.markReady();
   }
 
   /** ipc_reply: dst must be waiting in a call on us. Returns 0 or the error (Wasm's env.ipc_reply drops it). */

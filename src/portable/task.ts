@@ -37,6 +37,9 @@ export class Task {
   /** Stops whatever runs the task (a worker is terminated); set by its backend. */
   stop: () => void = () => {};
   private readonly exitWaiters: ((reason: number) => void)[] = [];
+  private readonly readyWaiters: (() => void)[] = [];
+  /** The task has waited for a message at least once (a server is up), or exited. */
+  ready = false;
 
   constructor(
     readonly id: number,
@@ -53,10 +56,23 @@ export class Task {
     return new Promise((r) => this.exitWaiters.push(r));
   }
 
+  /** Resolves once the task first waits in recv (a server has set up and serves), or exits. */
+  serving(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((r) => this.readyWaiters.push(r));
+  }
+
+  /** For the kernel: the task waits for a message, or has exited. */
+  markReady(): void {
+    this.ready = true;
+    for (const w of this.readyWaiters.splice(0)) w();
+  }
+
   /** For the kernel: records the exit and tells the waiters. */
   markExited(reason: number): void {
     this.state = 'exited';
     this.exitReason = reason;
+    this.markReady();
     for (const w of this.exitWaiters.splice(0)) w(reason);
   }
 }

@@ -77,8 +77,8 @@ export async function spawnApp(host: AppHost, spec: AppSpec): Promise<number> {
       returns: entry.returns,
       wasi: usesWasi(info) ? { dir: host.dir ?? null } : null,
     },
-    stdout: false,
-    stderr: false,
+    // node:wasi announces itself as experimental on every start; the run's output is the app's.
+    execArgv: ['--no-warnings'],
   });
   // Answers the worker's blocked import: the result, and a message for its buffer.
   const answer = (result: number, msg?: Uint8Array): void => {
