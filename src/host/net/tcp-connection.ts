@@ -70,7 +70,7 @@ export const OUR_MSS = 1460;
 const DEFAULT_MSS = 536;
 /** RFC 6298 initial RTO and our bounds (Linux uses the same 200 ms floor). */
 export const INITIAL_RTO = 1000;
-const MIN_RTO = 200;
+export const MIN_RTO = 200;
 const MAX_RTO = 60_000;
 /** Retransmissions of one segment before the connection is given up. */
 export const MAX_RETRIES = 8;

@@ -104,7 +104,10 @@ export class UserNet implements NetBackend {
   get now(): number { return this.nowMs; }
 
   /** Open TCP connections (any state but CLOSED). */
-  get connections(): number { return this.conns.size; }
+  get connections(): number {
+    for (const [k, c] of this.conns) if (c.finished) this.conns.delete(k);
+    return this.conns.size;
+  }
 
   /** Host work in flight that will produce frames later (DNS lookups). */
   get pending(): number { return this.lookups; }
@@ -256,7 +259,7 @@ export class UserNet implements NetBackend {
       return;
     }
     if ((s.flags & (SYN | ACK | RST | FIN)) === SYN && dst !== BROADCAST_IP && dst !== SUBNET_BROADCAST_IP && (dst >>> 28) !== 0xe) {
-      if (this.connector === null || this.conns.size >= this.maxConnections) {
+      if (this.connector === null || this.connections >= this.maxConnections) {
         this.drop('tcp-refused');
         this.resetFor(src, dst, s);
         return;
