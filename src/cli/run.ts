@@ -121,7 +121,7 @@ export async function portableRun(o: RunOptions, t: Terminal, stdin: NodeJS.Read
         host.kernel.exit(task, EXIT_KILLED);
       }, o.timeoutMs);
     }
-    const reason = await task.exited();
+    const reason = await Promise.race([task.exited(), host.whenPoweredOff().then(() => 0)]);
     clearTimeout(timer);
     if (timedOut) {
       t.stderr.write(`wasmos: ${programName(o.app)} killed after ${o.timeoutMs! / 1000} s (--timeout)\n`);

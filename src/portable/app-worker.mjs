@@ -193,7 +193,7 @@ const wasmos = {
     if (r === 0) bytes().set(data.subarray(0, 16), out);
     return r;
   },
-  system: () => -8,
+  system: (op) => block({ op: 'system', code: op }),
 };
 
 async function run() {

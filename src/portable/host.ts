@@ -25,6 +25,8 @@ export class PortableHost implements AppHost {
   readonly dir?: string;
   private readonly services: Service[] = [];
   private readonly cleanups: (() => void)[] = [];
+  private powerWaiters: (() => void)[] = [];
+  poweredOff = false;
 
   constructor(private readonly opts: HostOptions) {
     this.dir = opts.dir;
@@ -40,6 +42,18 @@ export class PortableHost implements AppHost {
   /** Makes a TypeScript service available: started when an app first looks `name` up. */
   offer(name: string, start: ServiceFactory): void {
     this.kernel.provideOnDemand(name, () => this.services.push(start(this)));
+  }
+
+  /** An app powered the system off (wasmos.system(1)): the kernel's line, then the run ends. */
+  powerOff(task: Task): void {
+    this.print(new TextEncoder().encode(`system: power off (task ${task.id}, ${task.name})\n`));
+    this.poweredOff = true;
+    for (const w of this.powerWaiters.splice(0)) w();
+  }
+
+  /** Resolves when an app powers the system off. */
+  whenPoweredOff(): Promise<void> {
+    return this.poweredOff ? Promise.resolve() : new Promise((r) => this.powerWaiters.push(r));
   }
 
   /** Runs `fn` when the host shuts down (closing sockets, files). */

@@ -2,7 +2,7 @@
 // way the kernel's spawn does (same refusal texts), then runs it on a worker
 // thread (app-worker.mjs) and serves the worker's blocking requests.
 import { Worker } from 'node:worker_threads';
-import { E_BAD_MODULE, E_INVALID, E_NOT_FOUND, EXIT_KILLED, EXIT_WASM_TRAP, errorName } from './errors.ts';
+import { E_BAD_MODULE, E_DENIED, E_INVALID, E_NOT_FOUND, EXIT_KILLED, EXIT_WASM_TRAP, errorName } from './errors.ts';
 import { MSG_MAX, TASK_NAME_MAX } from './abi.ts';
 import { checkImports, findEntry, usesWasi } from './imports.ts';
 import type { PortableKernel } from './kernel.ts';
@@ -11,6 +11,8 @@ import type { Task } from './task.ts';
 import { type TrapReport, trapText } from './trap-text.ts';
 
 const DATA = 16;
+const SYS_POWER_OFF = 1;
+const SYS_REBOOT = 2;
 
 export interface AppSpec {
   module: Uint8Array;
@@ -33,6 +35,8 @@ export interface AppHost {
   readonly dir?: string;
   /** Spawns another app (wasmos.spawn from an app). */
   spawn(spec: AppSpec): Promise<number>;
+  /** wasmos.system(1) from an app: the host ends (as the OS powers off). */
+  powerOff(task: Task): void;
 }
 
 const text = new TextEncoder();
@@ -119,6 +123,7 @@ type Request =
   | { op: 'timer'; ms: number }
   | { op: 'task_info'; index: number }
   | { op: 'mem_info' }
+  | { op: 'system'; code: number }
   | { op: 'exit'; code: number }
   | ({ op: 'trap' } & TrapReport);
 
@@ -181,6 +186,10 @@ function handle(
       v.setUint32(12, k.liveTasks().length, true);
       return answer(0);
     }
+    case 'system':
+      // Power off ends the run; reboot cannot be done (as on firmware without reset); tracing has no trace here.
+      if (req.code === SYS_POWER_OFF) return host.powerOff(task);
+      return answer(req.code === SYS_REBOOT ? E_NOT_FOUND : req.code === 3 || req.code === 4 ? E_DENIED : E_INVALID);
     case 'exit':
       return k.exit(task, req.code);
     case 'trap':
