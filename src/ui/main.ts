@@ -20,7 +20,10 @@ const session = new MachineSession(connectWorker(), () => image, {
   loadInitrd: () => initrd,
   saveUpload,
 });
-// Uploads from earlier visits go back into /host/uploads once the machine exists.
-void session.boot(bootargs).then(async () => session.restoreUploads(await loadUploads()));
+// A permalink (#r=...) boots and replays its recording; otherwise uploads from
+// earlier visits go back into /host/uploads once the machine exists.
+void session.share.start(location.hash, bootargs).then(async (replaying) => {
+  if (!replaying) await session.restoreUploads(await loadUploads());
+});
 
 void import('./app/mount.tsx').then(({ mount }) => mount(document.getElementById('root')!, session, bootargs));

@@ -11,6 +11,8 @@ import { Splitter } from './Splitter.tsx';
 import { StatusPill } from './StatusPill.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
 import { UploadDrop } from '../upload/UploadDrop.tsx';
+import { ReplayBanner } from '../share/ReplayBanner.tsx';
+import { ShareButton } from '../share/ShareButton.tsx';
 
 export interface AppProps {
   session: MachineSession;
@@ -57,8 +59,10 @@ export function App({ session, selection, initialBootargs, panels: given }: AppP
           <StatusPill />
           <span className="spacer" />
           <UploadDrop />
+          <ShareButton />
           <ThemeToggle />
         </header>
+        <ReplayBanner />
         <main className="app-main" style={{ ['--split' as string]: `${split}%` }}>
           {areas.map((area, i) => (
             <AreaWithSplitter key={area} first={i === 0} split={split} onSplit={setSplit}>

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { MachineController } from '../../host/machine-controller.ts';
 import type { BootOptions, HostBatch, KillResult, MachineStatus, SpawnResult } from '../../host/protocol.ts';
+import type { ShareApi } from '../share/share-api.ts';
 
 export interface HostApi {
   boot(options: BootOptions, sink: (batch: HostBatch) => void): Promise<MachineStatus>;
@@ -16,6 +17,8 @@ export interface HostApi {
   spawnFile(name: string, bytes: Uint8Array): Promise<SpawnResult>;
   /** Puts a file into the guest's /host/uploads without running it. */
   storeFile(name: string, bytes: Uint8Array): Promise<boolean>;
+  /** Permalinks, replays, snapshots, time travel (the worker's controller.share). */
+  share?: ShareApi;
 }
 
 /** Starts the machine worker and returns its API. */
@@ -33,5 +36,6 @@ export function connectWorker(): HostApi {
     killTask: (id) => remote.killTask(id),
     spawnFile: (name, bytes) => remote.spawnFile(name, bytes),
     storeFile: (name, bytes) => remote.storeFile(name, bytes),
+    share: remote.share as unknown as ShareApi,
   };
 }

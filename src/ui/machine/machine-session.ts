@@ -3,6 +3,7 @@
 // the panels read, and forwards the user's commands. Batches of an older
 // epoch (a boot since replaced) are dropped; a new epoch clears every store.
 import type { BootOptions, HostBatch, KillResult, MachineStatus, SpawnResult, TaskRow } from '../../host/protocol.ts';
+import { ShareSession } from '../share/share-session.ts';
 import { ConsoleBuffer } from '../shell/console-buffer.ts';
 import { TraceStore } from '../trace/trace-store.ts';
 import type { HostApi } from './host-api.ts';
@@ -51,12 +52,25 @@ export class MachineSession {
   private initrd: Promise<Uint8Array> | null = null;
   private marked = new Set<string>();
   private listeners: Record<SessionTopic, Set<() => void>> = { status: new Set(), tasks: new Set(), notice: new Set() };
+  /** Permalinks, replays, snapshots, time travel (src/ui/share). */
+  readonly share: ShareSession;
 
   constructor(
     private readonly host: HostApi,
     private readonly loadImage: () => Promise<Uint8Array>,
     private readonly options: SessionOptions = {},
-  ) {}
+  ) {
+    this.share = new ShareSession(this, host.share);
+  }
+
+  /** The kernel image and the boot archive this page boots (the OS build). */
+  async bootFacts(): Promise<{ image: Uint8Array; initrd?: Uint8Array }> {
+    this.image ??= this.loadImage();
+    const image = await this.image;
+    if (!this.options.loadInitrd) return { image };
+    this.initrd ??= this.options.loadInitrd();
+    return { image, initrd: await this.initrd };
+  }
 
   subscribe(topic: SessionTopic, fn: () => void): () => void {
     this.listeners[topic].add(fn);
