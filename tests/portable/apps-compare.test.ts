@@ -61,7 +61,17 @@ const ERROR_FILES = ['badimport.wasm', 'badsig.wasm', 'badmodule.wasm', 'noentry
 
 beforeAll(async () => {
   modules = { ...(await badImportModules()), 'noservice.wasm': await noServiceModule() };
-  os = bootOs({ script: [...CASES.map((c) => c.line), ...ERROR_FILES.map((f) => `run /boot/${f}`)], bootFiles: modules });
+  const script = [...CASES.map((c) => c.line), ...ERROR_FILES.map((f) => `run /boot/${f}`)];
+  os = bootOs({
+    script,
+    bootFiles: modules,
+    // busy, started and then killed by the host (the mailbox), while the shell waits at its prompt.
+    hostFiles: { 'uploads/busy.wasm': readFileSync(`${APPS}busy.wasm`) },
+    mailbox: [
+      { afterLine: script.length - 1, waitFor: '', post: 'spawn /host/uploads/busy.wasm' },
+      { afterLine: script.length - 1, waitFor: 'spinning forever', post: (r) => `kill ${r[0]!.split(' ')[1]}` },
+    ],
+  });
   expect(os.typed).toBe(CASES.length + ERROR_FILES.length);
 }, 120_000);
 
@@ -76,6 +86,36 @@ describe('the demo apps print the same under wasmos run as in the OS', () => {
       expect(portableEnding(r)).toEqual(osEnding(segment));
     });
   });
+});
+
+// The same clients against the Wasm services (--with), as in the OS where init runs the services.
+const WITH: { line: string; argv: string[]; ready: string }[] = [
+  { line: 'counter-client 5 3', argv: [`${APPS}counter-client.wasm`, '5', '3', '--with', `${APPS}counter.wasm`], ready: 'counter: ready' },
+  { line: 'pingpong 200', argv: [`${APPS}pingpong.wasm`, '200', '--with', `${APPS}pong.wasm`], ready: 'pong: ready' },
+];
+
+describe('clients with the Wasm services in the same host (--with)', () => {
+  for (const c of WITH) {
+    test(`${c.line} --with ${c.ready.split(':')[0]}.wasm`, async () => {
+      const i = CASES.findIndex((x) => x.line === c.line);
+      const inOs = normalize(outputOf(os, i)).filter((l) => !SHELL_LINE.test(l));
+      expect(os.out).toContain(`\n${c.ready}\n`);
+      const r = await wasmosRun(c.argv);
+      expect(normalize(r.out)).toEqual([c.ready, ...inOs]);
+      expect(r.status).toBe(0);
+    });
+  }
+});
+
+test('busy, killed from outside: the same line, then it is gone (OS: host mailbox kill; portable: --timeout)', async () => {
+  expect(os.replies[0]).toMatch(/^ok \d+$/);
+  expect(os.replies[1]).toBe('ok');
+  const line = 'busy: spinning forever (kill me, or Ctrl-C)';
+  expect(os.out).toContain(line);
+  const r = await wasmosRun([`${APPS}busy.wasm`, '--timeout', '0.5']);
+  expect(normalize(r.out)).toEqual([line]);
+  expect(r.status).toBe(124);
+  expect(r.err).toBe('wasmos: busy killed after 0.5 s (--timeout)\n');
 });
 
 describe('refused modules and missing services: the same error on both', () => {
