@@ -4,6 +4,8 @@ import { println } from "../sdk/assembly";
 import { cat, cd, ls, mkdir, pwd, rm, write } from "./files";
 import { jobsCmd, killCmd, ps, runProgram } from "./programs";
 import { clear, echo, lookupCmd, mem, ping, reboot, shutdown, trace, uptime } from "./system";
+import { http } from "./http";
+import { dns, ifconfig } from "./net";
 
 type Handler = (args: string[]) => void;
 
@@ -67,7 +69,10 @@ function makeTable(): Command[] {
     new Command("ps", "ps", "list tasks: id, parent, state, memory, name", ps),
     new Command("kill", "kill ID", "stop a task", killCmd),
     new Command("lookup", "lookup NAME", "which task provides a service", lookupCmd),
-    new Command("ping", "ping [NAME]", "ping a service (default pong) and time the round trip", ping),
+    new Command("ping", "ping [NAME|HOST]", "ping a service (default pong), or a host (ICMP, HOST has a dot)", ping),
+    new Command("ifconfig", "ifconfig", "the network interface: address, gateway, DNS, counters", ifconfig),
+    new Command("dns", "dns NAME", "look a host name up (DNS, through tcpip)", dns),
+    new Command("http", "http URL", "GET http://HOST[:PORT]/PATH: status, headers, body", http),
     new Command("echo", "echo TEXT", "send text through the echo service", echo),
     new Command("uptime", "uptime", "time since boot (guest time)", uptime),
     new Command("mem", "mem", "memory: total, free, kernel heap, tasks", mem),

@@ -27,6 +27,9 @@ import {
   E_NO_SPACE,
   E_NO_TASK,
   E_READ_ONLY,
+  E_REFUSED,
+  E_RESET,
+  E_UNREACHABLE,
   E_TIMEOUT,
   E_TOO_LARGE,
   E_UNSUPPORTED,
@@ -62,6 +65,9 @@ function meaning(code: i32): string {
     case E_INTERRUPTED: return "interrupted";
     case E_UNSUPPORTED: return "not supported";
     case E_IO: return "I/O error";
+    case E_REFUSED: return "connection refused";
+    case E_UNREACHABLE: return "no answer from the network";
+    case E_RESET: return "connection reset";
     default: return "";
   }
 }

@@ -18,6 +18,7 @@ import {
 } from "../sdk/assembly";
 import { describe, describeService } from "./errors";
 import { msg } from "./services";
+import { isHost, netPing } from "./net";
 
 /** How long lookup/ping/echo wait for a name (a service started in the background may be a moment late). */
 const NAME_WAIT_MS: i32 = 200;
@@ -50,6 +51,10 @@ export function lookupCmd(args: string[]): void {
 let pings = 0;
 
 export function ping(args: string[]): void {
+  if (args.length >= 2 && isHost(args[1])) {
+    netPing(args);
+    return;
+  }
   if (args.length > 2) {
     println("usage: ping [NAME]");
     return;
