@@ -4,3 +4,4 @@ export { PcapWriter } from './pcap.ts';
 export { StaticResolver, DohResolver, ChainResolver, type DnsResolver } from './dns-resolver.ts';
 export type { TcpStream, TcpStreamHandler, CloseReason, TcpState } from './tcp-connection.ts';
 export * from './addresses.ts';
+export { FetchConnector, type FetchConnectorOptions } from './fetch-connector.ts';
