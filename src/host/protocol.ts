@@ -13,6 +13,8 @@ export interface BootOptions {
   promptText?: string;
   /** Record the kernel's trace from the first instruction (default true). */
   trace?: boolean;
+  /** Attach the virtio-net card to the user-mode gateway (default true). */
+  net?: boolean;
 }
 
 /** off: nothing booted; idle: the guest waits for a timer or input; poweroff: the guest shut down. */
