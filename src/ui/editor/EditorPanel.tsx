@@ -66,8 +66,11 @@ export function EditorPanel({ active, compiler: givenCompiler, createSurface = l
 
   // The surface: created once, on first show (this component mounts only then).
   useEffect(() => {
-    const el = host.current;
-    if (!el) return;
+    if (!host.current) return;
+    // Each surface gets its own element: under StrictMode a second one can be created before the first
+    // (still loading) is disposed, and Monaco refuses two editors on one element.
+    const el = host.current.appendChild(document.createElement('div'));
+    el.className = 'editor-mount';
     let disposed = false;
     const options = {
       document: docOf(latest.current.example),
@@ -95,6 +98,7 @@ export function EditorPanel({ active, compiler: givenCompiler, createSurface = l
       disposed = true;
       surface.current?.dispose();
       surface.current = null;
+      el.remove();
     };
     // Created once; later changes go through open(), setTheme() and setDiagnostics().
   }, []);

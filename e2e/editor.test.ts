@@ -1,0 +1,95 @@
+// End-to-end: the Editor panel in Chromium against the production build.
+// Monaco and the compilers load only when the panel is opened; Build & Run
+// compiles in the browser (asc + binaryen, or wabt) and starts the module the
+// way a dropped .wasm starts (/host/uploads, the host mailbox), so its output
+// shows in the terminal and its task in Tasks. A syntax error comes back as an
+// inline marker and an entry in the problems list.
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.ts';
+import { collectErrors, terminalText } from './support/page-helpers.ts';
+import { buildAndServe, type StaticSite } from './support/static-site.ts';
+
+let site: StaticSite;
+let browser: Browser;
+
+beforeAll(async () => {
+  site = await buildAndServe({ base: '/wasmos/editor/' });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const POLL = { timeout: 30_000, interval: 100 };
+// The first build loads asc and binaryen (~14 MB) into the worker.
+const BUILD = { timeout: 60_000, interval: 200 };
+
+async function open(): Promise<{ page: Page; errors: string[]; scripts: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  const scripts: string[] = [];
+  page.on('request', (r: Request) => { if (r.resourceType() === 'script' || /\.js($|\?)/.test(r.url())) scripts.push(r.url()); });
+  await page.goto(site.url);
+  return { page, errors, scripts };
+}
+
+// Monaco renders spaces as no-break spaces.
+const editorText = async (page: Page): Promise<string> => (await page.locator('.monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
+const status = (page: Page): Promise<string> => page.getByTestId('editor-status').innerText();
+
+describe('the Editor in Chromium', () => {
+  it('builds and runs examples in the browser; errors show inline and in the problems list', async () => {
+    const { page, errors, scripts } = await open();
+    await expect.poll(() => terminalText(page), POLL).toContain('shell>');
+    // Nothing of the editor has loaded by the prompt.
+    const names = scripts.map((u) => new URL(u).pathname.split('/').pop()!);
+    expect(names.filter((n) => /monaco|editor|^asc|wabt|ts\.worker|EditorPanel|compile-worker|register|tsMode/.test(n))).toEqual([]);
+
+    await page.getByRole('tab', { name: 'Editor' }).click();
+    await page.getByRole('group', { name: 'Examples' }).getByRole('button', { name: /^Hello\b.*AssemblyScript/ }).click();
+    await expect.poll(() => editorText(page), POLL).toContain('Hello from WasmOS!');
+
+    // Build & Run: the task's output in the terminal, its row in Tasks.
+    await page.getByRole('button', { name: 'Build & Run' }).click();
+    await expect.poll(() => status(page), BUILD).toMatch(/^Started hello\.wasm as task \d+\./);
+    const task = /task (\d+)/.exec(await status(page))![1]!;
+    await expect.poll(() => terminalText(page), POLL).toMatch(new RegExp(`Hello from WasmOS! I am task ${task},`));
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    const tasks = page.getByRole('table', { name: 'Tasks' });
+    await expect.poll(() => tasks.getByRole('row', { name: new RegExp(`^${task}\\s+hello\\b`) }).count(), POLL).toBe(1);
+
+    // A syntax error: an inline marker and a problems entry that jumps to it.
+    await page.getByRole('tab', { name: 'Editor' }).click();
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('\nlet broken = ;\n');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect.poll(() => status(page), BUILD).toMatch(/^Build failed: 1 compile error/);
+    const problems = page.getByRole('list', { name: 'Problems' });
+    await expect.poll(() => problems.innerText(), POLL).toMatch(/main\.ts:11:14\s+Expression expected\./);
+    await expect.poll(() => page.locator('.monaco-editor .squiggly-error').count(), POLL).toBeGreaterThan(0);
+    await problems.getByRole('button').first().click();
+    await expect.poll(() => page.locator('.monaco-editor .cursors-layer .cursor').first().isVisible(), POLL).toBe(true);
+
+    // The edit survives a reload (localStorage); Reset example brings the original back.
+    await page.reload();
+    await expect.poll(() => terminalText(page), POLL).toContain('shell>');
+    await page.getByRole('tab', { name: 'Editor' }).click();
+    await expect.poll(() => editorText(page), POLL).toContain('let broken = ;');
+    await page.getByRole('button', { name: 'Reset example' }).click();
+    await expect.poll(() => editorText(page), POLL).not.toContain('let broken');
+
+    // The WAT example, through wabt.
+    await page.getByRole('group', { name: 'Examples' }).getByRole('button', { name: /Hello \(WAT\)/ }).click();
+    await expect.poll(() => editorText(page), POLL).toContain('debug_print');
+    await page.getByRole('button', { name: 'Build & Run' }).click();
+    await expect.poll(() => status(page), BUILD).toMatch(/^Started hello-wat\.wasm as task \d+\./);
+    await expect.poll(() => terminalText(page), POLL).toContain('Hello from WAT on WasmOS!');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
