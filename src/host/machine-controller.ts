@@ -55,8 +55,14 @@ export class MachineController {
   private readonly mailbox: MailboxClient;
   /** How long spawnFile and killTask wait for the OS's answer (wall time). */
   mailboxTimeoutMs = 15_000;
-  /** Recording, replay of links (src/host/replay); the page calls it as `share`. */
-  readonly share = new ShareHost(this.hostTree, (on) => this.applyTrace(on), () => this.pause());
+  /** Recording, replay of links, snapshots, time travel (src/host/replay); the page calls it as `share`. */
+  readonly share = new ShareHost(this.hostTree, {
+    setTrace: (on) => this.applyTrace(on),
+    pause: () => { this.pause(); },
+    resume: () => { this.resume(); },
+    tasks: () => this.tracker.rows(),
+    adopt: (m, console, tasks) => this.adopt(m, console, tasks),
+  });
 
   constructor(private readonly timers: HostTimers = realTimers()) {
     this.sleeper = new Sleeper(timers);
@@ -229,7 +235,18 @@ export class MachineController {
     };
   }
 
-  private start(): void {
+  /** Takes over a restored machine (a snapshot, the past from time travel), paused. */
+  private adopt(m: Machine, console: Uint8Array, tasks: Array<{ id: number; parent: number; priority: number; name: string }>): void {
+    const { image, initrd, bootargs, memMiB } = m.config;
+    this.options = { ...this.options, image, initrd, bootargs, memMiB, promptText: this.options?.promptText };
+    this.traceOn = m.trace?.enabled ?? this.traceOn;
+    this.start(m);
+    this.tracker.feed(tasks.map((t) => ({ kind: 'task-create' as const, time: m.instret, task: 0, ...t })));
+    if (console.length > 0) this.batcher.addSerial(console);
+    this.pause();
+  }
+
+  private start(adopted?: Machine): void {
     const opts = this.options!;
     const epoch = ++this.epochNo;
     this.machine = null;
@@ -249,26 +266,8 @@ export class MachineController {
     this.batcher.clear();
     this.bootWall = this.timers.now();
     this.watch = new ConsoleWatch(opts.promptText ?? DEFAULT_PROMPT_TEXT);
-    let m: Machine;
-    try {
-      // A recording opened from a link sets the board (and the host tree) up as it was.
-      const board = this.share.beforeBoot(opts, this.traceOn);
-      this.traceOn = board.traceOn;
-      opts.bootargs = board.bootargs;
-      opts.memMiB = board.memMiB;
-      // The host file tree (the guest's /host) outlives reboots: it holds the user's files.
-      m = new Machine({
-        image: opts.image, bootargs: board.bootargs, memMiB: board.memMiB, initrd: opts.initrd,
-        hostFs: new NinePServer(this.hostTree),
-      });
-      this.hostTree.clock = guestClock(m);
-    } catch (e) {
-      this.share.detach();
-      this.error = (e as Error).message;
-      this.setState('error');
-      this.sleeper.wake();
-      return;
-    }
+    const m = adopted ?? this.build(opts);
+    if (!m) return;
     m.trace?.setEnabled(this.traceOn);
     m.onSerial = (bytes) => this.serial(bytes, m);
     this.machine = m;
@@ -280,7 +279,32 @@ export class MachineController {
     void this.loop(epoch, m);
   }
 
+  /** A new machine for `opts`, or null (the error is the status). */
+  private build(opts: BootOptions): Machine | null {
+    try {
+      // A recording opened from a link sets the board (and the host tree) up as it was.
+      const board = this.share.beforeBoot(opts, this.traceOn);
+      this.traceOn = board.traceOn;
+      opts.bootargs = board.bootargs;
+      opts.memMiB = board.memMiB;
+      // The host file tree (the guest's /host) outlives reboots: it holds the user's files.
+      const m = new Machine({
+        image: opts.image, bootargs: board.bootargs, memMiB: board.memMiB, initrd: opts.initrd,
+        hostFs: new NinePServer(this.hostTree),
+      });
+      this.hostTree.clock = guestClock(m);
+      return m;
+    } catch (e) {
+      this.share.detach();
+      this.error = (e as Error).message;
+      this.setState('error');
+      this.sleeper.wake();
+      return null;
+    }
+  }
+
   private serial(bytes: Uint8Array, m: Machine): void {
+    this.share.console.write(bytes);
     this.firstOutputMs ??= this.timers.now() - this.bootWall;
     if (this.watch?.feed(bytes)) {
       this.prompt = { text: this.options?.promptText ?? DEFAULT_PROMPT_TEXT, wallMs: this.timers.now() - this.bootWall, instret: m.instret };
@@ -335,6 +359,7 @@ export class MachineController {
       this.meter.record(t1, m.instret, t1 - t0);
       if (stop.kind === 'budget') this.sizer.record(m.instret - instret0, t1 - t0);
       this.drainTrace(m);
+      this.share.afterSlice(m);
       switch (stop.kind) {
         case 'poweroff':
           this.powerCode = stop.code;

@@ -5,7 +5,13 @@
 // when the host changes something; the page reaches it as controller.share.
 import type { Machine, StopReason } from '../../board/machine.ts';
 import { StateReader, StateWriter } from '../../board/state-stream.ts';
-import type { HostTree } from '../9p/index.ts';
+import { Machine as MachineClass } from '../../board/machine.ts';
+import { HostTree, NinePServer, guestClock } from '../9p/index.ts';
+import type { TaskRow } from '../protocol.ts';
+import { TaskTracker } from '../task-tracker.ts';
+import { Checkpoints } from './checkpoints.ts';
+import { ConsoleLog } from './console-log.ts';
+import { packSnapshot, unpackSnapshot, type SnapshotBundle, type SnapshotMeta } from './snapshot-bundle.ts';
 import { buildId } from './build-id.ts';
 import { MAX_LINK_CHARS, packRecording, recordingFragment, unpackRecording } from './link.ts';
 import { Recorder } from './recorder.ts';
@@ -59,13 +65,13 @@ export class ShareHost {
   private build = '';
 
   private pauseAtEnd = true;
+  private readonly setTrace: (on: boolean) => void;
+  /** The console's recent output (for snapshots and time travel). */
+  readonly console = new ConsoleLog();
+  readonly checkpoints = new Checkpoints();
 
-  constructor(
-    private readonly tree: HostTree,
-    private readonly setTrace: (on: boolean) => void,
-    /** Stops the machine at the recorded instant (the user resumes it). */
-    private readonly pause: () => void = () => {},
-  ) {
+  constructor(private readonly tree: HostTree, private readonly target: ShareTarget) {
+    this.setTrace = target.setTrace;
     tree.onChange((c) => {
       if (this.machine) this.recorder?.treeChange(this.machine.cycles, c, tree);
     });
@@ -117,7 +123,10 @@ export class ShareHost {
 
   afterBoot(m: Machine): void {
     this.machine = m;
+    this.console.clear();
+    this.checkpoints.clear();
     this.recorder?.watch(m);
+    this.checkpoints.add({ cycles: m.cycles, instret: m.instret, board: m.snapshot(), console: 0, tasks: [] });
     if (this.replaying) this.replaying.replayer = new Replayer(m, this.tree, this.replaying.rec.inputs, { setTrace: this.setTrace });
   }
 
@@ -136,6 +145,7 @@ export class ShareHost {
     if (!r?.replayer) return;
     const m = r.replayer.machine;
     const done = r.replayer.step({ cycles: r.rec.end.cycles }, REPLAY_STEP_CYCLES, afterRun);
+    this.checkpoint(m);
     this.progress = { ...this.progress!, cycles: m.cycles };
     if (!done) return;
     const hash = m.stateHash();
@@ -150,7 +160,7 @@ export class ShareHost {
     this.recorder = new Recorder(r.rec.build, r.rec.board, r.rec.tree, r.rec.inputs);
     this.recorder.watch(m);
     this.replaying = null;
-    if (this.pauseAtEnd) this.pause();
+    if (this.pauseAtEnd) this.target.pause();
   }
 
   replayProgress(): ReplayProgress | null { return this.progress; }
@@ -183,7 +193,152 @@ export class ShareHost {
   stateHash(): string | null { return this.machine?.stateHash() ?? null; }
 
   buildId(): string { return this.build; }
+
+  // ------------------------------------------------------------ snapshots
+
+  /** The whole machine, compressed, with what a restore needs (call between slices). */
+  snapshot(label: string): { bytes: Uint8Array; meta: SnapshotMeta } | RecordingErrorResult {
+    const m = this.machine;
+    const rec = this.recording();
+    if (!m || !rec) return { error: this.replaying ? 'Wait until the replay has finished.' : 'The machine is not running.' };
+    const meta: SnapshotMeta = {
+      label: label.slice(0, 200), savedAt: Date.now(), build: this.build, cycles: m.cycles, instret: m.instret, hash: rec.end.hash,
+      memMiB: m.config.memMiB, console: this.console.tail(CONSOLE_KEEP),
+      tasks: this.target.tasks().filter((t) => t.state !== 'exited').map(({ id, parent, priority, name }) => ({ id, parent, priority, name: name.slice(0, 64) })),
+    };
+    return { bytes: packSnapshot({ meta, recording: rec, board: m.snapshot() }), meta };
+  }
+
+  /** Replaces the machine with a saved one (paused at the saved instant). */
+  restore(file: Uint8Array): { ok: true; meta: SnapshotMeta; hash: string } | RecordingErrorResult {
+    let bundle: SnapshotBundle;
+    let m: Machine;
+    try {
+      bundle = unpackSnapshot(file);
+      m = MachineClass.fromSnapshot(bundle.board, { hostFs: new NinePServer(this.tree) });
+    } catch (e) {
+      return { error: `Cannot restore: ${(e as Error).message}` };
+    }
+    this.adopt(m, bundle.recording, bundle.meta.console, bundle.meta.tasks);
+    return { ok: true, meta: bundle.meta, hash: m.stateHash() };
+  }
+
+  private adopt(m: Machine, rec: Recording, consoleText: string, tasks: SnapshotMeta['tasks']): void {
+    this.tree.clock = guestClock(m);
+    this.replaying = null;
+    this.progress = null;
+    this.build = rec.build;
+    this.target.adopt(m, new Uint8Array([...consoleText].map((c) => c.charCodeAt(0) & 0xff)), tasks);
+    // adopt() went through afterBoot: the recording goes on from the saved one.
+    this.recorder = new Recorder(rec.build, rec.board, rec.tree, rec.inputs);
+    this.recorder.watch(m);
+    this.console.seed(consoleText);
+  }
+
+  // ------------------------------------------------------------ time travel
+
+  /** After each live slice: keeps a checkpoint every so often (bounded count). */
+  afterSlice(m: Machine): void {
+    if (!this.replaying) this.checkpoint(m);
+  }
+
+  private checkpoint(m: Machine): void {
+    if (this.viewing || m !== this.machine) return;
+    if (this.checkpoints.due(m.instret)) {
+      this.checkpoints.add({ cycles: m.cycles, instret: m.instret, board: m.snapshot(), console: this.console.total, tasks: this.taskSeeds() });
+    }
+  }
+
+  private taskSeeds(): SnapshotMeta['tasks'] {
+    return this.target.tasks().filter((t) => t.state !== 'exited').map(({ id, parent, priority, name }) => ({ id, parent, priority, name }));
+  }
+
+  private viewing: PastView | null = null;
+
+  /**
+   * Rebuilds the machine as it was when instret was `instret` (a trace
+   * record's time): from the last checkpoint before it, replaying the
+   * recorded inputs. The live machine is paused meanwhile and left alone.
+   */
+  async travel(instret: number): Promise<TravelResult | RecordingErrorResult> {
+    const live = this.machine;
+    if (!live || this.replaying) return { error: 'Time travel needs a running machine (not while a replay runs).' };
+    if (!Number.isSafeInteger(instret) || instret < 0) return { error: `${instret} is not an instruction count.` };
+    if (instret > live.instret) return { error: 'That instant is in the future.' };
+    this.target.pause();
+    const cp = this.checkpoints.before(instret);
+    if (!cp) return { error: 'No checkpoint that early is kept any more.' };
+    const tree = new HostTree();
+    const past = MachineClass.fromSnapshot(cp.board, { hostFs: new NinePServer(tree) });
+    tree.clock = guestClock(past);
+    const tracker = new TaskTracker();
+    tracker.feed(cp.tasks.map((t) => ({ kind: 'task-create' as const, time: cp.instret, task: 0, ...t })));
+    let out = '';
+    past.onSerial = (b) => { for (const c of b) out += String.fromCharCode(c); };
+    let traceOn = past.trace?.enabled ?? false;
+    const replayer = new Replayer(past, tree, this.recorder?.all() ?? [], {
+      setTrace: (on) => { traceOn = on; past.trace?.setEnabled(on); },
+      afterRun: () => {
+        if (!past.trace || !traceOn) return;
+        tracker.feed(past.trace.drain().records);
+      },
+    });
+    while (!replayer.step({ instret }, REPLAY_STEP_CYCLES)) await new Promise((r) => setTimeout(r, 0));
+    this.viewing = { machine: past, console: this.console.upTo(cp.console) + out };
+    return {
+      instret: past.instret, cycles: past.cycles, hash: past.stateHash(), fromCheckpoint: cp.instret,
+      tasks: tracker.rows(), console: this.viewing.console.slice(-CONSOLE_VIEW),
+    };
+  }
+
+  /** Leaves the past view; the live machine resumes where it was. */
+  backToLive(): void {
+    this.viewing = null;
+    this.target.resume();
+  }
+
+  /** Makes the viewed past the live machine (the later inputs are dropped: a new branch). */
+  continueFromPast(): { ok: true; hash: string } | RecordingErrorResult {
+    const v = this.viewing;
+    if (!v || !this.recorder) return { error: 'Not viewing the past.' };
+    const rec = this.recorder.recording({ cycles: v.machine.cycles, hash: v.machine.stateHash() });
+    rec.inputs = rec.inputs.filter((x) => x.cycles < v.machine.cycles);
+    const snap = v.machine.snapshot();
+    this.viewing = null;
+    const m = MachineClass.fromSnapshot(snap, { hostFs: new NinePServer(this.tree) });
+    this.adopt(m, rec, v.console.slice(-CONSOLE_KEEP), []);
+    return { ok: true, hash: m.stateHash() };
+  }
 }
+
+export interface ShareTarget {
+  setTrace(on: boolean): void;
+  pause(): void;
+  resume(): void;
+  tasks(): TaskRow[];
+  /** Makes `m` the machine (a new epoch), paused; `console` is shown first, `tasks` seed the task table. */
+  adopt(m: Machine, console: Uint8Array, tasks: SnapshotMeta['tasks']): void;
+}
+
+interface PastView {
+  machine: Machine;
+  console: string;
+}
+
+export interface TravelResult {
+  instret: number;
+  cycles: number;
+  hash: string;
+  /** The checkpoint the replay started from. */
+  fromCheckpoint: number;
+  /** The task table at that instant. */
+  tasks: TaskRow[];
+  /** The console's last output at that instant. */
+  console: string;
+}
+
+const CONSOLE_KEEP = 64 * 1024;
+const CONSOLE_VIEW = 4 * 1024;
 
 export interface RecordingErrorResult { error: string }
 
