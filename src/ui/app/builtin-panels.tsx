@@ -1,4 +1,5 @@
 // The panels of step 5's first part. Later features register theirs the same way.
+import { BrowserPanel } from '../browser/BrowserPanel.tsx';
 import { LazyEditorPanel } from '../editor/LazyEditorPanel.tsx';
 import { MachinePanel } from '../machine/MachinePanel.tsx';
 import { ShellPanel } from '../shell/ShellPanel.tsx';
@@ -17,5 +18,6 @@ export function builtinPanels(): PanelRegistry {
   });
   // The editor loads its chunk (and Monaco, the compilers) only when first shown.
   r.register({ id: 'editor', title: 'Editor', area: 'secondary', order: 3, shortcut: '5', render: ({ active }) => <LazyEditorPanel active={active} /> });
+  r.register({ id: 'browser', title: 'Browser', area: 'secondary', order: 4, shortcut: '6', render: ({ active }) => <BrowserPanel active={active} /> });
   return r;
 }

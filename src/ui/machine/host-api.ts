@@ -2,6 +2,7 @@
 // worker's MachineController provides it; component tests use a fake.
 import * as Comlink from 'comlink';
 import type { MachineController } from '../../host/machine-controller.ts';
+import type { GuestHttpRequest, GuestHttpResponse } from '../../host/guest-http.ts';
 import type { BootOptions, HostBatch, KillResult, MachineStatus, SpawnResult } from '../../host/protocol.ts';
 import type { ShareApi } from '../share/share-api.ts';
 
@@ -17,6 +18,8 @@ export interface HostApi {
   spawnFile(name: string, bytes: Uint8Array): Promise<SpawnResult>;
   /** Puts a file into the guest's /host/uploads without running it. */
   storeFile(name: string, bytes: Uint8Array): Promise<boolean>;
+  /** One HTTP exchange with a server inside the guest (absent: no network bridge). */
+  guestFetch?(port: number, req: GuestHttpRequest): Promise<GuestHttpResponse | { error: string }>;
   /** Permalinks, replays, snapshots, time travel (the worker's controller.share). */
   share?: ShareApi;
 }
@@ -36,6 +39,7 @@ export function connectWorker(): HostApi {
     killTask: (id) => remote.killTask(id),
     spawnFile: (name, bytes) => remote.spawnFile(name, bytes),
     storeFile: (name, bytes) => remote.storeFile(name, bytes),
+    guestFetch: (port, req) => remote.guestFetch(port, req),
     share: remote.share as unknown as ShareApi,
   };
 }

@@ -4,6 +4,7 @@
 // epoch (a boot since replaced) are dropped; a new epoch clears every store.
 import type { BootOptions, HostBatch, KillResult, MachineStatus, SpawnResult, TaskRow } from '../../host/protocol.ts';
 import { ShareSession } from '../share/share-session.ts';
+import type { GuestHttpRequest, GuestHttpResponse } from '../../host/guest-http.ts';
 import { ConsoleBuffer } from '../shell/console-buffer.ts';
 import { TraceStore } from '../trace/trace-store.ts';
 import type { HostApi } from './host-api.ts';
@@ -131,6 +132,11 @@ export class MachineSession {
     const r = await this.host.spawnFile(name, bytes);
     this.setNotice(r.message);
     return r;
+  }
+
+  /** One HTTP exchange with a server inside the guest (the Browser pane's Service Worker path). */
+  guestFetch(port: number, req: GuestHttpRequest): Promise<GuestHttpResponse | { error: string }> {
+    return this.host.guestFetch?.(port, req) ?? Promise.resolve({ error: 'This machine has no network bridge.' });
   }
 
   /** Puts earlier uploads back into /host/uploads (after a reload), without running them. */
