@@ -83,10 +83,14 @@ export class PortableKernel {
     if (!dst) return wake(E_NO_TASK);
     if (!this.maySend(me, dst)) return wake(E_DENIED);
     if (dst.state === 'recv' && accepts(dst, me.id)) {
-      this.deliver(dst, msg, me);
-      if (!call) return wake(0);
+      if (!call) {
+        this.deliver(dst, msg, me);
+        return wake(0);
+      }
+      // Waiting for the reply before the callee runs: a callee that answers at once finds us ready.
       me.peer = dst.id;
-      return this.block(me, 'reply', timeout, wake);
+      this.block(me, 'reply', timeout, wake);
+      return this.deliver(dst, msg, me);
     }
     if (timeout === 0) return wake(E_WOULD_BLOCK);
     if (this.wouldDeadlock(me, dst)) return wake(E_DEADLOCK);

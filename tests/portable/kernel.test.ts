@@ -73,8 +73,8 @@ describe('call, receive and reply', () => {
   test('receive from one task leaves the others queued, in order', () => {
     const { k, a, b } = world();
     const d = k.createTask({ name: 'd', uses: '*' });
-    k.send(a, d.id, msg(100, 1), () => {});
-    k.send(b, d.id, msg(100, 2), () => {});
+    k.send(a, d.id, msg(100, 1), -1, () => {});
+    k.send(b, d.id, msg(100, 2), -1, () => {});
     const r = waker();
     k.recv(d, b.id, -1, r.wake);
     expect(i32(r.got[0]![1], 8)).toBe(2);

@@ -47,13 +47,19 @@ export function startService(kernel: PortableKernel, name: string, handler: Hand
       if (len < 0 || !raw) return; // exited
       const m = decodeWire(raw);
       if (m.src === 0) return next(); // notifications are never answered
-      void Promise.resolve()
-        .then(() => handler(m, raw, m.src))
-        .catch(() => E_IO)
-        .then((r) => {
-          if (r !== NO_REPLY) svc.reply(m.src, r);
-          if (task.state !== 'exited') next();
-        });
+      const finish = (r: Reply): void => {
+        if (r !== NO_REPLY) svc.reply(m.src, r);
+        if (task.state !== 'exited') next();
+      };
+      // A handler that answers at once is answered at once (the browser's single-thread host relies on it).
+      let r: Reply | Promise<Reply>;
+      try {
+        r = handler(m, raw, m.src);
+      } catch {
+        r = E_IO;
+      }
+      if (r instanceof Promise) void r.catch(() => E_IO).then(finish);
+      else finish(r);
     });
   next();
   return svc;
