@@ -21,6 +21,24 @@ export interface PageLoadRun {
   /** The worker's own boot-to-text time and the guest instructions it took. */
   workerMs: number | null;
   instret: number;
+  /** Where the time went, in milliseconds from navigation (null when unknown). */
+  parts: PageLoadParts;
+}
+
+/** Milestones of a page load, milliseconds from navigation start. */
+export interface PageLoadParts {
+  /** The HTML document arrived. */
+  htmlMs: number;
+  /** The page's entry script arrived (the first .js). */
+  entryJsMs: number | null;
+  /** The worker's script arrived (the .js whose name says machine-worker). */
+  workerJsMs: number | null;
+  /** kernel.elf arrived. */
+  kernelMs: number | null;
+  /** The last OS module (.wasm) arrived. */
+  modulesMs: number | null;
+  /** The worker's boot() began (the text's mark minus the worker's own boot-to-text time). */
+  bootStartMs: number | null;
 }
 
 export interface PageLoadResult {
@@ -29,6 +47,20 @@ export interface PageLoadResult {
 }
 
 const TIMEOUT_MS = 60_000;
+
+function partsOf(htmlMs: number, resources: { path: string; end: number }[], toTextMs: number, workerMs: number | null): PageLoadParts {
+  const ends = (re: RegExp): number[] => resources.filter((r) => re.test(r.path)).map((r) => r.end);
+  const earliest = (xs: number[]): number | null => (xs.length ? Math.min(...xs) : null);
+  const latest = (xs: number[]): number | null => (xs.length ? Math.max(...xs) : null);
+  return {
+    htmlMs,
+    entryJsMs: earliest(ends(/\.m?js$/)),
+    workerJsMs: earliest(ends(/machine-worker[^/]*\.m?js$/)),
+    kernelMs: earliest(ends(/kernel\.elf$/)),
+    modulesMs: latest(ends(/\.wasm$/)),
+    bootStartMs: workerMs === null ? null : toTextMs - workerMs,
+  };
+}
 
 export async function measurePageLoad(opts: { runs: number; text: string; log?: (l: string) => void }): Promise<PageLoadResult> {
   const log = opts.log ?? (() => {});
@@ -41,19 +73,29 @@ export async function measurePageLoad(opts: { runs: number; text: string; log?: 
       const page = await context.newPage();
       await page.goto(`${site.url}?prompt=${encodeURIComponent(opts.text)}`);
       await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, MARK_PROMPT, { timeout: TIMEOUT_MS, polling: 20 });
-      const run = await page.evaluate(([prompt, first]) => {
+      const raw = await page.evaluate(([prompt, first]) => {
         const mark = performance.getEntriesByName(prompt)[0] as PerformanceMark;
         const firstMark = performance.getEntriesByName(first)[0];
         const js = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
           .filter((e) => /\.m?js(\?|$)/.test(new URL(e.name).pathname) && e.responseEnd <= mark.startTime);
         const detail = mark.detail as MarkDetail | null;
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+        // Plain data only: helpers defined in here would need the bundler's runtime in the page.
+        const resources = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+          .map((e) => ({ path: new URL(e.name).pathname, end: e.responseEnd }));
         return {
           toTextMs: mark.startTime, firstOutputMs: firstMark?.startTime ?? null,
           jsBytes: js.reduce((n, e) => n + e.transferSize, 0), jsFiles: js.length,
-          workerMs: detail?.workerMs ?? null, instret: detail?.instret ?? 0,
+          workerMs: detail?.workerMs ?? null, instret: detail?.instret ?? 0, htmlMs: nav?.responseEnd ?? 0, resources,
         };
       }, [MARK_PROMPT, MARK_FIRST_OUTPUT] as const);
-      log(`page: run ${i + 1}: "${opts.text}" after ${run.toTextMs.toFixed(0)} ms, ${run.jsBytes} bytes of JavaScript in ${run.jsFiles} files`);
+      const { resources, htmlMs, ...timing } = raw;
+      const run: PageLoadRun = { ...timing, parts: partsOf(htmlMs, resources, timing.toTextMs, timing.workerMs) };
+      const f = (v: number | null): string => (v === null ? '?' : v.toFixed(0));
+      const p = run.parts;
+      log(`page: run ${i + 1}: "${opts.text}" after ${run.toTextMs.toFixed(0)} ms, ${run.jsBytes} bytes of JavaScript in ${run.jsFiles} files; ` +
+        `html ${f(p.htmlMs)}, entry js ${f(p.entryJsMs)}, worker js ${f(p.workerJsMs)}, kernel ${f(p.kernelMs)}, modules ${f(p.modulesMs)}, ` +
+        `boot() ${f(p.bootStartMs)}, first output ${f(run.firstOutputMs)} ms; ${(run.instret / 1e6).toFixed(1)} M guest instructions`);
       runs.push(run);
       await context.close();
     }

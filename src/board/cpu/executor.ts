@@ -142,7 +142,7 @@ export class Executor {
     const ram = h.ram;
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the translator's output
     const factory = new Function('c', 'x', 'm8', 's8', 'm16', 's16', 'm32', 'lt', 'lo', 'st', 'so',
-      'mulh', 'mulhsu', 'mulhu', `return function block() {\n${body}\n};`);
+      'mulh', 'mulhsu', 'mulhu', `return (function block() {\n${body}\n});`);
     const run = factory(h, h.x, ram.u8, ram.i8, ram.u16, ram.i16, ram.i32, h.tlbLoad.tag, h.tlbLoad.off,
       h.tlbStore.tag, h.tlbStore.off, mulh, mulhsu, mulhu) as () => void;
     this.translated++;
