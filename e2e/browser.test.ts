@@ -39,6 +39,7 @@ describe('the Browser pane', () => {
     await expect.poll(() => terminalText(page), POLL).toMatch(/webserver: listening on port 80/);
 
     await page.getByRole('tab', { name: 'Browser' }).click();
+    await page.getByLabel('Capture packets').check();
     const open = page.getByRole('button', { name: /^(Open|Reload)$/ });
     await expect.poll(() => open.isEnabled(), POLL).toBe(true);
     await open.click();
@@ -62,6 +63,12 @@ describe('the Browser pane', () => {
     });
     expect(refused.code).toBe(502);
     expect(refused.text).toMatch(/connection refused/);
+    // The traffic of all this, as a pcap file: the magic number, then Ethernet frames to and from port 80.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .pcap' }).click()]);
+    const pcap = new Uint8Array(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c)));
+    expect(download.suggestedFilename()).toBe('wasmos.pcap');
+    expect(new DataView(pcap.buffer).getUint32(0, true)).toBe(0xa1b2c3d4);
+    expect(pcap.length).toBeGreaterThan(24 + 10 * (16 + 54));
     expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
     await context.close();
   });

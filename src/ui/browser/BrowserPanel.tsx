@@ -2,6 +2,7 @@
 // (e.g. the webserver app on port 80), through the Service Worker path
 // guest/<port>/<path>. Any other tab of this site can open the same address.
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { downloadBytes } from '../app/download.ts';
 import { useSession, useStatus } from '../app/session-context.tsx';
 import { guestUrl, startGuestBridge } from './guest-bridge.ts';
 import './browser.css';
@@ -17,6 +18,7 @@ export function BrowserPanel({ active }: { active: boolean }) {
   const [path, setPath] = useState('/');
   const [shown, setShown] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
+  const [capturing, setCapturing] = useState(false);
 
   // The Service Worker is registered the first time the pane is shown, never before the prompt.
   useEffect(() => {
@@ -46,6 +48,16 @@ export function BrowserPanel({ active }: { active: boolean }) {
         <input id={ids.path} className="browser-path" value={path} onChange={(e) => setPath(e.target.value)} />
         <button type="submit" className="primary" disabled={!portOk || bridge !== 'ready'}>{shown ? 'Reload' : 'Open'}</button>
         {shown && <a href={shown} target="_blank" rel="noopener">Open in a new tab</a>}
+        <span className="browser-capture">
+          <label>
+            <input type="checkbox" checked={capturing}
+              onChange={(e) => { setCapturing(e.target.checked); void session.setCapture(e.target.checked); }} />
+            {' '}Capture packets
+          </label>
+          <button type="button" onClick={() => void session.pcap().then((b) => { if (b) downloadBytes('wasmos.pcap', b, 'application/vnd.tcpdump.pcap'); })}>
+            Download .pcap
+          </button>
+        </span>
       </form>
       <p className="notice" role="status">
         {bridge === 'unavailable'

@@ -20,6 +20,9 @@ export interface HostApi {
   storeFile(name: string, bytes: Uint8Array): Promise<boolean>;
   /** One HTTP exchange with a server inside the guest (absent: no network bridge). */
   guestFetch?(port: number, req: GuestHttpRequest): Promise<GuestHttpResponse | { error: string }>;
+  /** Packet capture of the guest's network (absent: no network bridge). */
+  setCapture?(on: boolean): Promise<void>;
+  pcap?(): Promise<Uint8Array>;
   /** Permalinks, replays, snapshots, time travel (the worker's controller.share). */
   share?: ShareApi;
 }
@@ -40,6 +43,8 @@ export function connectWorker(): HostApi {
     spawnFile: (name, bytes) => remote.spawnFile(name, bytes),
     storeFile: (name, bytes) => remote.storeFile(name, bytes),
     guestFetch: (port, req) => remote.guestFetch(port, req),
+    setCapture: (on) => remote.setCapture(on),
+    pcap: () => remote.pcap(),
     share: remote.share as unknown as ShareApi,
   };
 }

@@ -139,6 +139,16 @@ export class MachineSession {
     return this.host.guestFetch?.(port, req) ?? Promise.resolve({ error: 'This machine has no network bridge.' });
   }
 
+  /** Switches the capture of the guest's network traffic on or off. */
+  setCapture(on: boolean): Promise<void> {
+    return this.host.setCapture?.(on) ?? Promise.resolve();
+  }
+
+  /** The traffic captured so far as a .pcap file (null without a network bridge). */
+  async pcap(): Promise<Uint8Array | null> {
+    return (await this.host.pcap?.()) ?? null;
+  }
+
   /** Puts earlier uploads back into /host/uploads (after a reload), without running them. */
   async restoreUploads(files: Array<{ name: string; bytes: Uint8Array }>): Promise<void> {
     for (const f of files) await this.host.storeFile(f.name, f.bytes);
