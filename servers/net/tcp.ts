@@ -5,7 +5,8 @@
 //   - the receive window is the free space of the receive buffer; data that
 //     arrives out of order is dropped and answered with a duplicate ACK
 //   - retransmission: one timer per connection, go-back-N from SND.UNA,
-//     exponential backoff from RTO_INIT to RTO_MAX; zero windows are probed
+//     exponential backoff from RTO_INIT to RTO_MAX; fast retransmit after
+//     three duplicate ACKs; zero windows are probed
 //   - every close path: FIN either side first, simultaneous close, RST in and
 //     out (refused connects, segments for no connection, aborts); TIME_WAIT is
 //     kept for TIME_WAIT_MS only (guests here reconnect quickly, peers are near)
@@ -66,6 +67,8 @@ export class Tcb {
   twAt: i64 = i64.MAX_VALUE;
   ackNow: bool = false;
   probe: bool = false;
+  /** Duplicate ACKs in a row (3 trigger a fast retransmit, RFC 5681 §3.2). */
+  dupAcks: i32 = 0;
   lastWnd: u32 = 0;
   // The task's side (sockets.ts).
   appClosed: bool = false;
@@ -93,6 +96,7 @@ let nextPort: u16 = 49152;
 export let segmentsIn: u32 = 0;
 export let segmentsOut: u32 = 0;
 export let retransmits: u32 = 0;
+export let fastRetransmits: u32 = 0;
 
 /** Called when a socket's task-visible state changed (sockets.ts delivers the news). */
 export let onEvent: (t: Tcb) => void = (t: Tcb): void => {};
@@ -364,10 +368,21 @@ export function tcpInput(src: u32, dst: u32, p: usize, len: i32): void {
     c.rto = RTO_INIT;
     c.rtxAt = c.sndUna == c.sndMax ? i64.MAX_VALUE : nowMs() + <i64>c.rto;
     onEvent(c); // send-buffer space: a waiting write may go on
+    c.dupAcks = 0;
   } else if (seqLt(c.sndMax, ack)) {
     c.ackNow = true; // acks what we never sent
     tcpOutput(c);
     return;
+  } else if (ack == c.sndUna && dlen == 0 && wnd == c.sndWnd && c.sndUna != c.sndMax && (flags & FIN) == 0) {
+    // A duplicate ACK: the peer got something after a hole. After three,
+    // send again from the hole without waiting for the timer (go-back-N:
+    // peers here drop what arrives out of order, as we do).
+    if (++c.dupAcks == 3) {
+      fastRetransmits++;
+      c.sndNxt = c.sndUna;
+      if (c.finSent && !c.finAcked) c.finSent = false;
+      c.rtxAt = nowMs() + <i64>c.rto;
+    }
   }
   if (seqLt(c.sndWl1, seq) || (c.sndWl1 == seq && seqLe(c.sndWl2, ack))) {
     c.sndWnd = wnd;
