@@ -9,11 +9,12 @@ import { cpuBenchmark } from './cpu-benchmark.ts';
 import { kernelBenchmark } from './kernel-benchmark.ts';
 import { osBenchmark } from './os-benchmark.ts';
 import { pageBenchmark } from './page-benchmark.ts';
+import { shareBenchmark } from './share-benchmark.ts';
 import { portableBenchmark } from './portable-benchmark.ts';
 import { wasmBenchmark } from './wasm-benchmark.ts';
 
 /** Every benchmark, in the order they run. Add new ones here. */
-const BENCHMARKS: Benchmark[] = [cpuBenchmark, kernelBenchmark, wasmBenchmark, osBenchmark, pageBenchmark, portableBenchmark];
+const BENCHMARKS: Benchmark[] = [cpuBenchmark, kernelBenchmark, wasmBenchmark, osBenchmark, pageBenchmark, portableBenchmark, shareBenchmark];
 
 /** The board's performance goal, in MIPS. */
 const TARGET_MIPS = 300;

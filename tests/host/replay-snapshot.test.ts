@@ -62,7 +62,8 @@ describe('snapshots and time travel', () => {
     const b = controller();
     b.c.boot({ image, initrd, bootargs: '', memMiB: 128, net: false } as Parameters<MachineController['boot']>[0], b.sink);
     const restored = b.c.share.restore(snap.bytes);
-    expect(restored).toMatchObject({ ok: true, hash });
+    expect(restored).toMatchObject({ ok: true, meta: { hash } });
+    expect(b.c.share.stateHash()).toBe(hash);
     expect(b.c.status().state).toBe('paused');
     await new Promise((r) => setTimeout(r, 50));
     expect(b.text()).toContain('pong');

@@ -12,7 +12,7 @@ export interface Checkpoint {
   tasks: Array<{ id: number; parent: number; priority: number; name: string }>;
 }
 
-export const CHECKPOINT_INTERVAL = 50_000_000;
+export const CHECKPOINT_INTERVAL = 20_000_000;
 export const MAX_CHECKPOINTS = 8;
 
 export class Checkpoints {

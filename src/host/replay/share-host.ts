@@ -210,7 +210,7 @@ export class ShareHost {
   }
 
   /** Replaces the machine with a saved one (paused at the saved instant). */
-  restore(file: Uint8Array): { ok: true; meta: SnapshotMeta; hash: string } | RecordingErrorResult {
+  restore(file: Uint8Array): { ok: true; meta: SnapshotMeta } | RecordingErrorResult {
     let bundle: SnapshotBundle;
     let m: Machine;
     try {
@@ -220,7 +220,7 @@ export class ShareHost {
       return { error: `Cannot restore: ${(e as Error).message}` };
     }
     this.adopt(m, bundle.recording, bundle.meta.console, bundle.meta.tasks);
-    return { ok: true, meta: bundle.meta, hash: m.stateHash() };
+    return { ok: true, meta: bundle.meta };
   }
 
   private adopt(m: Machine, rec: Recording, consoleText: string, tasks: SnapshotMeta['tasks']): void {
