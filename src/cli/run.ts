@@ -8,6 +8,7 @@ import { UsageError } from './board-run-options.ts';
 import { RunError, type Terminal } from './board-run.ts';
 import { EXIT_KILLED } from '../portable/errors.ts';
 import { PortableHost } from '../portable/host.ts';
+import { spawnApp } from '../portable/wasm-app.ts';
 import { offerHostServices } from '../portable/services/index.ts';
 
 export const RUN_USAGE = `usage: wasmos run APP.wasm [ARGS...] [options]
@@ -101,7 +102,7 @@ export function programName(path: string): string {
 export async function portableRun(o: RunOptions, t: Terminal, stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
   const services = o.with.map((p) => ({ path: p, bytes: load(p) }));
   const app = load(o.app);
-  const host = new PortableHost({ out: (b) => void t.stdout.write(b), dir: o.dir });
+  const host = new PortableHost({ out: (b) => void t.stdout.write(b), dir: o.dir, spawner: spawnApp });
   offerHostServices(host, { stdin, forward: o.forward });
   try {
     for (const s of services) {

@@ -1,10 +1,13 @@
 // The portable host: WasmOS apps on the JavaScript engine's own WebAssembly,
-// without board or kernel. One PortableKernel routes messages; each Wasm app
-// runs on a worker thread; the services apps look up are TypeScript tasks
-// started on their first lookup (unless an app registered the name first).
-import { EXIT_KILLED } from './errors.ts';
+// without board or kernel. One PortableKernel routes messages; apps are
+// started by the given spawner (in Node a worker thread each); the services
+// apps look up are TypeScript tasks started on their first lookup (unless an
+// app registered the name first). Nothing here needs Node: the browser's host
+// (src/ui/portable/) uses it too.
+import { E_DENIED, EXIT_KILLED } from './errors.ts';
+import { refuse } from './app-requests.ts';
 import { PortableKernel } from './kernel.ts';
-import { type AppHost, type AppSpec, spawnApp } from './wasm-app.ts';
+import type { AppHost, AppSpec } from './app-requests.ts';
 import { startCounter, startEcho, startPong } from './services/demo.ts';
 import type { Service } from './services/service.ts';
 import type { Task } from './task.ts';
@@ -14,6 +17,11 @@ export interface HostOptions {
   out: (bytes: Uint8Array) => void;
   /** The host directory the fs service serves and WASI programs see as "/". */
   dir?: string;
+  /**
+   * How apps are started (wasm-app.ts's spawnApp: a worker each, in Node).
+   * Without one, an app's wasmos.spawn is refused (the browser's single-thread host).
+   */
+  spawner?: (host: PortableHost, spec: AppSpec) => Promise<number>;
 }
 
 /** A service the host can start on demand: name -> starter. */
@@ -63,7 +71,8 @@ export class PortableHost implements AppHost {
 
   /** Starts a Wasm app: programs get uses=* provides=*, as the OS's shell gives them. */
   spawn(spec: AppSpec): Promise<number> {
-    return spawnApp(this, { uses: '*', provides: '*', ...spec });
+    if (!this.opts.spawner) return Promise.resolve(refuse(this, spec.name, E_DENIED, 'this host runs one app (no threads to start another on)'));
+    return this.opts.spawner(this, { uses: '*', provides: '*', ...spec });
   }
 
   task(id: number): Task | undefined {
