@@ -306,6 +306,9 @@ export class Machine {
           h.wfi = false;
         } else {
           const wake = this.nextDeadline;
+          // A network frame is waiting (the gateway answered during this slice):
+          // end the slice now so it enters at once instead of after the idle time.
+          if (this.pendingNet.length > 0) { reason = { kind: 'idle', until: now }; break; }
           if (wake <= end) { h.idleCycles += wake - now; continue; }
           h.idleCycles += end - now;
           reason = { kind: 'idle', until: wake };
