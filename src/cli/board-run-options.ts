@@ -18,6 +18,10 @@ export interface BoardRunOptions {
   /** Stop (exit 124) once this many instructions have retired. */
   maxInsns: number | undefined;
   stats: boolean;
+  /** 'user': a virtio-net card in slot 1 on the user-mode gateway (docs/net.md). */
+  net: 'user' | undefined;
+  /** Capture the network traffic to this pcap file. */
+  pcap: string | undefined;
 }
 
 export const BOARD_RUN_USAGE = `usage: wasmos board run IMAGE [options]
@@ -36,6 +40,11 @@ options:
   --drive FILE           attach FILE as a virtio-blk disk; guest writes are
                          written back to FILE at exit
   --virtio legacy|modern virtio-mmio register layout (default legacy)
+  --net user             attach a virtio-net card in the second virtio slot
+                         (0x10002000, IRQ 2) on the user-mode gateway, like
+                         QEMU -netdev user: DHCP gives 10.0.2.15, 10.0.2.2 is
+                         the host, 10.0.2.3 the DNS server (docs/net.md)
+  --pcap FILE            with --net: write all network traffic to FILE
   --max-insns N          stop after N retired instructions (k/M/G suffixes ok)
   --stats                print {"instructions":N,"seconds":S,"mips":M} on the
                          last line of stdout
@@ -61,6 +70,11 @@ function oneOf<T extends string>(name: string, text: string, values: readonly T[
   throw new UsageError(`${name} must be ${values.join(' or ')}, not "${text}"`);
 }
 
+function pcapOption(pcap: string | undefined, net: boolean): string | undefined {
+  if (pcap !== undefined && !net) throw new UsageError('--pcap needs --net user');
+  return pcap;
+}
+
 /** Parses the arguments after `board run`; returns 'help' for -h/--help. */
 export function parseBoardRunArgs(args: string[]): BoardRunOptions | 'help' {
   let parsed;
@@ -78,6 +92,8 @@ export function parseBoardRunArgs(args: string[]): BoardRunOptions | 'help' {
         virtio: { type: 'string' },
         'max-insns': { type: 'string' },
         stats: { type: 'boolean' },
+        net: { type: 'string' },
+        pcap: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -100,5 +116,7 @@ export function parseBoardRunArgs(args: string[]): BoardRunOptions | 'help' {
     virtio: v.virtio === undefined ? 'legacy' : oneOf('--virtio', v.virtio, ['legacy', 'modern'] as const),
     maxInsns: v['max-insns'] === undefined ? undefined : positiveInt('--max-insns', v['max-insns'], true),
     stats: v.stats ?? false,
+    net: v.net === undefined ? undefined : oneOf('--net', v.net, ['user'] as const),
+    pcap: pcapOption(v.pcap, v.net !== undefined),
   };
 }

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync, accessSync, constants as fsConstants } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Machine, type BoardConfig } from '../board/machine.ts';
+import { NodeNet } from '../host/net/node-setup.ts';
 import type { BoardRunOptions } from './board-run-options.ts';
 import { HostInput } from './host-input.ts';
 import { exitStatus, runLoop } from './run-loop.ts';
@@ -88,16 +89,23 @@ const EXIT_BROKEN_PIPE = 141;
 
 export async function boardRun(o: BoardRunOptions, t: Terminal): Promise<number> {
   const config = loadConfig(o);
+  const net = o.net === 'user' ? openNet(o.pcap) : null;
+  if (net) config.net = { backend: net.net };
   let machine: Machine;
   try {
     machine = new Machine(config);
   } catch (e) {
+    await net?.close();
     // Only host input can make the constructor fail: the image, its fit in RAM, the memory size.
     throw new RunError(`${o.image}: ${(e as Error).message}`);
   }
+  net?.attach(machine);
   try {
-    return await runOnTerminal(machine, t, { maxInsns: o.maxInsns, stats: o.stats });
+    return await runOnTerminal(machine, t, {
+      maxInsns: o.maxInsns, stats: o.stats, ...(net ? { afterSlice: () => net.afterSlice(machine) } : {}),
+    });
   } finally {
+    await net?.close();
     // QEMU writes a raw drive through; writing it back at exit leaves the
     // file as a write-through disk would, even if the run failed.
     if (o.drive !== undefined && config.drive) writeFileSync(o.drive, config.drive);
@@ -110,6 +118,17 @@ export interface TerminalRunOptions {
   stats?: boolean;
   /** Sees every byte of guest output; may type into the guest or stop the run (`wasmos boot --script`). */
   watcher?: OutputWatcher;
+  /** Awaited after every slice (the network's timers and pacing). */
+  afterSlice?: () => Promise<void> | void;
+}
+
+/** The user-mode network of `--net user`; a bad --pcap path is the user's error. */
+export function openNet(pcapFile: string | undefined, extra: { forwards?: import('../host/net/node-forward.ts').PortForward[] } = {}): NodeNet {
+  try {
+    return new NodeNet({ ...(pcapFile !== undefined ? { pcapFile } : {}), ...extra });
+  } catch (e) {
+    throw new RunError(`cannot write pcap file ${pcapFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 /** Reacts to guest output: `send` types into the guest, `stop` ends the run with `status`. */
@@ -146,7 +165,10 @@ export async function runOnTerminal(machine: Machine, t: Terminal, opts: Termina
   let status: number;
   try {
     input.start();
-    const outcome = await runLoop(machine, input, { maxInsns: opts.maxInsns, afterSlice: () => serial.flushed() });
+    const outcome = await runLoop(machine, input, {
+      maxInsns: opts.maxInsns,
+      afterSlice: async () => { await opts.afterSlice?.(); await serial.flushed(); },
+    });
     status = exitStatus(outcome);
     // On a terminal stdout and stderr share the screen: start notices on a line of their own.
     const notice = (text: string): void => {
