@@ -10,9 +10,10 @@ import { parseArgs } from 'node:util';
 import { Machine } from '../board/machine.ts';
 import { HostTree, NinePServer, guestClock } from '../host/9p/index.ts';
 import { DirectoryMirror, loadDirectory } from '../host/9p/node-dir.ts';
+import { parseForward, type PortForward } from '../host/net/node-forward.ts';
 import { osArchive } from '../host/os-archive.ts';
 import { UsageError } from './board-run-options.ts';
-import { RunError, runOnTerminal, type OutputWatcher, type Terminal } from './board-run.ts';
+import { openNet, RunError, runOnTerminal, type OutputWatcher, type Terminal } from './board-run.ts';
 import { loadOsSource, REPO_ROOT } from './os-files.ts';
 
 export const BOOT_USAGE = `usage: wasmos boot [options]
@@ -28,6 +29,11 @@ options:
   --kernel FILE    boot another kernel image (default: public/kernel.elf)
   --mem MIB        RAM size in MiB (default 128)
   --stats          print {"instructions":N,"seconds":S,"mips":M} at the end
+  --net user|none  the network card (default user: QEMU-style user-mode
+                   networking, guest 10.0.2.15, host 10.0.2.2; docs/net.md)
+  --forward H:G    forward host port H (on 127.0.0.1) to guest TCP port G;
+                   may be repeated
+  --pcap FILE      write all network traffic to FILE (libpcap format)
   -h, --help       show this help
 `;
 
@@ -39,6 +45,9 @@ export interface BootOptions {
   kernel: string;
   memMiB: number;
   stats: boolean;
+  net: 'user' | 'none';
+  forwards: PortForward[];
+  pcap: string | undefined;
 }
 
 export function parseBootArgs(args: string[]): BootOptions | 'help' {
@@ -49,6 +58,7 @@ export function parseBootArgs(args: string[]): BootOptions | 'help' {
       options: {
         script: { type: 'string' }, host: { type: 'string' }, kernel: { type: 'string' },
         mem: { type: 'string' }, stats: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        net: { type: 'string' }, forward: { type: 'string', multiple: true }, pcap: { type: 'string' },
       },
     });
   } catch (e) {
@@ -58,7 +68,19 @@ export function parseBootArgs(args: string[]): BootOptions | 'help' {
   if (v.help) return 'help';
   const mem = v.mem === undefined ? 128 : Number(v.mem);
   if (!Number.isInteger(mem) || mem < 16 || mem > 1024) throw new UsageError(`--mem needs a size in MiB (16..1024), not "${v.mem}"`);
-  return { script: v.script, host: v.host, kernel: v.kernel ?? join(REPO_ROOT, 'public/kernel.elf'), memMiB: mem, stats: v.stats ?? false };
+  const net = v.net ?? 'user';
+  if (net !== 'user' && net !== 'none') throw new UsageError(`--net must be user or none, not "${net}"`);
+  let forwards: PortForward[];
+  try {
+    forwards = (v.forward ?? []).map(parseForward);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (net === 'none' && (forwards.length > 0 || v.pcap !== undefined)) throw new UsageError('--forward and --pcap need the network (--net user)');
+  return {
+    script: v.script, host: v.host, kernel: v.kernel ?? join(REPO_ROOT, 'public/kernel.elf'), memMiB: mem, stats: v.stats ?? false,
+    net, forwards, pcap: v.pcap,
+  };
 }
 
 /** Types script lines at prompts; stops after the prompt that follows the last line. */
@@ -108,11 +130,23 @@ export async function osBoot(o: BootOptions, t: Terminal): Promise<number> {
   } catch (e) {
     throw new RunError(`cannot assemble the boot archive: ${(e as Error).message}`);
   }
-  const machine = new Machine({ image, initrd, memMiB: o.memMiB, hostFs: new NinePServer(tree) });
-  tree.clock = guestClock(machine);
+  const net = o.net === 'user' ? openNet(o.pcap, { forwards: o.forwards }) : null;
   try {
-    return await runOnTerminal(machine, t, { stats: o.stats, watcher: lines ? new ScriptTyper(lines) : undefined });
+    const machine = new Machine({ image, initrd, memMiB: o.memMiB, hostFs: new NinePServer(tree), ...(net ? { net: { backend: net.net } } : {}) });
+    tree.clock = guestClock(machine);
+    net?.attach(machine);
+    try {
+      await net?.listen();
+    } catch (e) {
+      throw new RunError(`--forward: ${(e as Error).message}`);
+    }
+    for (const l of net?.listeners ?? []) t.stderr.write(`wasmos: forwarding 127.0.0.1:${l.port} to guest port ${o.forwards[net!.listeners.indexOf(l)]!.guestPort}\n`);
+    return await runOnTerminal(machine, t, {
+      stats: o.stats, watcher: lines ? new ScriptTyper(lines) : undefined,
+      ...(net ? { afterSlice: () => net.afterSlice(machine) } : {}),
+    });
   } finally {
     mirror?.close();
+    await net?.close();
   }
 }
