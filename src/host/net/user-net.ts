@@ -112,6 +112,9 @@ export class UserNet implements NetBackend {
   /** Host work in flight that will produce frames later (DNS lookups). */
   get pending(): number { return this.lookups; }
 
+  /** Something may still arrive from the host side: a DNS lookup or an open TCP connection. */
+  get busy(): boolean { return this.lookups > 0 || this.connections > 0; }
+
   /** Advances the gateway's clock and runs due TCP timers. */
   tick(nowMs: number): void {
     if (nowMs > this.nowMs) this.nowMs = nowMs;
