@@ -385,6 +385,25 @@ export class Hart {
     }
   }
 
+  /**
+   * The slow paths of translated loads and stores, in one call each so the
+   * generated source (which V8 parses and compiles for every block) stays
+   * small: the instruction at p + off, the k-th of its block, ends at p + next;
+   * when the access traps or asks the run loop to look, the block leaves.
+   */
+  ldx(va: number, len: number, signed: boolean, p: number, off: number, k: number, next: number): number {
+    this.pc = (p + off) | 0;
+    const v = this.load(va, len, signed);
+    if (this.exit !== 0) this.leave(k, (p + next) | 0);
+    return v;
+  }
+
+  stx(va: number, len: number, value: number, p: number, off: number, k: number, next: number): void {
+    this.pc = (p + off) | 0;
+    this.store(va, len, value);
+    if (this.exit !== 0) this.leave(k, (p + next) | 0);
+  }
+
   /** Ends a translated block after a slow path set `exit` (see translate.ts). */
   leave(k: number, next: number): void {
     if (this.exit === EXIT_TRAP) this.instret += k;

@@ -164,7 +164,7 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
         const index = f.shift ? `(lo[i] + a) >> ${f.shift}` : '(lo[i] + a) | 0';
         out.push(`a = (${X(rs1)} + ${immI(insn)}) | 0; i = (a >>> 12) & 255;`);
         out.push(`if (lt[i] === (a >>> 12)${align}) t = ${f.view}[${index}];`);
-        out.push(`else { c.pc = ${here}; t = c.load(a, ${1 << (f3 & 3)}, ${f3 < 4}); ${check} }`);
+        out.push(`else if ((t = c.ldx(a, ${1 << (f3 & 3)}, ${f3 < 4}, p, ${off}, ${k}, ${next})), c.exit !== 0) return;`);
         w.set('t');
         break;
       }
@@ -175,7 +175,7 @@ export function translateBlock(read: ParcelReader, pageRoom: number, maxLen: num
         const index = f.shift ? `(so[i] + a) >> ${f.shift}` : '(so[i] + a) | 0';
         out.push(`a = (${X(rs1)} + ${immS(insn)}) | 0; i = (a >>> 12) & 255;`);
         out.push(`if (st[i] === (a >>> 12)${align}) ${f.view}[${index}] = ${X(rs2)};`);
-        out.push(`else { c.pc = ${here}; c.store(a, ${f.len}, ${X(rs2)}); ${check} }`);
+        out.push(`else if ((c.stx(a, ${f.len}, ${X(rs2)}, p, ${off}, ${k}, ${next})), c.exit !== 0) return;`);
         break;
       }
       case 0x13: { // OP-IMM
