@@ -3,6 +3,7 @@ import { BrowserPanel } from '../browser/BrowserPanel.tsx';
 import { LazyEditorPanel } from '../editor/LazyEditorPanel.tsx';
 import { MachinePanel } from '../machine/MachinePanel.tsx';
 import { ShellPanel } from '../shell/ShellPanel.tsx';
+import { SnapshotsPanel } from '../snapshots/SnapshotsPanel.tsx';
 import { TasksPanel } from '../tasks/TasksPanel.tsx';
 import { TracePanel } from '../trace/TracePanel.tsx';
 import { PanelRegistry } from './panel-registry.ts';
@@ -19,5 +20,6 @@ export function builtinPanels(): PanelRegistry {
   // The editor loads its chunk (and Monaco, the compilers) only when first shown.
   r.register({ id: 'editor', title: 'Editor', area: 'secondary', order: 3, shortcut: '5', render: ({ active }) => <LazyEditorPanel active={active} /> });
   r.register({ id: 'browser', title: 'Browser', area: 'secondary', order: 4, shortcut: '6', render: ({ active }) => <BrowserPanel active={active} /> });
+  r.register({ id: 'snapshots', title: 'Snapshots', area: 'secondary', order: 5, shortcut: '7', render: () => <SnapshotsPanel /> });
   return r;
 }

@@ -3,7 +3,8 @@
 // progress, and makes Share links of the running session. A link that cannot
 // be used (damaged, hostile, another OS build) becomes an error message and
 // the page boots normally.
-import type { ReplayProgress, ShareLink } from '../../host/replay/share-host.ts';
+import type { ReplayProgress, ShareLink, TravelResult } from '../../host/replay/share-host.ts';
+import type { SnapshotMeta } from '../../host/replay/snapshot-bundle.ts';
 import { RECORDING_FILE_EXT, packedFromFragment } from '../../host/replay/link.ts';
 import type { MachineSession } from '../machine/machine-session.ts';
 import type { ShareApi } from './share-api.ts';
@@ -116,4 +117,56 @@ export class ShareSession {
   }
 
   static readonly fileExt = RECORDING_FILE_EXT;
+
+  // ------------------------------------------------------------ snapshots
+
+  async snapshot(label: string): Promise<{ bytes: Uint8Array; meta: SnapshotMeta } | { error: string }> {
+    if (!this.api) return { error: 'Snapshots need the machine worker.' };
+    return this.api.snapshot(label);
+  }
+
+  /** Restores a saved machine (paused at its instant); the message says how it went. */
+  async restore(bytes: Uint8Array): Promise<boolean> {
+    if (!this.api) return false;
+    this.travel = null;
+    const r = await this.api.restore(bytes);
+    if ('error' in r) { this.setMessage({ kind: 'error', text: r.error }); return false; }
+    this.setMessage({ kind: 'ok', text: `Restored "${r.meta.label}" (state hash ${r.meta.hash}); paused.` });
+    return true;
+  }
+
+  // ------------------------------------------------------------ time travel
+
+  /** The instant being viewed (a trace event's), null when live. */
+  travel: { seq: number; result: TravelResult } | null = null;
+  travelling = false;
+
+  async goTo(seq: number, instret: number): Promise<void> {
+    if (!this.api || this.travelling) return;
+    this.travelling = true;
+    this.emit();
+    try {
+      const r = await this.api.travel(instret);
+      if ('error' in r) this.setMessage({ kind: 'error', text: `Time travel: ${r.error}` });
+      else this.travel = { seq, result: r };
+    } finally {
+      this.travelling = false;
+      this.emit();
+    }
+  }
+
+  async backToLive(): Promise<void> {
+    if (!this.api) return;
+    this.travel = null;
+    this.emit();
+    await this.api.backToLive();
+  }
+
+  async continueFromPast(): Promise<void> {
+    if (!this.api) return;
+    const r = await this.api.continueFromPast();
+    this.travel = null;
+    if ('error' in r) this.setMessage({ kind: 'error', text: r.error });
+    else this.setMessage({ kind: 'ok', text: `Continuing from the past instant (state hash ${r.hash}); the later inputs are dropped. Paused.` });
+  }
 }

@@ -11,6 +11,7 @@ import { isDiagramEvent, SequenceDiagram } from './SequenceDiagram.tsx';
 import { CATEGORIES, type TraceCategory, type TraceEvent } from './trace-event.ts';
 import { DEFAULT_FILTER, type TraceFilter } from './trace-filter.ts';
 import { TraceTable } from './TraceTable.tsx';
+import { TimeTravelBar } from './TimeTravelBar.tsx';
 
 export type TraceLayout = 'both' | 'diagram' | 'table';
 
@@ -121,6 +122,7 @@ export function TracePanel({ initialLayout = 'both', active = true }: TracePanel
         {paused && <> — paused{held > 0 && <>, {formatCount(held)} new</>}</>}
         {!status.traceEnabled && status.state !== 'off' && <> — recording is off</>}
       </p>
+      <TimeTravelBar selected={selected} onSelect={setSelected} />
       <div className={`trace-views layout-${layout}`}>
         {layout !== 'table' && (
           <SequenceDiagram view={diagram} names={store.names} selected={selected} onSelect={setSelected}
