@@ -14,6 +14,8 @@ export default defineConfig({
     // Component tests are .tsx; e2e/ drives the production build in Chromium (see e2e/README.md).
     include: ['tests/**/*.test.{ts,tsx}', 'src/**/*.test.ts', 'e2e/**/*.test.ts'],
     reporters: ['default', './tests/support/summary-reporter.ts'],
+    // The e2e files share one production build (e2e/support/static-site.ts).
+    globalSetup: ['./e2e/support/global-site.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
