@@ -5,6 +5,7 @@
 // appears in the terminal.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useNotice, useSession } from '../app/session-context.tsx';
+import { BrowserRun } from '../portable/BrowserRun.tsx';
 
 /** Uploads the files one after the other (the OS answers each in turn). */
 async function startAll(files: FileList | File[], spawn: (name: string, bytes: Uint8Array) => Promise<unknown>): Promise<void> {
@@ -47,6 +48,7 @@ export function UploadDrop(): ReactNode {
   return (
     <>
       <button type="button" className="upload-button" onClick={() => input.current?.click()}>Run a .wasm…</button>
+      <BrowserRun />
       <input
         ref={input} type="file" accept=".wasm,application/wasm" multiple hidden aria-label="Run a .wasm file"
         onChange={(e) => { if (e.target.files?.length) void startAll(e.target.files, spawn); e.target.value = ''; }}
