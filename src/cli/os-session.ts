@@ -42,6 +42,10 @@ export interface OsBootOptions {
   net?: (deliver: (frame: Uint8Array) => void) => NetBackend;
   /** Called after every slice (e.g. to drive the network backend's timers). */
   afterSlice?: (machine: Machine) => void;
+  /** Console output as it arrives (latin1 text, \r kept). */
+  onOutput?: (text: string) => void;
+  /** After the script (and mailbox) is done, keep running until this returns true. */
+  until?: () => boolean;
 }
 
 export interface OsBootResult {
@@ -92,7 +96,9 @@ class OsSession {
     });
     this.tree.clock = guestClock(this.machine);
     this.machine.onSerial = (b) => {
-      this.out += Buffer.from(b).toString('latin1');
+      const text = Buffer.from(b).toString('latin1');
+      this.out += text;
+      opts.onOutput?.(text);
       for (let i = this.out.indexOf(PROMPT, this.scanned); i >= 0; i = this.out.indexOf(PROMPT, this.scanned)) {
         this.prompts++;
         this.scanned = i + PROMPT.length;
@@ -128,7 +134,7 @@ class OsSession {
       pendingMail.shift();
     }
     if (this.prompts > this.typed) {
-      if (this.typed === script.length && pendingMail.length === 0 && replies.length === this.posted) return false;
+      if (this.typed === script.length && pendingMail.length === 0 && replies.length === this.posted && (this.opts.until?.() ?? true)) return false;
       if (this.typed === script.length) return true;
       typedAt[this.typed] = out.length;
       machine.sendSerial(new TextEncoder().encode(`${script[this.typed]}\r`));
