@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineStarter } from '../../../src/ui/portable/browser-engine.ts';
-import { BrowserRun, endText } from '../../../src/ui/portable/BrowserRun.tsx';
-import { runOnEngine } from '../../../src/ui/portable/engine-run.ts';
-import { renderWithSession, settle } from '../fixtures/render-app.tsx';
+import type { EngineStarter } from '../../src/ui/portable/browser-engine.ts';
+import { BrowserRun, endText } from '../../src/ui/portable/BrowserRun.tsx';
+import { runOnEngine } from '../../src/ui/portable/engine-run.ts';
+import { renderWithSession, settle } from '../ui/fixtures/render-app.tsx';
 
 const APPS = join(process.cwd(), 'servers/build/apps/'); // happy-dom's import.meta.url is not a file URL
 const file = (app: string): File => new File([readFileSync(`${APPS}${app}.wasm`)], `${app}.wasm`, { type: 'application/wasm' });
