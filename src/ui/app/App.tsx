@@ -36,6 +36,13 @@ export function App({ session, selection, initialBootargs, panels: given }: AppP
     if (p) setActive((a) => ({ ...a, [p.area]: id }));
   };
 
+  // A feature may bring its panel forward (a lesson opened from a link).
+  useEffect(() => {
+    const onShow = (e: Event): void => { const id = (e as CustomEvent<unknown>).detail; if (typeof id === 'string') show(id); };
+    window.addEventListener('wasmos:show-panel', onShow);
+    return () => window.removeEventListener('wasmos:show-panel', onShow);
+  });
+
   // Alt+<digit> jumps to a panel; selecting a task shows the trace.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {

@@ -2,6 +2,7 @@
 import { BrowserPanel } from '../browser/BrowserPanel.tsx';
 import { LazyEditorPanel } from '../editor/LazyEditorPanel.tsx';
 import { MachinePanel } from '../machine/MachinePanel.tsx';
+import { LessonsPanel } from '../lessons/LessonsPanel.tsx';
 import { ShellPanel } from '../shell/ShellPanel.tsx';
 import { SnapshotsPanel } from '../snapshots/SnapshotsPanel.tsx';
 import { TasksPanel } from '../tasks/TasksPanel.tsx';
@@ -21,5 +22,6 @@ export function builtinPanels(): PanelRegistry {
   r.register({ id: 'editor', title: 'Editor', area: 'secondary', order: 3, shortcut: '5', render: ({ active }) => <LazyEditorPanel active={active} /> });
   r.register({ id: 'browser', title: 'Browser', area: 'secondary', order: 4, shortcut: '6', render: ({ active }) => <BrowserPanel active={active} /> });
   r.register({ id: 'snapshots', title: 'Snapshots', area: 'secondary', order: 5, shortcut: '7', render: () => <SnapshotsPanel /> });
+  r.register({ id: 'lessons', title: 'Lessons', area: 'secondary', order: 6, shortcut: '8', render: () => <LessonsPanel /> });
   return r;
 }

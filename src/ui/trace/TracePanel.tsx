@@ -12,6 +12,7 @@ import { CATEGORIES, type TraceCategory, type TraceEvent } from './trace-event.t
 import { DEFAULT_FILTER, type TraceFilter } from './trace-filter.ts';
 import { TraceTable } from './TraceTable.tsx';
 import { TimeTravelBar } from './TimeTravelBar.tsx';
+import { onTraceSearchRequest } from './trace-search-request.ts';
 
 export type TraceLayout = 'both' | 'diagram' | 'table';
 
@@ -37,6 +38,7 @@ export function TracePanel({ initialLayout = 'both', active = true }: TracePanel
   const [selected, setSelected] = useState<number | null>(null);
   const [layout, setLayout] = useState<TraceLayout>(initialLayout);
 
+  useEffect(() => onTraceSearchRequest(setSearchInput), []);
   useEffect(() => {
     const t = setTimeout(() => setSearch(searchInput), SEARCH_DELAY_MS);
     return () => clearTimeout(t);
