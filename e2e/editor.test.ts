@@ -3,7 +3,8 @@
 // compiles in the browser (asc + binaryen, or wabt) and starts the module the
 // way a dropped .wasm starts (/host/uploads, the host mailbox), so its output
 // shows in the terminal and its task in Tasks. A syntax error comes back as an
-// inline marker and an entry in the problems list.
+// inline marker and an entry in the problems list; a module the kernel
+// refuses shows the kernel's verdict; Monaco follows the app's theme.
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.ts';
@@ -42,18 +43,21 @@ const editorText = async (page: Page): Promise<string> => (await page.locator('.
 const status = (page: Page): Promise<string> => page.getByTestId('editor-status').innerText();
 
 describe('the Editor in Chromium', () => {
-  it('builds and runs examples in the browser; errors show inline and in the problems list', async () => {
-    const { page, errors, scripts } = await open();
+  // One page through the steps (each test continues where the last stopped): booting it once keeps the file short.
+  let page: Page;
+  let errors: string[];
+
+  it('loads nothing of the editor before the prompt; builds hello and runs it (terminal, Tasks)', async () => {
+    const opened = await open();
+    ({ page, errors } = opened);
     await expect.poll(() => terminalText(page), POLL).toContain('shell>');
-    // Nothing of the editor has loaded by the prompt.
-    const names = scripts.map((u) => new URL(u).pathname.split('/').pop()!);
+    const names = opened.scripts.map((u) => new URL(u).pathname.split('/').pop()!);
     expect(names.filter((n) => /monaco|editor|^asc|wabt|ts\.worker|EditorPanel|compile-worker|register|tsMode/.test(n))).toEqual([]);
 
     await page.getByRole('tab', { name: 'Editor' }).click();
     await page.getByRole('group', { name: 'Examples' }).getByRole('button', { name: /^Hello\b.*AssemblyScript/ }).click();
     await expect.poll(() => editorText(page), POLL).toContain('Hello from WasmOS!');
 
-    // Build & Run: the task's output in the terminal, its row in Tasks.
     await page.getByRole('button', { name: 'Build & Run' }).click();
     await expect.poll(() => status(page), BUILD).toMatch(/^Started hello\.wasm as task \d+\./);
     const task = /task (\d+)/.exec(await status(page))![1]!;
@@ -61,8 +65,10 @@ describe('the Editor in Chromium', () => {
     await page.getByRole('tab', { name: 'Tasks' }).click();
     const tasks = page.getByRole('table', { name: 'Tasks' });
     await expect.poll(() => tasks.getByRole('row', { name: new RegExp(`^${task}\\s+hello\\b`) }).count(), POLL).toBe(1);
+    expect(errors).toEqual([]);
+  });
 
-    // A syntax error: an inline marker and a problems entry that jumps to it.
+  it('marks a syntax error inline and lists it; the edit survives a reload until Reset example', async () => {
     await page.getByRole('tab', { name: 'Editor' }).click();
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.press('ControlOrMeta+End');
@@ -75,20 +81,32 @@ describe('the Editor in Chromium', () => {
     await problems.getByRole('button').first().click();
     await expect.poll(() => page.locator('.monaco-editor .cursors-layer .cursor').first().isVisible(), POLL).toBe(true);
 
-    // The edit survives a reload (localStorage); Reset example brings the original back.
     await page.reload();
     await expect.poll(() => terminalText(page), POLL).toContain('shell>');
     await page.getByRole('tab', { name: 'Editor' }).click();
     await expect.poll(() => editorText(page), POLL).toContain('let broken = ;');
     await page.getByRole('button', { name: 'Reset example' }).click();
     await expect.poll(() => editorText(page), POLL).not.toContain('let broken');
+    expect(errors).toEqual([]);
+  });
 
-    // The WAT example, through wabt.
+  it('builds and runs WAT; shows the kernel refusing a module; follows the app theme', async () => {
     await page.getByRole('group', { name: 'Examples' }).getByRole('button', { name: /Hello \(WAT\)/ }).click();
     await expect.poll(() => editorText(page), POLL).toContain('debug_print');
     await page.getByRole('button', { name: 'Build & Run' }).click();
     await expect.poll(() => status(page), BUILD).toMatch(/^Started hello-wat\.wasm as task \d+\./);
     await expect.poll(() => terminalText(page), POLL).toContain('Hello from WAT on WasmOS!');
+
+    // A module that builds but the kernel refuses (an import it does not offer): its verdict, as for an upload.
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText('(module (import "env" "no_such_call" (func)) (func (export "_start")))');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect.poll(() => status(page), BUILD).toMatch(/^Cannot run hello-wat\.wasm: E_BAD_MODULE/);
+
+    expect(await page.locator('.monaco-editor.vs').count()).toBe(1);
+    await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+    await expect.poll(() => page.locator('.monaco-editor.vs-dark').count(), POLL).toBe(1);
     expect(errors).toEqual([]);
     await page.context().close();
   });

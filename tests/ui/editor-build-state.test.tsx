@@ -64,10 +64,10 @@ describe('buildAndRun with the real front ends', () => {
 
   async function drive(source: string, answer: SpawnResult, compiler: Compiler = new InProcessCompiler()) {
     const events: BuildEvent[] = [];
-    const spawned: Array<[string, Uint8Array]> = [];
+    const spawned: Array<[string, Uint8Array<ArrayBuffer>]> = [];
     await buildAndRun(req(source), hello.fileName, {
       compiler,
-      spawn: (name, bytes) => { spawned.push([name, bytes]); return Promise.resolve(answer); },
+      spawn: (name, bytes) => { spawned.push([name, bytes as Uint8Array<ArrayBuffer>]); return Promise.resolve(answer); },
       dispatch: (e) => events.push(e),
     });
     return { events, spawned, state: run(events) };

@@ -13,7 +13,7 @@ import { EXAMPLES, exampleById } from '../../src/ui/editor/examples.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function importsOf(wasm: Uint8Array): string[] {
+function importsOf(wasm: Uint8Array<ArrayBuffer>): string[] {
   return WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map((i) => `${i.module}.${i.name}`);
 }
 

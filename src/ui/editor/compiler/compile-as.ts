@@ -62,7 +62,7 @@ export async function compileAssemblyScript(req: CompileRequest, onPhase: (p: Co
   const files = new Map(SDK_FILES);
   files.set(req.path, req.source);
   const diagnostics: Diagnostic[] = [];
-  let wasm: Uint8Array | null = null;
+  let wasm: Uint8Array<ArrayBuffer> | null = null;
   const stderr = asc.createMemoryStream();
   const key = (name: string, baseDir: string): string => {
     const full = name.startsWith('/') ? name : `${baseDir.replace(/\/+$/, '')}/${name}`;

@@ -30,7 +30,7 @@ export interface CompileRequest {
 
 export interface CompileResult {
   /** The module, or null when compilation failed. */
-  wasm: Uint8Array | null;
+  wasm: Uint8Array<ArrayBuffer> | null;
   diagnostics: Diagnostic[];
   /** Wall milliseconds spent compiling (excluding loading the compiler). */
   ms: number;
