@@ -38,6 +38,42 @@ const { imports, setMemory } = appImports({
   sleep: (ms) => Atomics.wait(napper, 0, 0, ms),
 });
 
+let wasmMemory = null;
+
+/**
+ * node:wasi with stdout and stderr going to the kernel console like
+ * wasmos.debug_print (as the OS's WASI does), in order with the other tasks'
+ * output; everything else is node:wasi's own.
+ */
+function consoleStdio(base) {
+  return {
+    ...base,
+    fd_write(fd, iovs, iovsLen, nwrittenPtr) {
+      if ((fd !== 1 && fd !== 2) || !wasmMemory) return base.fd_write(fd, iovs, iovsLen, nwrittenPtr);
+      const view = new DataView(wasmMemory.buffer);
+      const mem = new Uint8Array(wasmMemory.buffer);
+      const parts = [];
+      let total = 0;
+      for (let i = 0; i < iovsLen; i++) {
+        const ptr = view.getUint32(iovs + i * 8, true);
+        const len = view.getUint32(iovs + i * 8 + 4, true);
+        if (ptr + len > mem.length) return 21; // EFAULT
+        parts.push(mem.slice(ptr, ptr + len));
+        total += len;
+      }
+      const out = new Uint8Array(total);
+      let at = 0;
+      for (const p of parts) {
+        out.set(p, at);
+        at += p.length;
+      }
+      parentPort.postMessage({ op: 'print', bytes: out });
+      view.setUint32(nwrittenPtr, total, true);
+      return 0;
+    },
+  };
+}
+
 async function run() {
   let wasi = null;
   if (wasiOptions) {
@@ -46,13 +82,15 @@ async function run() {
       version: 'preview1',
       args,
       env: { PATH: '/boot', HOME: '/tmp', TERM: 'xterm' },
-      preopens: wasiOptions.dir ? { '/': wasiOptions.dir } : {},
+      // The directory is / and also /host, the path the OS's programs use for host files.
+      preopens: wasiOptions.dir ? { '/': wasiOptions.dir, '/host': wasiOptions.dir } : {},
       returnOnExit: true,
     });
-    imports.wasi_snapshot_preview1 = wasi.wasiImport;
+    imports.wasi_snapshot_preview1 = consoleStdio(wasi.wasiImport);
   }
   const instance = await WebAssembly.instantiate(module, imports);
   setMemory(instance.exports.memory);
+  wasmMemory = instance.exports.memory;
   try {
     let code;
     if (wasi && entry === '_start') {

@@ -35,6 +35,17 @@ function normalize(text: string): string[] {
     .map((l) => (/guest time|ns_per_round|done after/.test(l) ? l.replace(/\d+/g, 'N').replace(/state [0-9a-fN]+/, 'state X') : l));
 }
 
+let os: OsBootResult;
+const tmp = mkdtempSync(join(tmpdir(), 'wasmos-portable-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** servers/build/wasi/NAME.wasm copied as wasi-NAME.wasm, the name it has in the OS. */
+function wasiCopy(name: string): string {
+  const path = join(tmp, `wasi-${name}.wasm`);
+  writeFileSync(path, readFileSync(new URL(`../../servers/build/wasi/${name}.wasm`, import.meta.url)));
+  return path;
+}
+
 const CASES: { line: string; argv: string[] }[] = [
   { line: 'hello one two', argv: [`${APPS}hello.wasm`, 'one', 'two'] },
   { line: 'hello', argv: [`${APPS}hello.wasm`] },
@@ -51,11 +62,11 @@ const CASES: { line: string; argv: string[] }[] = [
   { line: 'busy 1', argv: [`${APPS}busy.wasm`, '1'] },
   { line: 'busy -3', argv: [`${APPS}busy.wasm`, '-3'] },
   { line: 'counter-client x', argv: [`${APPS}counter-client.wasm`, 'x'] },
+  // WASI programs (node:wasi under wasmos run); named as in the OS's /boot, so argv[0] matches.
+  { line: 'wasi-hello', argv: [wasiCopy('hello')] },
+  { line: 'wasi-args x "y z"', argv: [wasiCopy('args'), 'x', 'y z'] },
 ];
 
-let os: OsBootResult;
-const tmp = mkdtempSync(join(tmpdir(), 'wasmos-portable-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let modules: Record<string, Uint8Array>;
 const ERROR_FILES = ['badimport.wasm', 'badsig.wasm', 'badmodule.wasm', 'noentry.wasm', 'noservice.wasm'];
 

@@ -3,7 +3,7 @@
 // every command prints what the same shell prints inside the OS on /host.
 // (Directory order is the file system's: the portable fs lists names sorted,
 // the OS's 9P tree in creation order; the files are created in sorted order.)
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -12,6 +12,7 @@ import { APPS, wasmosRun, type PortableResult } from './portable-run.ts';
 
 const SHELL = new URL('../../servers/build/shell.wasm', import.meta.url).pathname;
 const HELLO = readFileSync(`${APPS}hello.wasm`);
+const WASI_CAT = readFileSync(new URL('../../servers/build/wasi/cat.wasm', import.meta.url));
 
 const SCRIPT = [
   'ls /host',
@@ -27,6 +28,7 @@ const SCRIPT = [
   'mkdir /host/sub',
   'ls /host',
   'run /host/hello.wasm from the host dir',
+  'run /host/bin/wasi-cat.wasm /host/new.txt /host/sub/deep.txt',
   'echo through the echo service',
   'cd /host/sub',
   'cat deep.txt',
@@ -38,9 +40,11 @@ const dir = mkdtempSync(join(tmpdir(), 'wasmos-portable-fs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  os = bootOs({ script: SCRIPT, hostFiles: { 'hello.wasm': HELLO, 'notes.txt': 'first line\nsecond line\n' } });
+  os = bootOs({ script: SCRIPT, hostFiles: { 'bin/wasi-cat.wasm': WASI_CAT, 'hello.wasm': HELLO, 'notes.txt': 'first line\nsecond line\n' } });
   writeFileSync(join(dir, 'notes.txt'), 'first line\nsecond line\n');
   writeFileSync(join(dir, 'hello.wasm'), HELLO);
+  mkdirSync(join(dir, 'bin'));
+  writeFileSync(join(dir, 'bin', 'wasi-cat.wasm'), WASI_CAT);
   portable = await wasmosRun([SHELL, '--dir', dir, '--timeout', '30'], [...SCRIPT, 'shutdown', ''].join('\n'));
 }, 120_000);
 
