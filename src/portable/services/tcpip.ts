@@ -1,14 +1,19 @@
-// The tcpip service (messages 51-64 of the IDL) on Node sockets. A socket
-// belongs to the task that connected or listened; data and the peer's close
-// reach that task as tcpip_data(sock) / tcpip_closed(sock) oneway messages
-// from the tcpip task, received with ipc_recv from anyone, as inside the OS.
-// A listener's connections are new sockets of the same owner: the owner
-// learns of one with its first tcpip_data.
+// The tcpip service (messages 51-64 of the IDL) on Node sockets, with the
+// behaviour of the OS's tcpip server (docs/tcpip.md): a socket belongs to the
+// task that connected or listened (others: E_DENIED, unknown: E_NOT_FOUND);
+// data and the peer's close reach that task as tcpip_data(sock) /
+// tcpip_closed(sock) oneway messages from the tcpip task, at most one
+// tcpip_data outstanding per socket; a listener's connections are new
+// sockets of the same owner, announced by their first tcpip_data (or
+// tcpip_closed); tcpip_read gives what arrived (possibly nothing), E_END once
+// the peer closed and all is read, E_RESET after a reset. When the owner is
+// gone, its sockets are closed.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import {
+  E_DENIED,
+  E_END,
   E_EXISTS,
-  E_INVALID,
   E_IO,
   E_NOT_FOUND,
   E_REFUSED,
@@ -29,6 +34,7 @@ interface Sock {
   /** A tcpip_data is on its way and not yet followed by a read. */
   notified: boolean;
   peerClosed: boolean;
+  reset: boolean;
 }
 
 const NET_ERRORS: Record<string, number> = {
@@ -89,7 +95,7 @@ export class TcpipService {
       case 'tcpip_write': {
         const s = this.own(f.sock as number, from);
         if (typeof s === 'number') return s;
-        if (!s.socket || s.socket.destroyed) return E_RESET;
+        if (!s.socket || s.reset || s.socket.destroyed) return E_RESET;
         const data = f.data as Uint8Array;
         const socket = s.socket;
         const r = await new Promise<number>((done) => socket.write(data, (e) => done(e ? netError(e) : 0)));
@@ -99,6 +105,8 @@ export class TcpipService {
         const id = f.sock as number;
         const s = this.own(id, from);
         if (typeof s === 'number') return s;
+        if (s.reset) return E_RESET;
+        if (s.inbox.length === 0 && s.peerClosed) return E_END;
         const data = s.inbox.subarray(0, CHUNK);
         s.inbox = s.inbox.subarray(data.length);
         s.notified = false;
@@ -110,7 +118,8 @@ export class TcpipService {
         const id = f.sock as number;
         const s = this.own(id, from);
         if (typeof s === 'number') return s;
-        s.socket?.destroy();
+        // A connection ends with FIN after the data written so far (unread data is dropped).
+        s.socket?.end();
         s.server?.close();
         this.socks.delete(id);
         return message('tcpip_destroy_reply');
@@ -131,7 +140,8 @@ export class TcpipService {
 
   private own(id: number, from: number): Sock | number {
     const s = this.socks.get(id);
-    return s && s.owner === from ? s : E_INVALID;
+    if (!s) return E_NOT_FOUND;
+    return s.owner === from ? s : E_DENIED;
   }
 
   private add(s: Sock): number {
@@ -142,7 +152,7 @@ export class TcpipService {
 
   /** Wires a connected socket: data is kept until read, the owner is told. */
   private attach(socket: Socket, owner: number): number {
-    const s: Sock = { owner, socket, inbox: Buffer.alloc(0), notified: false, peerClosed: false };
+    const s: Sock = { owner, socket, inbox: Buffer.alloc(0), notified: false, peerClosed: false, reset: false };
     const id = this.add(s);
     socket.on('data', (d: Buffer) => {
       s.inbox = Buffer.concat([s.inbox, d]);
@@ -155,6 +165,7 @@ export class TcpipService {
       this.tell(id, s, 'closed');
     });
     socket.on('error', () => {
+      s.reset = true;
       if (!s.peerClosed) {
         s.peerClosed = true;
         this.tell(id, s, 'closed');
@@ -167,7 +178,19 @@ export class TcpipService {
     if (!this.socks.has(id)) return;
     if (what === 'data') s.notified = true;
     const m = what === 'data' ? message('tcpip_data', { sock: id }) : message('tcpip_closed', { sock: id });
-    this.k.sendDetached(this.service.task, s.owner, m);
+    this.k.sendDetached(this.service.task, s.owner, m, (r) => {
+      if (r < 0) this.dropOwner(s.owner);
+    });
+  }
+
+  /** The owner exited: its connections are reset, its listeners closed. */
+  private dropOwner(owner: number): void {
+    for (const [id, s] of this.socks) {
+      if (s.owner !== owner) continue;
+      s.socket?.destroy();
+      s.server?.close();
+      this.socks.delete(id);
+    }
   }
 
   private connect(host: string, port: number, from: number): Promise<Uint8Array | number> {
@@ -184,7 +207,7 @@ export class TcpipService {
   private listen(port: number, from: number): Promise<Uint8Array | number> {
     const hostPort = this.opts.forward?.get(port) ?? port;
     return new Promise((done) => {
-      const s: Sock = { owner: from, inbox: Buffer.alloc(0), notified: false, peerClosed: false };
+      const s: Sock = { owner: from, inbox: Buffer.alloc(0), notified: false, peerClosed: false, reset: false };
       const server = createServer((socket) => {
         if (this.socks.has(id)) this.attach(socket, from);
         else socket.destroy();
