@@ -907,6 +907,91 @@ UNARY(DEF_UNARY)
   }
 TRUNC(DEF_TRUNC)
 
+/* ---- forms chosen by peephole.c (same layout as the instruction they replace) ---- */
+
+/* Loop latch with x == a [op rel x x b c]: the counter is read and written through one address. */
+#define DEF_BRAX1(name, B, C, cond)                   \
+  H(h_brax_##name##_##B##C) {                         \
+    uint32_t *x_ = &R32(W(2));                        \
+    uint32_t a = *x_ + SRC_##B(4);                    \
+    *x_ = a;                                          \
+    uint32_t b = SRC_##C(5);                          \
+    if (cond) JUMP(BRANCH(1));                        \
+    NEXT(6);                                          \
+  }
+#define DEF_BRAX(idx, name, cond) \
+  DEF_BRAX1(name, s, s, cond) DEF_BRAX1(name, i, s, cond) DEF_BRAX1(name, s, i, cond) DEF_BRAX1(name, i, i, cond)
+BRCMP(DEF_BRAX)
+
+/* i32 `x = x op K` [op x x K] and `x = x op y` [op x x y]. */
+#define INPLACE(X)                                        \
+  X(0x6A, add, a + b)                                     \
+  X(0x6B, sub, a - b)                                     \
+  X(0x6C, mul, a * b)                                     \
+  X(0x71, and, a & b)                                     \
+  X(0x72, or, a | b)                                      \
+  X(0x73, xor, a ^ b)                                     \
+  X(0x74, shl, a << (b & 31))                             \
+  X(0x75, shr_s, (uint32_t)((int32_t)a >> (b & 31)))      \
+  X(0x76, shr_u, a >> (b & 31))
+#define DEF_INPLACE(opc, name, expr)                      \
+  H(h_inplace_##name##_i) {                               \
+    uint32_t *x_ = &R32(W(1));                            \
+    uint32_t a = *x_, b = W(3);                           \
+    *x_ = (expr);                                         \
+    NEXT(4);                                              \
+  }                                                       \
+  H(h_inplace_##name##_s) {                               \
+    uint32_t *x_ = &R32(W(1));                            \
+    uint32_t a = *x_, b = R32(W(3));                      \
+    *x_ = (expr);                                         \
+    NEXT(4);                                              \
+  }
+INPLACE(DEF_INPLACE)
+
+/* Load with pointer update where x == a [op dst x x b end]: `x += b; dst = load(x)`. */
+#define DEF_UPDX1(name, B, D, n, DST, expr)                                  \
+  H(h_updx_##name##_##B##D) {                                                \
+    uint32_t *xp_ = &R32(W(2));                                              \
+    uint32_t x_ = *xp_ + SRC_##B(4);                                         \
+    *xp_ = x_;                                                               \
+    uint32_t end_ = x_ + W(5);                                               \
+    if (W_UNLIKELY(end_ < x_ || end_ > memsize)) TRAP(WASM_TRAP_MEMORY_OOB); \
+    uint8_t *p = mem + (end_ - (n));                                         \
+    PUT_##D(DST, expr);                                                      \
+    NEXT(6);                                                                 \
+  }
+#define DEF_UPDX(opc, name, n, DST, expr)                                     \
+  DEF_UPDX1(name, s, s, n, DST, expr) DEF_UPDX1(name, i, s, n, DST, expr)    \
+  DEF_UPDX1(name, s, a, n, DST, expr) DEF_UPDX1(name, i, a, n, DST, expr)
+LOADS_UPD(DEF_UPDX)
+
+/* f64.mul of a slot by itself [op dst a a]: one operand fetch. */
+H(h_f64_sq_s) {
+  double a = F64(W(2));
+  F64(W(1)) = a * a;
+  NEXT(4);
+}
+H(h_f64_sq_a) {
+  double a = F64(W(2));
+  facc = a * a;
+  NEXT(4);
+}
+
+/* `i32.add d1, a, K` + `copy32 d2, d1` [op d1 a K | op d2 d1]: `d2 = d1 = a + K` (a pointer bump kept in two locals). */
+H(h_add_copy) {
+  uint32_t v = R32(W(2)) + W(3);
+  R32(W(1)) = v;
+  R32(W(5)) = v;
+  NEXT(7);
+}
+/* Two copy32 [op d1 s1 | op d2 s2], in order (s2 may be d1). */
+H(h_copy2) {
+  R32(W(1)) = R32(W(2));
+  R32(W(4)) = R32(W(5));
+  NEXT(6);
+}
+
 /* ---- handler table ---- */
 
 #define T_PAIR(opc, name, ...) [opc] = h_##name, [(opc) | W_IMM] = h_##name##_i,
@@ -942,6 +1027,13 @@ TRUNC(DEF_TRUNC)
   [OP_FUSE2 + (i1) * 8 + (i2)] = h_fuse_##n1##_##n2##_ss, [OP_FUSE2 + OP_FUSE2_AACC + (i1) * 8 + (i2)] = h_fuse_##n1##_##n2##_as, \
   [OP_FUSE2 + OP_FUSE2_DACC + (i1) * 8 + (i2)] = h_fuse_##n1##_##n2##_sa,                                 \
   [OP_FUSE2 + OP_FUSE2_AACC + OP_FUSE2_DACC + (i1) * 8 + (i2)] = h_fuse_##n1##_##n2##_aa,
+#define T_BRAX(i, name, cond)                                                                         \
+  [OP_BRA_X + (i)] = h_brax_##name##_ss, [OP_BRA_X + OP_BR_ADD_BIMM + (i)] = h_brax_##name##_is,             \
+  [OP_BRA_X + OP_BR_ADD_CIMM + (i)] = h_brax_##name##_si, [OP_BRA_X + OP_BR_ADD_BIMM + OP_BR_ADD_CIMM + (i)] = h_brax_##name##_ii,
+#define T_INPLACE(opc, name, expr) [OP_INPLACE_IMM + (opc) - 0x6A] = h_inplace_##name##_i, [OP_INPLACE + (opc) - 0x6A] = h_inplace_##name##_s,
+#define T_UPDX(opc, name, ...)                                                                              \
+  [OP_UPD_X + ((opc) - 1) * 4] = h_updx_##name##_ss, [OP_UPD_X + ((opc) - 1) * 4 + 1] = h_updx_##name##_is,  \
+  [OP_UPD_X + ((opc) - 1) * 4 + 2] = h_updx_##name##_sa, [OP_UPD_X + ((opc) - 1) * 4 + 3] = h_updx_##name##_ia,
 #define T_BR(i, name, cond)                                                              \
   [OP_BR_CMP + (i)] = h_br_##name##_ss, [OP_BR_CMP_IMM + (i)] = h_br_##name##_si,        \
   [OP_BR_CMP + OP_BR_CMP_ACC + (i)] = h_br_##name##_as, [OP_BR_CMP_IMM + OP_BR_CMP_ACC + (i)] = h_br_##name##_ai,
@@ -988,7 +1080,11 @@ static const whandler handlers[OP_COUNT] = {
     [OP_MEM_TRAP] = h_mem_trap,
     LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_PAIR) IDIV(T_ONE)
     UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD) F64_ARITH(T_I32) F64_CMP(T_I32) LOADS_UPD(T_LOAD_UPD)
-    BRF64(T_BRF) FUSE_A(T_FUSE)
+    BRF64(T_BRF) FUSE_A(T_FUSE) BRCMP(T_BRAX) INPLACE(T_INPLACE) LOADS_UPD(T_UPDX)
+    [OP_F64_SQ] = h_f64_sq_s,
+    [OP_F64_SQ + 1] = h_f64_sq_a,
+    [OP_ADD_COPY] = h_add_copy,
+    [OP_COPY2] = h_copy2,
 };
 
 wcode winterp_handler(uint32_t op) {

@@ -116,7 +116,29 @@ enum {
   OP_FUSE2 = 0x8C0,
   OP_FUSE2_AACC = 0x40,
   OP_FUSE2_DACC = 0x80,
-  OP_COUNT = 0x9C0
+  /*
+   * Forms chosen after translation by peephole.c, same layout as the instruction they replace
+   * (so no code moves): an operand that names the same slot as the result is read through the
+   * result's address, one operand fetch fewer.
+   *   OP_BRA_X + (latch opcode - OP_BR_ADD): loop latch with x == a (`x += b; if (x cmp c)`).
+   *   OP_INPLACE_IMM / OP_INPLACE + (opcode - 0x6A): i32 `x = x op K` / `x = x op y` (slots).
+   *   OP_UPD_X + (load-update base - 1) * 4 + (1: b immediate) + (2: to the accumulator): x == a.
+   *   OP_F64_SQ (+1: to the f64 accumulator): f64.mul of a slot by itself.
+   */
+  OP_BRA_X = 0x9C0,
+  OP_INPLACE_IMM = 0xA00,
+  OP_INPLACE = 0xA10,
+  OP_UPD_X = 0xA20,
+  OP_F64_SQ = 0xA40,
+  /*
+   * Pairs fused by peephole.c where the second instruction is no branch target; both keep their
+   * words in place and the fused handler skips both:
+   *   OP_ADD_COPY: `i32.add d1, a, K` then `copy32 d2, d1` ([op d1 a K | op d2 d1]).
+   *   OP_COPY2: two copy32.
+   */
+  OP_ADD_COPY = 0xA42,
+  OP_COPY2 = 0xA43,
+  OP_COUNT = 0xA44
 };
 #define W_IMM 0x100
 #define W_AACC 0x200

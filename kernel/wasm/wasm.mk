@@ -12,6 +12,7 @@ WASM_SRCS := \
 	$(WASM_DIR)/numeric.c \
 	$(WASM_DIR)/decode.c \
 	$(WASM_DIR)/compile.c \
+	$(WASM_DIR)/peephole.c \
 	$(WASM_DIR)/instance.c \
 	$(WASM_DIR)/interp.c
 WASM_HDRS := \

@@ -95,6 +95,59 @@ describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differ
     expect(n).toBe(calls.length);
   });
 
+  it('peephole forms agree with V8: in-place operations and latches, load with in-place pointer update, f64 squares, fused copies', async () => {
+    const fns: string[] = [];
+    const calls: Call[] = [];
+    const J = [0, 3, -7, 31, 0x7fffffff].map(i32);
+    // x = x op K, x = x op y, x = x op x (the in-place forms).
+    for (const o of ['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u']) {
+      fns.push(`(func (export "ip_${o}") (param i32 i32) (result i32)
+        (local.set 0 (i32.${o} (local.get 0) (i32.const 13))) (local.set 0 (i32.${o} (local.get 0) (local.get 1)))
+        (local.set 1 (i32.${o} (local.get 1) (local.get 1))) (i32.xor (local.get 0) (local.get 1)))`);
+      calls.push(...I.flatMap((a) => J.map((b) => ({ fn: `ip_${o}`, args: [a, b] }))));
+    }
+    // Loop latches `x += b; if (x cmp c)` with x the counter itself: b and c slots or immediates.
+    for (const [cmp, c] of [['lt_u', '(i32.const 4000)'], ['lt_s', '(local.get 2)'], ['ne', '(i32.const 64)'], ['le_s', '(local.get 2)']]) {
+      for (const b of ['(local.get 0)', '(i32.const 4)']) {
+        const name = `latch_${cmp}_${b.includes('const') ? 'i' : 's'}`;
+        fns.push(`(func (export "${name}") (param i32 i32 i32) (result i32) (local i32)
+          (loop (local.set 3 (i32.add (local.get 3) (i32.const 1)))
+            (br_if 0 (i32.${cmp} (local.tee 1 (i32.add (local.get 1) ${b})) ${c})))
+          (i32.add (i32.mul (local.get 3) (i32.const 65536)) (local.get 1)))`);
+        // `ne` stops only on equality: start where the counter meets the bound.
+        const args = cmp === 'ne' ? [[4, 0, 0], [4, 8, 0], [4, -8, 0]] : [[4, 0, 100], [4, 8, 64], [1, -9, 7], [16, 3, 200]];
+        calls.push(...args.map((a) => ({ fn: name, args: a.map(i32) })));
+      }
+    }
+    // Loads whose address is the pointer just bumped in place (`*(p += k)`), to a slot or the accumulator; traps at the end of memory.
+    for (const [ld, t] of [['i32.load', 'i32'], ['i32.load8_s', 'i32'], ['i32.load8_u', 'i32'], ['i32.load16_u', 'i32'], ['i64.load', 'i64'], ['f64.load', 'f64']]) {
+      const name = `upd_${ld.replace('.', '_')}`;
+      const acc = t === 'i32' ? `(local.set 3 (i32.add (${ld} (local.tee 1 (i32.add (local.get 1) (local.get 0)))) (local.get 3)))` : `(drop (${ld} (local.tee 1 (i32.add (local.get 1) (local.get 0)))))`;
+      fns.push(`(func (export "${name}") (param i32 i32 i32) (result i32) (local i32)
+        (loop ${acc} (local.set 3 (i32.xor (local.get 3) (i32.wrap_i64 (i64.reinterpret_f64 (f64.convert_i32_u (local.get 3))))))
+          (local.set 3 (i32.add (local.get 3) (i32.load8_u (local.tee 1 (i32.add (local.get 1) (i32.const 1))))))
+          (br_if 0 (local.tee 2 (i32.sub (local.get 2) (i32.const 1)))))
+        (i32.add (local.get 3) (local.get 1)))`);
+      calls.push(...[[4, 0, 10], [1, 3, 50], [8, 65500, 10], [4, 65528, 2], [-4, 40, 3]].map((a) => ({ fn: name, args: a.map(i32) })));
+    }
+    // f64 squares, to a slot and to the f64 accumulator.
+    const f64 = (x: number) => v('f64', new BigUint64Array(new Float64Array([x]).buffer)[0]);
+    fns.push(`(func (export "sq") (param f64 f64) (result f64) (local f64) (local.set 2 (f64.mul (local.get 0) (local.get 0))) (f64.add (f64.mul (local.get 1) (local.get 1)) (local.get 2)))`);
+    calls.push(...[0, -0, 1.5, -3, NaN, Infinity, 1e200].flatMap((a) => [2, -0, NaN].map((b) => ({ fn: 'sq', args: [f64(a), f64(b)] }))));
+    // A pointer bump kept in two locals (`q = p = p - 4`), and pairs of copies (one of them a loop head).
+    fns.push(`(func (export "bump2") (param i32 i32) (result i32) (local i32 i32 i32)
+      (local.set 2 (local.get 0)) (local.set 3 (local.get 1))
+      (loop (local.set 4 (local.get 2)) (local.set 3 (local.get 4))
+        (local.set 2 (local.tee 0 (i32.add (local.get 0) (i32.const -4))))
+        (br_if 0 (i32.gt_s (local.get 0) (local.get 1))))
+      (i32.add (i32.mul (local.get 2) (i32.const 3)) (i32.add (local.get 3) (local.get 4))))`);
+    calls.push(...[[40, 0], [7, 100], [-5, -30]].map((a) => ({ fn: 'bump2', args: a.map(i32) })));
+    const bytes = await wat(`(module (memory 1) (data (i32.const 0) "\\01\\82\\03\\f4\\05\\06\\07\\08\\09\\0a\\0b\\0c\\0d\\ee\\0f\\10\\11\\12\\13\\14") ${fns.join('\n')})`);
+    const { mismatches, calls: n } = differential([{ name: 'peephole', bytes, calls }]);
+    expect(mismatches).toEqual([]);
+    expect(n).toBe(calls.length);
+  });
+
   it('memory loads, stores, growth and bulk operations agree with V8 (results, traps and memory contents)', async () => {
     const bytes = await wat(MEMORY);
     const addrs = [0, 1, 3, 15, 16, 65535 - 16, 65536 - 20, 65536 - 17, 65536 - 16, 65536, -1, -16].map(i32);

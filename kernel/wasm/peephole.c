@@ -1,0 +1,55 @@
+/*
+ * Peephole rewrites of a translated function, after translation and the branch self-check,
+ * before opcodes become handler addresses. Every rewrite keeps the code's layout: an
+ * instruction only changes its opcode word, and a fused pair keeps both instructions' words in
+ * place (the fused handler skips both), so branch displacements, trap sites and call
+ * continuations stay valid. A pair is fused only when its second instruction is no branch
+ * target. Neither instruction of a fused pair can trap.
+ */
+#include "internal.h"
+#include "ops.h"
+
+/* Whether a branch lands on pos: brw holds (displacement word, its instruction) pairs. Asked only
+   for fusion candidates, so a scan is cheaper than a bitmap per function. */
+static bool targeted(const wcode *code, const uint32_t *brw, uint32_t nbrw, uint32_t pos) {
+  for (uint32_t i = 0; i + 1 < nbrw; i += 2)
+    if (brw[i + 1] + (uint32_t)((intptr_t)code[brw[i]] / (intptr_t)sizeof(wcode)) == pos) return true;
+  return false;
+}
+
+/* i32 binary operations with an in-place form (ops.h OP_INPLACE*). */
+static bool inplace_op(uint32_t base) { return base == 0x6A || base == 0x6B || base == 0x6C || (base >= 0x71 && base <= 0x76); }
+
+/* The in-place form of the single instruction at w, or 0 when it has none. */
+static uint32_t single(const wcode *w) {
+  uint32_t o = (uint32_t)w[0], base = o & 0xFFu, flags = o & ~0xFFu;
+  if (o >= OP_BR_ADD && o < OP_BR_F64) return w[2] == w[3] ? OP_BRA_X + (o - OP_BR_ADD) : 0; /* [op rel x a b c] */
+  if (o >= OP_BR_CMP) return 0;
+  if (inplace_op(base) && (flags == 0 || flags == W_IMM) && w[1] == w[2]) /* [op dst a b] */
+    return (flags ? OP_INPLACE_IMM : OP_INPLACE) + (base - 0x6A);
+  if (base >= OP_LOAD_UPD_I32 && base <= OP_LOAD_UPD_I32_16U && !(flags & W_AACC) && w[2] == w[3]) /* [op dst x a b end] */
+    return OP_UPD_X + (base - 1) * 4 + ((flags & W_IMM) ? 1 : 0) + ((flags & W_DACC) ? 2 : 0);
+  if (base == 0xA2 && (flags == 0 || flags == W_DACC) && w[2] == w[3]) return OP_F64_SQ + (flags ? 1 : 0); /* f64.mul */
+  return 0;
+}
+
+void wpeep_function(wcode *code, const uint32_t *opat, uint32_t nops, const uint32_t *brw, uint32_t nbrw) {
+  for (uint32_t i = 0; i < nops; i++) {
+    uint32_t p = opat[i];
+    wcode *w = code + p;
+    bool has_next = i + 1 < nops;
+    if (w[0] == (0x6A | W_IMM) && has_next && opat[i + 1] == p + 4 && w[4] == OP_COPY32 && w[6] == w[1] &&
+        !targeted(code, brw, nbrw, p + 4)) {
+      w[0] = OP_ADD_COPY;
+      i++;
+      continue;
+    }
+    if (w[0] == OP_COPY32 && has_next && opat[i + 1] == p + 3 && w[3] == OP_COPY32 && !targeted(code, brw, nbrw, p + 3)) {
+      w[0] = OP_COPY2;
+      i++;
+      continue;
+    }
+    uint32_t o = single(w);
+    if (o) w[0] = o;
+  }
+}
