@@ -108,8 +108,11 @@ export async function portableRun(o: RunOptions, t: Terminal, stdin: NodeJS.Read
     for (const s of services) {
       const id = await host.spawn({ module: s.bytes, name: programName(s.path) });
       if (id < 0) return 1;
-      // The app starts once the service serves (its first receive), so its lookups find the Wasm service.
-      await host.task(id)?.serving();
+      // The app starts once the service serves (its first receive), so its lookups find the Wasm service;
+      // one that never receives holds the app back 10 s at most.
+      let wait: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([host.task(id)?.serving(), new Promise((r) => (wait = setTimeout(r, 10_000)))]);
+      clearTimeout(wait);
     }
     const id = await host.spawn({ module: app, name: programName(o.app), args: o.args });
     if (id < 0) return 1;
