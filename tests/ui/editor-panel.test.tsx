@@ -109,6 +109,20 @@ describe('EditorPanel', () => {
     expect(status()).toBe('Cannot run hello-wat.wasm: E_BAD_MODULE (/host/uploads/hello-wat.wasm).');
   });
 
+  it('opens the example picked while the editor was still loading', async () => {
+    let release = (): void => {};
+    const gate = new Promise<void>((r) => { release = r; });
+    const slow: typeof createPlainSurface = async (host, options) => { await gate; return createPlainSurface(host, options); };
+    await renderWithSession(<EditorPanel active compiler={compiler} createSurface={slow} />);
+    expect(status()).toBe('Loading the editor…');
+    expect((screen.getByRole('button', { name: 'Build & Run' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(within(screen.getByRole('group', { name: 'Examples' })).getByRole('button', { name: /Hello \(WAT\)/ }));
+    await act(async () => { release(); await gate; });
+    await settle(0);
+    expect(text().value).toBe(exampleById('hello-wat')!.source);
+    expect((screen.getByRole('button', { name: 'Build & Run' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it('keeps edits across a remount (localStorage) until Reset example', async () => {
     await mount();
     const reset = (): HTMLButtonElement => screen.getByRole('button', { name: 'Reset example' }) as HTMLButtonElement;

@@ -43,6 +43,7 @@ export function EditorPanel({ active, compiler: givenCompiler, createSurface = l
   const example = exampleById(currentId)!;
   const [state, dispatch] = useReducer(buildReducer, IDLE);
   const [surfaceNote, setSurfaceNote] = useState<string | null>(null);
+  const [ready, setReady] = useState(false);
   const [, setEditsVersion] = useState(0);
   const host = useRef<HTMLDivElement>(null);
   const surface = useRef<CodeSurface | null>(null);
@@ -91,8 +92,14 @@ export function EditorPanel({ active, compiler: givenCompiler, createSurface = l
         return createPlainSurface(el, options);
       })
       .then((s) => {
-        if (disposed) s.dispose();
-        else surface.current = s;
+        if (disposed) {
+          s.dispose();
+          return;
+        }
+        surface.current = s;
+        // The user may have picked another example while the editor loaded.
+        if (latest.current.example.path !== options.document.path) s.open(docOf(latest.current.example));
+        setReady(true);
       });
     return () => {
       disposed = true;
@@ -133,16 +140,16 @@ export function EditorPanel({ active, compiler: givenCompiler, createSurface = l
     <section className="editor-panel" aria-label="Editor" onKeyDown={onKeyDown} data-active={active}>
       <ExampleGallery examples={EXAMPLES} current={currentId} edited={(id) => loadEdit(id) !== null} onPick={pick} />
       <div className="toolbar editor-toolbar" role="toolbar" aria-label="Build">
-        <button type="button" className="primary" onClick={run} disabled={busy} aria-keyshortcuts="Control+Enter Meta+Enter" title="Build & Run (Ctrl+Enter)">
+        <button type="button" className="primary" onClick={run} disabled={busy || !ready} aria-keyshortcuts="Control+Enter Meta+Enter" title="Build & Run (Ctrl+Enter)">
           Build &amp; Run
         </button>
-        <button type="button" onClick={reset} disabled={loadEdit(example.id) === null} title="Forget your edits to this example">Reset example</button>
+        <button type="button" onClick={reset} disabled={!ready || loadEdit(example.id) === null} title="Forget your edits to this example">Reset example</button>
         {busy && <progress className="editor-progress" aria-label="Build progress" />}
-        <output className={`editor-status status-${state.phase}`} aria-live="polite" data-testid="editor-status">{statusText(state)}</output>
+        <output className={`editor-status status-${state.phase}`} aria-live="polite" data-testid="editor-status">{ready ? statusText(state) : 'Loading the editor…'}</output>
       </div>
       <p className="editor-summary">{example.summary} <code>{example.path}</code></p>
       {surfaceNote && <p className="editor-note" role="alert">{surfaceNote}</p>}
-      <div className="editor-host" ref={host} />
+      <div className="editor-host" ref={host} aria-busy={!ready} />
       <ErrorList diagnostics={diagnostics} path={example.path} onPick={(d) => surface.current?.reveal(d.line, d.column)} />
     </section>
   );
