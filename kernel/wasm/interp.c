@@ -985,6 +985,23 @@ H(h_add_copy) {
   R32(W(5)) = v;
   NEXT(7);
 }
+/* An OP_FUSE2 pair (slot to accumulator) then `i32.and K` to a slot [op - a k1 k2 | op dst2 - K]. */
+#define DEF_FUSE_AND(i1, n1, e1, i2, n2, e2)               \
+  H(h_fuse_and_##n1##_##n2) {                              \
+    uint32_t t_;                                           \
+    {                                                      \
+      uint32_t a = R32(W(2)), b = W(3);                    \
+      t_ = (e1);                                           \
+    }                                                      \
+    {                                                      \
+      uint32_t a = t_, b = W(4);                           \
+      t_ = (e2);                                           \
+    }                                                      \
+    R32(W(6)) = t_ & W(8);                                 \
+    NEXT(9);                                               \
+  }
+FUSE_A(DEF_FUSE_AND)
+
 /* Two copy32 [op d1 s1 | op d2 s2], in order (s2 may be d1). */
 H(h_copy2) {
   R32(W(1)) = R32(W(2));
@@ -1034,6 +1051,7 @@ H(h_copy2) {
 #define T_UPDX(opc, name, ...)                                                                              \
   [OP_UPD_X + ((opc) - 1) * 4] = h_updx_##name##_ss, [OP_UPD_X + ((opc) - 1) * 4 + 1] = h_updx_##name##_is,  \
   [OP_UPD_X + ((opc) - 1) * 4 + 2] = h_updx_##name##_sa, [OP_UPD_X + ((opc) - 1) * 4 + 3] = h_updx_##name##_ia,
+#define T_FUSE_AND(i1, n1, e1, i2, n2, e2) [OP_FUSE_AND + (i1) * 8 + (i2)] = h_fuse_and_##n1##_##n2,
 #define T_BR(i, name, cond)                                                              \
   [OP_BR_CMP + (i)] = h_br_##name##_ss, [OP_BR_CMP_IMM + (i)] = h_br_##name##_si,        \
   [OP_BR_CMP + OP_BR_CMP_ACC + (i)] = h_br_##name##_as, [OP_BR_CMP_IMM + OP_BR_CMP_ACC + (i)] = h_br_##name##_ai,
@@ -1080,7 +1098,7 @@ static const whandler handlers[OP_COUNT] = {
     [OP_MEM_TRAP] = h_mem_trap,
     LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_PAIR) IDIV(T_ONE)
     UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD) F64_ARITH(T_I32) F64_CMP(T_I32) LOADS_UPD(T_LOAD_UPD)
-    BRF64(T_BRF) FUSE_A(T_FUSE) BRCMP(T_BRAX) INPLACE(T_INPLACE) LOADS_UPD(T_UPDX)
+    BRF64(T_BRF) FUSE_A(T_FUSE) BRCMP(T_BRAX) INPLACE(T_INPLACE) LOADS_UPD(T_UPDX) FUSE_A(T_FUSE_AND)
     [OP_F64_SQ] = h_f64_sq_s,
     [OP_F64_SQ + 1] = h_f64_sq_a,
     [OP_ADD_COPY] = h_add_copy,

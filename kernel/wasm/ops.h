@@ -138,7 +138,13 @@ enum {
    */
   OP_ADD_COPY = 0xA42,
   OP_COPY2 = 0xA43,
-  OP_COUNT = 0xA44
+  /*
+   * OP_FUSE_AND + (OP_FUSE2 pair index): an OP_FUSE2 pair from a slot to the accumulator, then
+   * `i32.and K` of the accumulator to a slot ([op dst a k1 k2 | op dst2 - K]): the bit-to-mask
+   * idioms `((x << 31) >> 31) & K` and `(0 - (x & 1)) & K` of CRCs and LFSRs.
+   */
+  OP_FUSE_AND = 0xA44,
+  OP_COUNT = 0xA84
 };
 #define W_IMM 0x100
 #define W_AACC 0x200

@@ -49,6 +49,13 @@ void wpeep_function(wcode *code, const uint32_t *opat, uint32_t nops, const uint
       i++;
       continue;
     }
+    /* [fuse2 (slot -> acc) - a k1 k2 | and imm (acc -> slot) dst - K] */
+    if (w[0] >= OP_FUSE2 + OP_FUSE2_DACC && w[0] < OP_FUSE2 + OP_FUSE2_DACC + OP_FUSE2_AACC && has_next &&
+        opat[i + 1] == p + 5 && w[5] == (0x71 | W_IMM | W_AACC) && !targeted(code, brw, nbrw, p + 5)) {
+      w[0] = OP_FUSE_AND + (w[0] - OP_FUSE2 - OP_FUSE2_DACC);
+      i++;
+      continue;
+    }
     uint32_t o = single(w);
     if (o) w[0] = o;
   }

@@ -76,6 +76,9 @@ describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differ
       pairOps.forEach((o2, j) => {
         fns.push(`(func (export "p${i}_${j}") (param i32) (result i32) (i32.${o2} (i32.${o1} (local.get 0) (i32.const ${i * 7 + 3})) (i32.const ${j * 5 + 29})))`);
         calls.push(...I.map((x) => ({ fn: `p${i}_${j}`, args: [x] })));
+        // The pair then `and K` (a bit-to-mask idiom's shape): one fused instruction (peephole.c).
+        fns.push(`(func (export "t${i}_${j}") (param i32) (result i32) (i32.and (i32.${o2} (i32.${o1} (local.get 0) (i32.const ${i * 5 + 1})) (i32.const ${j * 3 + 2})) (i32.const -306674912)))`);
+        calls.push(...I.map((x) => ({ fn: `t${i}_${j}`, args: [x] })));
       }),
     );
     fns.push(`(func (export "neg_and") (param i32) (result i32) (i32.and (i32.sub (i32.const 0) (i32.and (local.get 0) (i32.const 1))) (i32.const -306674912)))`);
