@@ -10,7 +10,7 @@ import { LIMITS, RecordingError, type Recording } from './recording.ts';
 /** Longest fragment a Share link gets; longer recordings become files. */
 export const MAX_LINK_CHARS = 64 * 1024;
 /** Longest fragment the page will even try to decode. */
-export const MAX_FRAGMENT_CHARS = 2 * 1024 * 1024;
+export const MAX_FRAGMENT_CHARS = 1024 * 1024;
 export const RECORDING_FILE_EXT = '.wasmos-recording';
 export const FRAGMENT_KEY = 'r';
 

@@ -5,7 +5,7 @@
 // when the host changes something; the page reaches it as controller.share.
 import type { Machine, StopReason } from '../../board/machine.ts';
 import { StateReader, StateWriter } from '../../board/state-stream.ts';
-import { Machine as MachineClass } from '../../board/machine.ts';
+import { BoardError, Machine as MachineClass } from '../../board/machine.ts';
 import { HostTree, NinePServer, guestClock } from '../9p/index.ts';
 import type { TaskRow } from '../protocol.ts';
 import { TaskTracker } from '../task-tracker.ts';
@@ -215,7 +215,7 @@ export class ShareHost {
     let m: Machine;
     try {
       bundle = unpackSnapshot(file);
-      m = MachineClass.fromSnapshot(bundle.board, { hostFs: new NinePServer(this.tree) });
+      m = this.rebuild(bundle.board, this.tree, 'live');
     } catch (e) {
       return { error: `Cannot restore: ${(e as Error).message}` };
     }
@@ -233,6 +233,25 @@ export class ShareHost {
     this.recorder = new Recorder(rec.build, rec.board, rec.tree, rec.inputs);
     this.recorder.watch(m);
     this.console.seed(consoleText);
+  }
+
+  /**
+   * A machine from a board snapshot, with the host objects a snapshot cannot
+   * hold: the host tree, and a network card backend when the saved board had
+   * a card ('live': the running machine's, 'discard': frames go nowhere, for
+   * a past that must not talk to the real network; its input is replayed).
+   */
+  private rebuild(blob: Uint8Array, tree: HostTree, net: 'live' | 'discard'): Machine {
+    const hostFs = new NinePServer(tree);
+    const live = this.machine?.config.net;
+    const card = net === 'live' && live ? live : { backend: { transmit: () => {} }, mac: live?.mac };
+    try {
+      return MachineClass.fromSnapshot(blob, { hostFs, net: card });
+    } catch (e) {
+      // A board saved without a network card does not take one.
+      if (!(e instanceof BoardError)) throw e;
+      return MachineClass.fromSnapshot(blob, { hostFs: new NinePServer(tree) });
+    }
   }
 
   // ------------------------------------------------------------ time travel
@@ -269,7 +288,7 @@ export class ShareHost {
     const cp = this.checkpoints.before(instret);
     if (!cp) return { error: 'No checkpoint that early is kept any more.' };
     const tree = new HostTree();
-    const past = MachineClass.fromSnapshot(cp.board, { hostFs: new NinePServer(tree) });
+    const past = this.rebuild(cp.board, tree, 'discard');
     tree.clock = guestClock(past);
     const tracker = new TaskTracker();
     tracker.feed(cp.tasks.map((t) => ({ kind: 'task-create' as const, time: cp.instret, task: 0, ...t })));
@@ -305,7 +324,7 @@ export class ShareHost {
     rec.inputs = rec.inputs.filter((x) => x.cycles < v.machine.cycles);
     const snap = v.machine.snapshot();
     this.viewing = null;
-    const m = MachineClass.fromSnapshot(snap, { hostFs: new NinePServer(this.tree) });
+    const m = this.rebuild(snap, this.tree, 'live');
     this.adopt(m, rec, v.console.slice(-CONSOLE_KEEP), []);
     return { ok: true, hash: m.stateHash() };
   }

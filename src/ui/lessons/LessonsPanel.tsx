@@ -94,6 +94,7 @@ export function LessonsPanel(): ReactNode {
               {a.kind === 'wait' && <>waits for <code>{a.text}</code></>}
               {a.kind === 'highlight-task' && <>highlights the task <code>{a.name}</code></>}
               {a.kind === 'highlight-message' && <>shows the trace events matching <code>{a.search}</code></>}
+              {a.kind === 'show-panel' && <>opens the <code>{a.panel}</code> panel</>}
             </li>
           ))}
         </ul>

@@ -8,6 +8,7 @@
 //   wait: shell>             waits until this text appears in the console (after the step began)
 //   highlight-task: pong     selects the task of that name (Tasks panel, trace filter)
 //   highlight-message: call  shows only these events in the trace (a search term)
+//   show-panel: browser      brings a panel forward (by its id: trace, tasks, browser, …)
 //
 // Prose is shown as text (paragraphs, `code`), never as HTML.
 
@@ -16,7 +17,8 @@ export type LessonAction =
   | { kind: 'upload'; path: string }
   | { kind: 'wait'; text: string }
   | { kind: 'highlight-task'; name: string }
-  | { kind: 'highlight-message'; search: string };
+  | { kind: 'highlight-message'; search: string }
+  | { kind: 'show-panel'; panel: string };
 
 export interface LessonStep {
   title: string;
@@ -33,7 +35,7 @@ export interface Lesson {
 
 export class LessonFormatError extends Error {}
 
-const ACTION_KINDS = new Set(['type', 'upload', 'wait', 'highlight-task', 'highlight-message']);
+const ACTION_KINDS = new Set(['type', 'upload', 'wait', 'highlight-task', 'highlight-message', 'show-panel']);
 
 function paragraphs(lines: string[]): string[] {
   return lines.join('\n').split(/\n\s*\n/).map((p) => p.trim().replace(/\s*\n\s*/g, ' ')).filter((p) => p.length > 0);
@@ -41,7 +43,7 @@ function paragraphs(lines: string[]): string[] {
 
 function action(line: string, where: string): LessonAction {
   const m = /^([a-z-]+):\s*(.*)$/.exec(line);
-  if (!m || !ACTION_KINDS.has(m[1]!)) throw new LessonFormatError(`${where}: "${line}" is not an action (type, upload, wait, highlight-task, highlight-message)`);
+  if (!m || !ACTION_KINDS.has(m[1]!)) throw new LessonFormatError(`${where}: "${line}" is not an action (type, upload, wait, highlight-task, highlight-message, show-panel)`);
   const value = m[2]!;
   if (value.length === 0) throw new LessonFormatError(`${where}: ${m[1]} needs a value`);
   switch (m[1]) {
@@ -51,6 +53,9 @@ function action(line: string, where: string): LessonAction {
       return { kind: 'upload', path: value };
     case 'wait': return { kind: 'wait', text: value };
     case 'highlight-task': return { kind: 'highlight-task', name: value };
+    case 'show-panel':
+      if (!/^[\w-]+$/.test(value)) throw new LessonFormatError(`${where}: show-panel takes a panel id`);
+      return { kind: 'show-panel', panel: value };
     default: return { kind: 'highlight-message', search: value };
   }
 }

@@ -72,6 +72,9 @@ export async function runStep(step: LessonStep, session: MachineSession, selecti
       case 'highlight-message':
         hooks.highlightMessage?.(a.search);
         return;
+      case 'show-panel':
+        window.dispatchEvent(new CustomEvent('wasmos:show-panel', { detail: a.panel }));
+        return;
     }
   }
 }
