@@ -21,6 +21,13 @@ export interface FetchConnectorOptions {
   hostAddress?: string;
   /** fetch's redirect mode; 'manual' (default) hands 3xx responses to the guest as they are. */
   redirect?: RequestRedirect;
+  /**
+   * Response bytes held for a guest that reads slowly before fetch is paused
+   * (default 32 MiB). Large on purpose: a server that has written its whole
+   * response starts its keep-alive timer and may drop the connection while
+   * the rest still waits unread in its socket (Node's does after 5 s).
+   */
+  bufferLimit?: number;
 }
 
 /** Request headers fetch must not get (hop-by-hop, or set by fetch itself). */
@@ -39,6 +46,7 @@ export class FetchConnector implements TcpConnector {
     this.opts = {
       fetch: opts.fetch ?? globalThis.fetch.bind(globalThis), corsProxy: opts.corsProxy ?? '',
       hostAddress: opts.hostAddress ?? '127.0.0.1', redirect: opts.redirect ?? 'manual',
+      bufferLimit: opts.bufferLimit ?? 32 * 1024 * 1024,
     };
   }
 
@@ -194,7 +202,7 @@ class HttpSession {
 
   /** Waits while the guest has much unacknowledged data (it reads slower than fetch delivers). */
   private async room(): Promise<void> {
-    while (!this.closed && this.s.buffered > HIGH_WATER) {
+    while (!this.closed && this.s.buffered > Math.max(this.c.opts.bufferLimit, HIGH_WATER)) {
       await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     }
   }

@@ -106,8 +106,9 @@ describe('fetch connector against a loopback server', () => {
     expect(JSON.parse(parseResponse(both.slice(second)).body)).toEqual({ method: 'POST', body: 'hello world' });
   });
 
-  it('honours a small guest window for a large body (300 KB arrives whole)', async () => {
-    const g = new GuestStack({ connector: new FetchConnector() });
+  it('honours a small guest window for a large body (300 KB arrives whole, fetch paused and resumed)', async () => {
+    // bufferLimit 0: the body waits for the guest whenever more than the high-water mark is unacknowledged.
+    const g = new GuestStack({ connector: new FetchConnector({ bufferLimit: 0 }) });
     const c = g.connect('10.0.2.2', port, 4096);
     c.send('GET /big HTTP/1.0\r\n\r\n');
     await c.until(() => c.finished, 15000);
