@@ -1790,7 +1790,7 @@ bool wcompile_function(cc *c, uint32_t func_index, wreader *r, const uint8_t *bo
   }
   if (ok && r->p != body_end) ok = fail(c, "section size mismatch: code after the function's final end");
   if (ok) ok = verify_branches(c);
-  if (ok) wpeep_function(c->code, c->opat, c->nops, c->brw, c->nbrw);
+  if (ok) wpeep_function(c->code, c->pc, c->opat, c->nops, c->brw, c->nbrw);
   saved_end_reader->end = outer_end;
   if (ok) {
     wfunc *fn = c->fn;

@@ -215,9 +215,9 @@ static inline bool wtype_is_ref(uint8_t t) { return t == WASM_FUNCREF || t == WA
 static inline bool wtype_is_64(uint8_t t) { return t == WASM_I64 || t == WASM_F64 || wtype_is_ref(t); }
 const char *wtype_name(uint8_t t);
 
-/* --- peephole.c: cheaper forms chosen after translation (code still holds opcodes; opat: instruction
+/* --- peephole.c: cheaper forms chosen after translation (code: len words, still opcodes; opat: instruction
    starts, ascending; brw: (displacement word, its instruction) pairs of every branch) --- */
-void wpeep_function(wcode *code, const uint32_t *opat, uint32_t nops, const uint32_t *brw, uint32_t nbrw);
+void wpeep_function(wcode *code, uint32_t len, const uint32_t *opat, uint32_t nops, const uint32_t *brw, uint32_t nbrw);
 
 /* --- instance --- */
 typedef struct wframe {

@@ -33,11 +33,18 @@ static uint32_t single(const wcode *w) {
   return 0;
 }
 
-void wpeep_function(wcode *code, const uint32_t *opat, uint32_t nops, const uint32_t *brw, uint32_t nbrw) {
+void wpeep_function(wcode *code, uint32_t len, const uint32_t *opat, uint32_t nops, const uint32_t *brw, uint32_t nbrw) {
   for (uint32_t i = 0; i < nops; i++) {
     uint32_t p = opat[i];
     wcode *w = code + p;
     bool has_next = i + 1 < nops;
+    /* Every form here spans at least 4 words (the rest of the function is shorter still). Fast
+       rejection, as this runs at every spawn: every single form repeats an operand word, and
+       pairs start with one of three opcodes. */
+    if (p + 4 > len) break;
+    if (w[1] != w[2] && w[2] != w[3] && w[0] != (0x6A | W_IMM) && w[0] != OP_COPY32 &&
+        (w[0] < OP_FUSE2 + OP_FUSE2_DACC || w[0] >= OP_FUSE2 + OP_FUSE2_DACC + OP_FUSE2_AACC))
+      continue;
     if (w[0] == (0x6A | W_IMM) && has_next && opat[i + 1] == p + 4 && w[4] == OP_COPY32 && w[6] == w[1] &&
         !targeted(code, brw, nbrw, p + 4)) {
       w[0] = OP_ADD_COPY;
