@@ -5,3 +5,5 @@ export { StaticResolver, DohResolver, ChainResolver, type DnsResolver } from './
 export type { TcpStream, TcpStreamHandler, CloseReason, TcpState } from './tcp-connection.ts';
 export * from './addresses.ts';
 export { FetchConnector, type FetchConnectorOptions } from './fetch-connector.ts';
+export { SniffingConnector } from './sniff-connector.ts';
+export { WispConnector, type WispConnectorOptions, type WebSocketLike } from './wisp-connector.ts';
