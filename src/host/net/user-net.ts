@@ -58,7 +58,7 @@ export interface UserNetOptions {
 }
 
 export type DropReason =
-  | 'short' | 'not-for-us' | 'ethertype' | 'arp' | 'ip-malformed' | 'ip-checksum' | 'ip-fragment' | 'ip-protocol'
+  | 'short' | 'not-for-us' | 'forged-source' | 'ethertype' | 'arp' | 'ip-malformed' | 'ip-checksum' | 'ip-fragment' | 'ip-protocol'
   | 'icmp' | 'icmp-unroutable' | 'udp-malformed' | 'udp-checksum' | 'udp-unreachable' | 'dhcp' | 'dns'
   | 'tcp-malformed' | 'tcp-checksum' | 'tcp-no-connection' | 'tcp-refused';
 
@@ -171,7 +171,7 @@ export class UserNet implements NetBackend {
     if (eth === null) { this.drop('short'); return; }
     if (!macEquals(eth.dst, GATEWAY_MAC) && !macEquals(eth.dst, BROADCAST_MAC)) { this.drop('not-for-us'); return; }
     // Multicast or broadcast source addresses are forged; ignore.
-    if ((eth.src[0]! & 1) !== 0) { this.drop('short'); return; }
+    if ((eth.src[0]! & 1) !== 0) { this.drop('forged-source'); return; }
     if (eth.type === ETHERTYPE_ARP) { this.handleArp(eth.payload, eth.src); return; }
     if (eth.type !== ETHERTYPE_IPV4) { this.drop('ethertype'); return; }
     const r = parseIpv4(eth.payload);
