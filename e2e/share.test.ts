@@ -176,6 +176,21 @@ describe('sharing in Chromium', () => {
         await page.getByTestId('lesson-next').click();
       }
     }
+    // A lesson at a step as a permalink: the machine replays and the lesson opens at that step.
+    await page.getByRole('tab', { name: 'Lessons' }).click(); // the network tour left the Browser pane in front
+    await page.getByLabel('Lesson', { exact: true }).selectOption({ label: titles[0]! });
+    await page.getByTestId('lesson-next').click();
+    await page.getByRole('button', { name: 'Share this step' }).click();
+    const link = page.getByLabel('Link to this step');
+    await expect.poll(() => link.count(), POLL).toBe(1);
+    const url = await link.inputValue();
+    expect(url).toMatch(/#r=[\w-]+&lesson=message-passing&step=2$/);
+    const b = await open(url);
+    await expect.poll(() => b.page.getByTestId('share-banner').innerText(), POLL).toContain('recorded state');
+    await expect.poll(() => b.page.getByTestId('lesson-note').innerText(), POLL).toBe('Opened from a link at step 2.');
+    expect(await b.page.getByTestId('lessons-panel').innerText()).toContain('Step 2 of 3');
+    expect(b.errors).toEqual([]);
+    await b.page.context().close();
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -6,6 +6,7 @@
 import type { Machine, StopReason } from '../../board/machine.ts';
 import { StateReader, StateWriter } from '../../board/state-stream.ts';
 import { BoardError, Machine as MachineClass } from '../../board/machine.ts';
+import { readTraceRing } from '../../board/devices/trace.ts';
 import { HostTree, NinePServer, guestClock } from '../9p/index.ts';
 import type { TaskRow } from '../protocol.ts';
 import { TaskTracker } from '../task-tracker.ts';
@@ -53,8 +54,8 @@ export interface ShareLink {
 }
 
 const DEFAULT_MEM_MIB = 128;
-/** Guest cycles per replay step between yields to the worker's event loop. */
-export const REPLAY_STEP_CYCLES = 20_000_000;
+/** Guest cycles per replay step: the trace ring is drained after each, about as often as live slices do (a full ring would drop records the live run kept). */
+export const REPLAY_STEP_CYCLES = 2_000_000;
 
 export class ShareHost {
   private recorder: Recorder | null = null;
@@ -185,8 +186,20 @@ export class ShareHost {
     const fragment = recordingFragment(packed);
     return {
       fragment: fragment.length <= MAX_LINK_CHARS ? fragment : null, packed, inputs: rec.inputs.length,
-      cycles: rec.end.cycles, hash: rec.end.hash, warning: this.recorder?.inexact ?? null,
+      cycles: rec.end.cycles, hash: rec.end.hash, warning: this.recorder?.inexact ?? this.traceLoss(),
     };
+  }
+
+  /**
+   * A full trace ring makes the kernel drop records, and when it fills depends
+   * on when the host drained it (between slices, not an input): a replay may
+   * then differ.
+   */
+  private traceLoss(): string | null {
+    const ring = this.machine?.trace?.ring;
+    if (!ring || !this.machine) return null;
+    const { dropped } = readTraceRing(this.machine.dma, ring.base, { consume: false, max: 0 });
+    return dropped > 0 ? `the kernel trace lost ${dropped} records to a full ring (replays drain it at other instants)` : null;
   }
 
   /** The current machine's state hash (tests and the e2e compare it). */
