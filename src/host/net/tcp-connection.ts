@@ -363,9 +363,10 @@ export class TcpConnection implements TcpStream {
       this.rcvNxt = seqAdd(this.rcvNxt, 1);
       const finAcked = this.finSent && this.sndUna === this.sndNxt;
       if (this.state === 'ESTABLISHED') this.state = 'CLOSE_WAIT';
-      else if (this.state === 'FIN_WAIT_1') { if (finAcked) this.enterTimeWait(); else this.state = 'CLOSING'; }
-      else this.enterTimeWait();
+      else if (this.state === 'FIN_WAIT_1' && !finAcked) this.state = 'CLOSING';
+      // The handler hears the end of the guest's data before any close notice (TIME_WAIT sends closed()).
       this.handler.end();
+      if (this.state === 'FIN_WAIT_2' || this.state === 'FIN_WAIT_1') this.enterTimeWait();
     }
     return true;
   }
