@@ -1806,7 +1806,7 @@ bool wcompile_function(cc *c, uint32_t func_index, wreader *r, const uint8_t *bo
     } else {
       wu_memcpy(code, c->code, (size_t)c->pc * sizeof *code);
       /* Threaded code: each opcode word becomes the address of its handler. */
-      for (uint32_t i = 0; i < c->nops; i++) code[c->opat[i]] = winterp_handler((uint32_t)code[c->opat[i]]);
+      winterp_thread(code, c->opat, c->nops);
       wu_memcpy(sites, c->sites, (size_t)c->nsites * sizeof *sites);
       fn->code = code;
       fn->code_len = c->pc;

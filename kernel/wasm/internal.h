@@ -255,6 +255,8 @@ struct wasm_instance {
 wasm_status winterp_run(wasm_instance *inst, const wfunc *fn);
 /* Handler address for an internal opcode (ops.h). */
 wcode winterp_handler(uint32_t op);
+/* The same for every opcode word of a function (at positions opat[0..nops)). */
+void winterp_thread(wcode *code, const uint32_t *opat, uint32_t nops);
 /* instance.c helpers used by the interpreter */
 int32_t winst_memory_grow(wasm_instance *inst, uint32_t delta_pages);
 int32_t winst_table_grow(wasm_instance *inst, uint32_t table, uint64_t init, uint32_t delta);

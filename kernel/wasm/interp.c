@@ -1105,6 +1105,14 @@ static const whandler handlers[OP_COUNT] = {
     [OP_COPY2] = h_copy2,
 };
 
+void winterp_thread(wcode *code, const uint32_t *opat, uint32_t nops) {
+  for (uint32_t i = 0; i < nops; i++) {
+    uint32_t op = (uint32_t)code[opat[i]];
+    whandler h = op < OP_COUNT ? handlers[op] : NULL;
+    code[opat[i]] = (wcode)(h ? h : h_bad);
+  }
+}
+
 wcode winterp_handler(uint32_t op) {
   whandler h = op < OP_COUNT ? handlers[op] : NULL;
   return (wcode)(h ? h : h_bad);

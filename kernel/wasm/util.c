@@ -8,6 +8,15 @@ void wu_memcpy(void *dst, const void *src, size_t n) {
   uint8_t *d = dst;
   const uint8_t *s = src;
   if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
+    /* Four words per step: translated code is copied once per function at every spawn. */
+    for (; n >= 16; n -= 16, d += 16, s += 16) {
+      wword a = ((const wword *)(const void *)s)[0], b = ((const wword *)(const void *)s)[1];
+      wword c = ((const wword *)(const void *)s)[2], e = ((const wword *)(const void *)s)[3];
+      ((wword *)(void *)d)[0] = a;
+      ((wword *)(void *)d)[1] = b;
+      ((wword *)(void *)d)[2] = c;
+      ((wword *)(void *)d)[3] = e;
+    }
     for (; n >= 4; n -= 4, d += 4, s += 4) *(wword *)(void *)d = *(const wword *)(const void *)s;
   }
   while (n--) *d++ = *s++;
@@ -40,6 +49,13 @@ void wu_memset(void *dst, int v, size_t n) {
   while (n && ((uintptr_t)d & 3u)) {
     *d++ = (uint8_t)v;
     n--;
+  }
+  /* Four words per step: instantiation clears the value stack and linear memory. */
+  for (; n >= 16; n -= 16, d += 16) {
+    ((wword *)(void *)d)[0] = w;
+    ((wword *)(void *)d)[1] = w;
+    ((wword *)(void *)d)[2] = w;
+    ((wword *)(void *)d)[3] = w;
   }
   for (; n >= 4; n -= 4, d += 4) *(wword *)(void *)d = w;
   while (n--) *d++ = (uint8_t)v;
