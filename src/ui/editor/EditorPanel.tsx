@@ -48,7 +48,7 @@ export function EditorPanel({ active, compiler: givenCompiler, createSurface = l
   const host = useRef<HTMLDivElement>(null);
   const surface = useRef<CodeSurface | null>(null);
   // The latest values for callbacks the surface keeps (it is created once).
-  const latest = useRef({ example, state, run: () => {} });
+  const latest = useRef({ example, state, theme, run: () => {} });
 
   const busy = isBusy(state);
   const diagnostics: readonly Diagnostic[] = 'diagnostics' in state ? state.diagnostics : NO_DIAGNOSTICS;
@@ -63,7 +63,7 @@ export function EditorPanel({ active, compiler: givenCompiler, createSurface = l
       { compiler, spawn: (name, bytes) => session.spawnFile(name, bytes), dispatch },
     );
   }, [compiler, session]);
-  latest.current = { example, state, run };
+  latest.current = { example, state, theme, run };
 
   // The surface: created once, on first show (this component mounts only then).
   useEffect(() => {
@@ -97,8 +97,9 @@ export function EditorPanel({ active, compiler: givenCompiler, createSurface = l
           return;
         }
         surface.current = s;
-        // The user may have picked another example while the editor loaded.
+        // The user may have picked another example, or another theme, while the editor loaded.
         if (latest.current.example.path !== options.document.path) s.open(docOf(latest.current.example));
+        s.setTheme(latest.current.theme);
         setReady(true);
       });
     return () => {
