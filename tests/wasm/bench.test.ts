@@ -11,12 +11,12 @@ describe.skipIf(!rv32Available)('rv32 benchmark', () => {
     const { results, load } = runBench(await wat(bigModuleText()));
     for (const r of results) {
       expect(r.agree, `${r.name} checksums differ`).toBe(true);
-      expect(r.ratio, r.name).toBeLessThan(12);
+      expect(r.ratio, r.name).toBeLessThan(10);
     }
     const geo = Math.exp(results.reduce((s, r) => s + Math.log(r.ratio), 0) / results.length);
-    expect(geo).toBeLessThan(7.5);
+    expect(geo).toBeLessThan(6.8);
     expect(load!.bytes).toBeGreaterThan(90_000);
-    expect(load!.load / load!.bytes).toBeLessThan(250);
+    expect(load!.load / load!.bytes).toBeLessThan(140);
     expect(load!.moduleHeap / load!.bytes).toBeLessThan(4.5);
   }, 900_000);
 });
