@@ -64,8 +64,14 @@ export interface TcpConnectionOptions {
 
 /** Our receive window: fixed, since data goes to the handler as soon as it arrives. */
 export const RCV_WND = 65535;
-/** The MSS we announce (Ethernet MTU 1500 - 40). */
+/** The MSS we announce (Ethernet MTU 1500 - 40), what slirp announces too. */
 export const OUR_MSS = 1460;
+/**
+ * The largest segment we send: the guest's MSS is honoured up to the IPv4
+ * limit, so a guest that posts big rx buffers and announces a big MSS gets
+ * fewer, larger frames (the link is a memory copy; 1500 bytes is only a habit).
+ */
+export const MAX_SEGMENT = 65495;
 /** RFC 9293: without an MSS option the peer's is 536. */
 const DEFAULT_MSS = 536;
 /** RFC 6298 initial RTO and our bounds (Linux uses the same 200 ms floor). */
@@ -137,7 +143,7 @@ export class TcpConnection implements TcpStream {
       this.irs = s.seq;
       this.rcvNxt = seqAdd(s.seq, 1);
       this.sndWnd = s.window;
-      this.sndMss = Math.min(s.mss ?? DEFAULT_MSS, OUR_MSS);
+      this.sndMss = Math.min(s.mss ?? DEFAULT_MSS, MAX_SEGMENT);
       this.state = 'SYN_RCVD';
       this.sendSyn();
     } else {
@@ -243,7 +249,7 @@ export class TcpConnection implements TcpStream {
     this.irs = s.seq;
     this.rcvNxt = seqAdd(s.seq, 1);
     this.sndWnd = s.window;
-    this.sndMss = Math.min(s.mss ?? DEFAULT_MSS, OUR_MSS);
+    this.sndMss = Math.min(s.mss ?? DEFAULT_MSS, MAX_SEGMENT);
     if (ackOk) {
       this.sndUna = s.ack;
       this.sampleRtt(s.ack);

@@ -76,6 +76,13 @@ describe('TCP termination', () => {
     expect(o.stream.buffered).toBe(0);
   });
 
+  it('honours a guest MSS above 1460 (fewer, larger frames on the virtual link)', () => {
+    const { g, rec } = setup();
+    const iss = handshake(g, 40000, { mss: 9000 });
+    rec.opened[0]!.stream.write(new Uint8Array(20000).fill(7));
+    expect(g.takeTcp().map((s) => [s.seq - iss - 1, s.payload.length])).toEqual([[0, 9000], [9000, 9000], [18000, 2000]]);
+  });
+
   it('splits by the guest\'s MSS and never sends beyond its window; a window update releases more', () => {
     const { g, rec } = setup();
     const iss = handshake(g, 40000, { mss: 500, window: 1200 });
