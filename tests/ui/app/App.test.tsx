@@ -19,7 +19,9 @@ describe('App', () => {
   it('lays out the panels as two tab areas, all mounted', async () => {
     await renderApp();
     expect(screen.getAllByRole('tablist').map((t) => t.getAttribute('aria-label'))).toEqual(['Console', 'Inspect']);
-    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['Shell', 'IPC trace', 'Tasks', 'Machine']);
+    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual([
+      'Shell', 'IPC trace', 'Tasks', 'Machine', 'Editor', 'Browser', 'Snapshots', 'Lessons',
+    ]);
     expect(screen.getByRole('tab', { name: 'IPC trace' }).getAttribute('aria-selected')).toBe('true');
     // Hidden panels stay in the document (the trace keeps counting, the terminal keeps its screen).
     expect(document.getElementById('panel-tasks')!.hidden).toBe(true);
@@ -34,8 +36,8 @@ describe('App', () => {
     expect(screen.getByRole('tab', { name: 'Tasks' }).getAttribute('aria-selected')).toBe('true');
     expect(document.getElementById('panel-tasks')!.hidden).toBe(false);
     fireEvent.keyDown(screen.getByRole('tab', { name: 'Tasks' }), { key: 'End' });
-    expect(screen.getByRole('tab', { name: 'Machine' }).getAttribute('aria-selected')).toBe('true');
-    fireEvent.keyDown(screen.getByRole('tab', { name: 'Machine' }), { key: 'ArrowRight' });
+    expect(screen.getByRole('tab', { name: 'Lessons' }).getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(screen.getByRole('tab', { name: 'Lessons' }), { key: 'ArrowRight' });
     expect(screen.getByRole('tab', { name: 'IPC trace' }).getAttribute('aria-selected')).toBe('true');
     fireEvent.keyDown(window, { key: '4', altKey: true });
     expect(screen.getByRole('tab', { name: 'Machine' }).getAttribute('aria-selected')).toBe('true');
