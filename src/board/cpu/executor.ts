@@ -3,13 +3,21 @@
 // the machine (exit 2: MMIO, CSR and privilege changes, WFI, code writes).
 //
 // Blocks are cached per physical RAM page and dropped as a whole when the
-// guest writes into translated code. When a block would overshoot the limit,
+// guest writes into their code.
+//
+// Two tiers: a new block is first run by the interpreter (interp.ts) from its
+// decoded instructions; once it has retired about `coldBudget` instructions
+// there it is translated in place (the same Block object, so chains to it stay
+// valid). Both tiers run the same
+// templates with the same block boundaries, so the machine's state never
+// depends on the tier: only host time does. When a block would overshoot the limit,
 // single-instruction translations (cached by instruction word, since
 // translated code is position independent) finish the slice exactly, so every
 // event lands on the same instruction however the host slices the run.
 import * as memory from '../memory.ts';
 import * as hart from './hart.ts';
 import type { Hart } from './hart.ts';
+import { decodeBlock, makeInterpreter, type Interpreter } from './interp.ts';
 import { mulh, mulhsu, mulhu } from './muldiv.ts';
 import { MAX_BLOCK, translateBlock, type ParcelReader } from './translate.ts';
 
@@ -22,20 +30,51 @@ class Block {
   next: Block | null = null;
   nextPc = 0;
   epoch = -1;
-  constructor(readonly run: () => void, readonly length: number, readonly linkable: boolean) {}
+  /** The interpreter until the block is translated, then the translated function. */
+  run: () => void = noop;
+  constructor(readonly length: number, readonly linkable: boolean) {}
 }
 
+const noop = (): void => {};
+
 const MAX_SINGLES = 1 << 16;
+
+/**
+ * Instructions a block retires in the interpreter before it is translated.
+ * Compiling a block costs V8 about as much as interpreting tens of thousands
+ * of instructions, and most boot code never runs that much (measured on the
+ * OS boot and the CPU benchmark: docs/board.md).
+ */
+export const COLD_BUDGET = 50_000;
+let defaultColdBudget = COLD_BUDGET;
+
+/**
+ * Sets the interpreter budget of executors created from now on: 0 translates
+ * every block at once, Infinity never translates. For tests and benchmarks (the
+ * machine's state is the same whatever the budget); returns the previous value.
+ */
+export function setColdBudget(n: number): number {
+  if (!(n >= 0)) throw new RangeError(`setColdBudget: expected an instruction budget >= 0, got ${n}`);
+  const old = defaultColdBudget;
+  defaultColdBudget = n;
+  return old;
+}
 
 export class Executor {
   private pages: Array<Array<Block | undefined> | undefined>;
   private singles = new Map<number, Block>();
+  private readonly interpret: Interpreter;
+  /** Instructions a block retires in the interpreter before it is translated. */
+  readonly coldBudget = defaultColdBudget;
   /** Blocks translated so far (statistics). */
   translated = 0;
+  /** Blocks decoded for the interpreter so far (statistics). */
+  decoded = 0;
 
   constructor(private readonly hart: Hart) {
     this.pages = new Array(hart.ram.size >>> 12);
     hart.onCodeWrite = (page) => this.invalidatePage(page);
+    this.interpret = makeInterpreter(hart);
   }
 
   invalidatePage(page: number): void {
@@ -111,41 +150,69 @@ export class Executor {
     }
   }
 
+  /** The block at RAM offset `off`; its bytes become code (stores to them drop the page). */
   private translate(off: number): Block {
     const ram = this.hart.ram;
     const u16 = ram.u16;
-    const src = translateBlock((o) => u16[(off + o) >>> 1]!, 4096 - (off & 4095), MAX_BLOCK);
-    const bytesEnd = off + Math.max(2, src.bytes);
+    const b = this.tiered((o) => u16[(off + o) >>> 1]!, 4096 - (off & 4095), MAX_BLOCK, true);
+    const bytesEnd = off + Math.max(2, b.bytes);
     for (let c = off >>> 6; c <= (bytesEnd - 1) >>> 6; c++) ram.codeChunk[c] = 1;
     const page = off >>> 12;
     if (ram.codePage[page] === 0) {
       ram.codePage[page] = 1;
       this.hart.tlbStore.dropPage(page);
     }
-    return this.compile(src.body, src.length, true);
+    return b.block;
   }
 
+  /** A one-instruction block for `word` (slice ends and page-straddling instructions). */
   private single(word: number): Block {
     let b = this.singles.get(word);
     if (b === undefined) {
       const read: ParcelReader = (o) => (o === 0 ? word & 0xffff : o === 2 ? word >>> 16 : -1);
-      const src = translateBlock(read, (word & 3) === 3 ? 4 : 2, 1);
-      b = this.compile(src.body, src.length, false);
+      b = this.tiered(read, (word & 3) === 3 ? 4 : 2, 1, false).block;
       if (this.singles.size >= MAX_SINGLES) this.singles.clear();
       this.singles.set(word, b);
     }
     return b;
   }
 
-  private compile(body: string, length: number, linkable: boolean): Block {
+  /**
+   * A block that the interpreter runs until its budget is spent, then
+   * translates in place. `read` must stay valid while the block can run: RAM whose changes
+   * drop the block, or a constant word.
+   */
+  private tiered(read: ParcelReader, room: number, maxLen: number, linkable: boolean): { block: Block; bytes: number } {
+    if (this.coldBudget === 0) {
+      const src = translateBlock(read, room, maxLen);
+      const block = new Block(src.length, linkable);
+      block.run = this.compile(src.body);
+      return { block, bytes: src.bytes };
+    }
+    const dec = decodeBlock(read, room, maxLen, this.coldBudget);
+    this.decoded++;
+    const block = new Block(dec.length, linkable);
+    const interpret = this.interpret;
+    block.run = () => {
+      if (dec.budget > 0) {
+        dec.budget -= dec.length;
+        interpret(dec);
+        return;
+      }
+      block.run = this.compile(translateBlock(read, room, maxLen).body);
+      block.run();
+    };
+    return { block, bytes: dec.bytes };
+  }
+
+  private compile(body: string): () => void {
     const h = this.hart;
     const ram = h.ram;
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the translator's output
     const factory = new Function('c', 'x', 'm8', 's8', 'm16', 's16', 'm32', 'lt', 'lo', 'st', 'so',
       'mulh', 'mulhsu', 'mulhu', `return (function block() {\n${body}\n});`);
-    const run = factory(h, h.x, ram.u8, ram.i8, ram.u16, ram.i16, ram.i32, h.tlbLoad.tag, h.tlbLoad.off,
-      h.tlbStore.tag, h.tlbStore.off, mulh, mulhsu, mulhu) as () => void;
     this.translated++;
-    return new Block(run, length, linkable);
+    return factory(h, h.x, ram.u8, ram.i8, ram.u16, ram.i16, ram.i32, h.tlbLoad.tag, h.tlbLoad.off,
+      h.tlbStore.tag, h.tlbStore.off, mulh, mulhsu, mulhu) as () => void;
   }
 }
