@@ -1,7 +1,9 @@
-// Periodic in-memory board snapshots for time travel. At most MAX are kept:
-// when full, every other one is dropped and the interval doubles, so they
-// always cover the whole session (recent and old instants alike) in bounded
-// memory. The first one is taken at power-on, so every instant is reachable.
+// Periodic in-memory board snapshots for time travel. At most MAX are kept,
+// together at most MAX_BYTES: when over, every other one is dropped and the
+// interval doubles, so they always cover the whole session (recent and old
+// instants alike) in bounded memory. The first one is taken at power-on, so
+// every instant is reachable. The interval trades the live machine's time
+// (a snapshot scans all of RAM: tens of ms) against how far a travel replays.
 export interface Checkpoint {
   cycles: number;
   instret: number;
@@ -12,8 +14,9 @@ export interface Checkpoint {
   tasks: Array<{ id: number; parent: number; priority: number; name: string }>;
 }
 
-export const CHECKPOINT_INTERVAL = 20_000_000;
+export const CHECKPOINT_INTERVAL = 50_000_000;
 export const MAX_CHECKPOINTS = 8;
+export const MAX_BYTES = 96 * 1024 * 1024;
 
 export class Checkpoints {
   private list: Checkpoint[] = [];
@@ -30,7 +33,8 @@ export class Checkpoints {
 
   add(cp: Checkpoint): void {
     this.list.push(cp);
-    if (this.list.length > MAX_CHECKPOINTS) {
+    const bytes = (): number => this.list.reduce((n, c) => n + c.board.length, 0);
+    while (this.list.length > 2 && (this.list.length > MAX_CHECKPOINTS || bytes() > MAX_BYTES)) {
       this.list = this.list.filter((_, i) => i % 2 === 0 || i === this.list.length - 1);
       this.interval *= 2;
     }
