@@ -946,6 +946,12 @@ BRCMP(DEF_BRAX)
     uint32_t a = *x_, b = R32(W(3));                      \
     *x_ = (expr);                                         \
     NEXT(4);                                              \
+  }                                                       \
+  H(h_inplace_##name##_a) {                               \
+    uint32_t *x_ = &R32(W(1));                            \
+    uint32_t a = acc, b = *x_;                            \
+    *x_ = (expr);                                         \
+    NEXT(4);                                              \
   }
 INPLACE(DEF_INPLACE)
 
@@ -1047,7 +1053,9 @@ H(h_copy2) {
 #define T_BRAX(i, name, cond)                                                                         \
   [OP_BRA_X + (i)] = h_brax_##name##_ss, [OP_BRA_X + OP_BR_ADD_BIMM + (i)] = h_brax_##name##_is,             \
   [OP_BRA_X + OP_BR_ADD_CIMM + (i)] = h_brax_##name##_si, [OP_BRA_X + OP_BR_ADD_BIMM + OP_BR_ADD_CIMM + (i)] = h_brax_##name##_ii,
-#define T_INPLACE(opc, name, expr) [OP_INPLACE_IMM + (opc) - 0x6A] = h_inplace_##name##_i, [OP_INPLACE + (opc) - 0x6A] = h_inplace_##name##_s,
+#define T_INPLACE(opc, name, expr)                                                                  \
+  [OP_INPLACE_IMM + (opc) - 0x6A] = h_inplace_##name##_i, [OP_INPLACE + (opc) - 0x6A] = h_inplace_##name##_s, \
+  [OP_INPLACE_ACC + (opc) - 0x6A] = h_inplace_##name##_a,
 #define T_UPDX(opc, name, ...)                                                                              \
   [OP_UPD_X + ((opc) - 1) * 4] = h_updx_##name##_ss, [OP_UPD_X + ((opc) - 1) * 4 + 1] = h_updx_##name##_is,  \
   [OP_UPD_X + ((opc) - 1) * 4 + 2] = h_updx_##name##_sa, [OP_UPD_X + ((opc) - 1) * 4 + 3] = h_updx_##name##_ia,

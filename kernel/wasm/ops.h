@@ -121,7 +121,8 @@ enum {
    * (so no code moves): an operand that names the same slot as the result is read through the
    * result's address, one operand fetch fewer.
    *   OP_BRA_X + (latch opcode - OP_BR_ADD): loop latch with x == a (`x += b; if (x cmp c)`).
-   *   OP_INPLACE_IMM / OP_INPLACE + (opcode - 0x6A): i32 `x = x op K` / `x = x op y` (slots).
+   *   OP_INPLACE_IMM / OP_INPLACE + (opcode - 0x6A): i32 `x = x op K` / `x = x op y` (slots; a
+ *   commutative `x = y op x` has its operands swapped first).
    *   OP_UPD_X + (load-update base - 1) * 4 + (1: b immediate) + (2: to the accumulator): x == a.
    *   OP_F64_SQ (+1: to the f64 accumulator): f64.mul of a slot by itself.
    */
@@ -144,7 +145,9 @@ enum {
    * idioms `((x << 31) >> 31) & K` and `(0 - (x & 1)) & K` of CRCs and LFSRs.
    */
   OP_FUSE_AND = 0xA44,
-  OP_COUNT = 0xA84
+  /* OP_INPLACE_ACC + (opcode - 0x6A): i32 `x = acc op x` [op x - x] (the accumulator form, result to b's slot). */
+  OP_INPLACE_ACC = 0xA84,
+  OP_COUNT = 0xA93
 };
 #define W_IMM 0x100
 #define W_AACC 0x200

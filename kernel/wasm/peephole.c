@@ -20,9 +20,17 @@ static bool targeted(const wcode *code, const uint32_t *brw, uint32_t nbrw, uint
 /* i32 binary operations with an in-place form (ops.h OP_INPLACE*). */
 static bool inplace_op(uint32_t base) { return base == 0x6A || base == 0x6B || base == 0x6C || (base >= 0x71 && base <= 0x76); }
 
-/* The in-place form of the single instruction at w, or 0 when it has none. */
-static uint32_t single(const wcode *w) {
+static bool commutative(uint32_t base) { return base == 0x6A || base == 0x6C || (base >= 0x71 && base <= 0x73); }
+
+/* The in-place form of the single instruction at w, or 0 when it has none (may swap operands). */
+static uint32_t single(wcode *w) {
   uint32_t o = (uint32_t)w[0], base = o & 0xFFu, flags = o & ~0xFFu;
+  if (inplace_op(base) && flags == W_AACC && w[1] == w[3]) return OP_INPLACE_ACC + (base - 0x6A); /* [op x - x] */
+  if (commutative(base) && flags == 0 && w[1] == w[3] && w[1] != w[2]) { /* x = y op x -> x = x op y */
+    wcode t = w[2];
+    w[2] = w[3];
+    w[3] = t;
+  }
   if (o >= OP_BR_ADD && o < OP_BR_F64) return w[2] == w[3] ? OP_BRA_X + (o - OP_BR_ADD) : 0; /* [op rel x a b c] */
   if (o >= OP_BR_CMP) return 0;
   if (inplace_op(base) && (flags == 0 || flags == W_IMM) && w[1] == w[2]) /* [op dst a b] */
@@ -42,7 +50,7 @@ void wpeep_function(wcode *code, uint32_t len, const uint32_t *opat, uint32_t no
        rejection, as this runs at every spawn: every single form repeats an operand word, and
        pairs start with one of three opcodes. */
     if (p + 4 > len) break;
-    if (w[1] != w[2] && w[2] != w[3] && w[0] != (0x6A | W_IMM) && w[0] != OP_COPY32 &&
+    if (w[1] != w[2] && w[2] != w[3] && w[1] != w[3] && w[0] != (0x6A | W_IMM) && w[0] != OP_COPY32 &&
         (w[0] < OP_FUSE2 + OP_FUSE2_DACC || w[0] >= OP_FUSE2 + OP_FUSE2_DACC + OP_FUSE2_AACC))
       continue;
     if (w[0] == (0x6A | W_IMM) && has_next && opat[i + 1] == p + 4 && w[4] == OP_COPY32 && w[6] == w[1] &&

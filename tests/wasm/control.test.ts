@@ -107,6 +107,11 @@ describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differ
       fns.push(`(func (export "ip_${o}") (param i32 i32) (result i32)
         (local.set 0 (i32.${o} (local.get 0) (i32.const 13))) (local.set 0 (i32.${o} (local.get 0) (local.get 1)))
         (local.set 1 (i32.${o} (local.get 1) (local.get 1))) (i32.xor (local.get 0) (local.get 1)))`);
+      // x = y op x (swapped when commutative) and x = acc op x (the accumulator form in place).
+      fns.push(`(func (export "ipr_${o}") (param i32 i32) (result i32)
+        (local.set 0 (i32.${o} (local.get 1) (local.get 0)))
+        (local.set 1 (i32.${o} (i32.add (local.get 0) (i32.const 5)) (local.get 1))) (i32.sub (local.get 0) (local.get 1)))`);
+      calls.push(...I.flatMap((a) => J.map((b) => ({ fn: `ipr_${o}`, args: [a, b] }))));
       calls.push(...I.flatMap((a) => J.map((b) => ({ fn: `ip_${o}`, args: [a, b] }))));
     }
     // Loop latches `x += b; if (x cmp c)` with x the counter itself: b and c slots or immediates.
