@@ -54,8 +54,14 @@ export interface ShareLink {
 }
 
 const DEFAULT_MEM_MIB = 128;
-/** Guest cycles per replay step: the trace ring is drained after each, about as often as live slices do (a full ring would drop records the live run kept). */
-export const REPLAY_STEP_CYCLES = 2_000_000;
+/**
+ * Guest cycles per replay run: the trace ring is drained after each, more
+ * often than live slices do, so the ring cannot fill in a replay where it did
+ * not fill live (a full ring drops records: guest state that depends on when
+ * the host drained). Several runs make one slice between yields.
+ */
+export const REPLAY_STEP_CYCLES = 250_000;
+const REPLAY_RUNS_PER_SLICE = 40;
 
 export class ShareHost {
   private recorder: Recorder | null = null;
@@ -145,7 +151,8 @@ export class ShareHost {
     const r = this.replaying;
     if (!r?.replayer) return;
     const m = r.replayer.machine;
-    const done = r.replayer.step({ cycles: r.rec.end.cycles }, REPLAY_STEP_CYCLES, afterRun);
+    let done = false;
+    for (let i = 0; i < REPLAY_RUNS_PER_SLICE && !done; i++) done = r.replayer.step({ cycles: r.rec.end.cycles }, REPLAY_STEP_CYCLES, afterRun);
     this.checkpoint(m);
     this.progress = { ...this.progress!, cycles: m.cycles };
     if (!done) return;
@@ -315,7 +322,9 @@ export class ShareHost {
         tracker.feed(past.trace.drain().records);
       },
     });
-    while (!replayer.step({ instret }, REPLAY_STEP_CYCLES)) await new Promise((r) => setTimeout(r, 0));
+    for (let i = 1; !replayer.step({ instret }, REPLAY_STEP_CYCLES); i++) {
+      if (i % REPLAY_RUNS_PER_SLICE === 0) await new Promise((r) => setTimeout(r, 0));
+    }
     this.viewing = { machine: past, console: this.console.upTo(cp.console) + out };
     return {
       instret: past.instret, cycles: past.cycles, hash: past.stateHash(), fromCheckpoint: cp.instret,
