@@ -984,6 +984,18 @@ H(h_f64_sq_a) {
   NEXT(4);
 }
 
+/* f64.add of a slot to itself [op dst a a] (`2 * x`). */
+H(h_f64_dbl_s) {
+  double a = F64(W(2));
+  F64(W(1)) = a + a;
+  NEXT(4);
+}
+H(h_f64_dbl_a) {
+  double a = F64(W(2));
+  facc = a + a;
+  NEXT(4);
+}
+
 /* `i32.add d1, a, K` + `copy32 d2, d1` [op d1 a K | op d2 d1]: `d2 = d1 = a + K` (a pointer bump kept in two locals). */
 H(h_add_copy) {
   uint32_t v = R32(W(2)) + W(3);
@@ -1109,6 +1121,8 @@ static const whandler handlers[OP_COUNT] = {
     BRF64(T_BRF) FUSE_A(T_FUSE) BRCMP(T_BRAX) INPLACE(T_INPLACE) LOADS_UPD(T_UPDX) FUSE_A(T_FUSE_AND)
     [OP_F64_SQ] = h_f64_sq_s,
     [OP_F64_SQ + 1] = h_f64_sq_a,
+    [OP_F64_DBL] = h_f64_dbl_s,
+    [OP_F64_DBL + 1] = h_f64_dbl_a,
     [OP_ADD_COPY] = h_add_copy,
     [OP_COPY2] = h_copy2,
 };

@@ -124,7 +124,7 @@ enum {
    *   OP_INPLACE_IMM / OP_INPLACE + (opcode - 0x6A): i32 `x = x op K` / `x = x op y` (slots; a
  *   commutative `x = y op x` has its operands swapped first).
    *   OP_UPD_X + (load-update base - 1) * 4 + (1: b immediate) + (2: to the accumulator): x == a.
-   *   OP_F64_SQ (+1: to the f64 accumulator): f64.mul of a slot by itself.
+   *   OP_F64_SQ / OP_F64_DBL (+1: to the f64 accumulator): f64.mul / f64.add of a slot and itself.
    */
   OP_BRA_X = 0x9C0,
   OP_INPLACE_IMM = 0xA00,
@@ -147,7 +147,8 @@ enum {
   OP_FUSE_AND = 0xA44,
   /* OP_INPLACE_ACC + (opcode - 0x6A): i32 `x = acc op x` [op x - x] (the accumulator form, result to b's slot). */
   OP_INPLACE_ACC = 0xA84,
-  OP_COUNT = 0xA93
+  OP_F64_DBL = 0xA93, /* (+1: to the f64 accumulator) f64.add of a slot to itself [op dst a a] */
+  OP_COUNT = 0xA95
 };
 #define W_IMM 0x100
 #define W_AACC 0x200

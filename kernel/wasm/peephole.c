@@ -38,6 +38,7 @@ static uint32_t single(wcode *w) {
   if (base >= OP_LOAD_UPD_I32 && base <= OP_LOAD_UPD_I32_16U && !(flags & W_AACC) && w[2] == w[3]) /* [op dst x a b end] */
     return OP_UPD_X + (base - 1) * 4 + ((flags & W_IMM) ? 1 : 0) + ((flags & W_DACC) ? 2 : 0);
   if (base == 0xA2 && (flags == 0 || flags == W_DACC) && w[2] == w[3]) return OP_F64_SQ + (flags ? 1 : 0); /* f64.mul */
+  if (base == 0xA0 && (flags == 0 || flags == W_DACC) && w[2] == w[3]) return OP_F64_DBL + (flags ? 1 : 0); /* f64.add */
   return 0;
 }
 

@@ -141,6 +141,8 @@ describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differ
     // f64 squares, to a slot and to the f64 accumulator.
     const f64 = (x: number) => v('f64', new BigUint64Array(new Float64Array([x]).buffer)[0]);
     fns.push(`(func (export "sq") (param f64 f64) (result f64) (local f64) (local.set 2 (f64.mul (local.get 0) (local.get 0))) (f64.add (f64.mul (local.get 1) (local.get 1)) (local.get 2)))`);
+    fns.push(`(func (export "dbl") (param f64 f64) (result f64) (local f64) (local.set 2 (f64.add (local.get 0) (local.get 0))) (f64.mul (f64.add (local.get 1) (local.get 1)) (local.get 2)))`);
+    calls.push(...[0, -0, 1.5, -3, NaN, Infinity, 1e308].flatMap((a) => [2, -0, NaN, -Infinity].map((b) => ({ fn: 'dbl', args: [f64(a), f64(b)] }))));
     calls.push(...[0, -0, 1.5, -3, NaN, Infinity, 1e200].flatMap((a) => [2, -0, NaN].map((b) => ({ fn: 'sq', args: [f64(a), f64(b)] }))));
     // A pointer bump kept in two locals (`q = p = p - 4`), and pairs of copies (one of them a loop head).
     fns.push(`(func (export "bump2") (param i32 i32) (result i32) (local i32 i32 i32)
