@@ -7,6 +7,8 @@
 import { Machine, type StopReason } from '../board/machine.ts';
 import { HostTree, NinePServer, guestClock } from './9p/index.ts';
 import { ConsoleWatch } from './console-watch.ts';
+import type { GuestHttpRequest, GuestHttpResponse } from './guest-http.ts';
+import { GuestNetwork } from './guest-network.ts';
 import { realTimers, Sleeper, type HostTimers } from './host-timers.ts';
 import { MailboxClient, parseReply } from './mailbox-client.ts';
 import { MipsMeter } from './mips-meter.ts';
@@ -55,6 +57,8 @@ export class MachineController {
   private readonly mailbox: MailboxClient;
   /** How long spawnFile and killTask wait for the OS's answer (wall time). */
   mailboxTimeoutMs = 15_000;
+  /** The guest's network: the user-mode gateway, fetch outwards, HTTP into the guest for the Browser pane. */
+  readonly network = new GuestNetwork({ wake: () => this.sleeper.wake() });
   /** Recording, replay of links, snapshots, time travel (src/host/replay); the page calls it as `share`. */
   readonly share = new ShareHost(this.hostTree, {
     setTrace: (on) => this.applyTrace(on),
@@ -177,6 +181,30 @@ export class MachineController {
     return { ok: false, task: null, message: `Cannot run ${name}: ${r.code || reply}${r.rest ? ` (${r.rest})` : ''}.` };
   }
 
+  /**
+   * One HTTP exchange with a server inside the guest (the Browser pane's
+   * Service Worker path): its response, or an error text for the page to show.
+   */
+  async guestFetch(port: number, req: GuestHttpRequest): Promise<GuestHttpResponse | { error: string }> {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return { error: `${port} is not a TCP port.` };
+    if (!this.running || !this.machine?.net) return { error: 'The machine is not running with a network card.' };
+    if (!this.share.acceptsInput) return { error: 'Wait until the replay has finished.' };
+    try {
+      return await this.network.request(port, req, (ms, f) => this.timers.after(ms, f));
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  }
+
+  /** Packet capture of the guest's network: on/off, and the .pcap file so far. */
+  setCapture(on: boolean): void {
+    this.network.setCapture(on);
+  }
+
+  pcap(): Uint8Array {
+    return this.network.capture();
+  }
+
   /** One mailbox request; null when no running machine answered. */
   private get running(): boolean {
     return this.machine !== null && !this.paused && (this.state === 'running' || this.state === 'idle');
@@ -202,6 +230,7 @@ export class MachineController {
   shutdown(): void {
     this.epochNo++;
     this.machine = null;
+    this.network.attach(null);
     this.share.detach();
     this.mailbox.attach(null);
     this.state = 'off';
@@ -271,6 +300,7 @@ export class MachineController {
     m.trace?.setEnabled(this.traceOn);
     m.onSerial = (bytes) => this.serial(bytes, m);
     this.machine = m;
+    this.network.attach(m);
     this.share.afterBoot(m);
     this.mailbox.attach(m);
     this.setState('running');
@@ -291,6 +321,7 @@ export class MachineController {
       const m = new Machine({
         image: opts.image, bootargs: board.bootargs, memMiB: board.memMiB, initrd: opts.initrd,
         hostFs: new NinePServer(this.hostTree),
+        ...(opts.net === false ? {} : { net: { backend: this.network.backend } }),
       });
       this.hostTree.clock = guestClock(m);
       return m;
@@ -343,6 +374,8 @@ export class MachineController {
         skip = 0;
         continue;
       }
+      this.network.muted = this.share.isReplaying;
+      this.network.tick(this.timers.now());
       if (this.share.isReplaying) {
         // A link's replay runs at full speed (idle time is not waited out), then the user takes over.
         this.share.replaySlice(() => this.drainTrace(m));
