@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { Benchmark, BenchmarkResult, Figure } from './benchmark.ts';
 import { cpuBenchmark } from './cpu-benchmark.ts';
 import { kernelBenchmark } from './kernel-benchmark.ts';
+import { netBenchmark } from './net-benchmark.ts';
 import { osBenchmark } from './os-benchmark.ts';
 import { pageBenchmark } from './page-benchmark.ts';
 import { shareBenchmark } from './share-benchmark.ts';
@@ -14,7 +15,7 @@ import { portableBenchmark } from './portable-benchmark.ts';
 import { wasmBenchmark } from './wasm-benchmark.ts';
 
 /** Every benchmark, in the order they run. Add new ones here. */
-const BENCHMARKS: Benchmark[] = [cpuBenchmark, kernelBenchmark, wasmBenchmark, osBenchmark, pageBenchmark, portableBenchmark, shareBenchmark];
+const BENCHMARKS: Benchmark[] = [cpuBenchmark, kernelBenchmark, wasmBenchmark, osBenchmark, pageBenchmark, portableBenchmark, shareBenchmark, netBenchmark];
 
 /** The board's performance goal, in MIPS. */
 const TARGET_MIPS = 300;

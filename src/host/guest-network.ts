@@ -7,6 +7,8 @@ import type { Machine } from '../board/machine.ts';
 import { guestHttp, type GuestHttpRequest, type GuestHttpResponse } from './guest-http.ts';
 import { PcapWriter, StaticResolver, UserNet, ChainResolver, DohResolver, type DnsResolver } from './net/index.ts';
 import { FetchConnector } from './net/fetch-connector.ts';
+import { SniffingConnector } from './net/sniff-connector.ts';
+import { WispConnector, type WispConnectorOptions } from './net/wisp-connector.ts';
 
 class SwitchedPcap extends PcapWriter {
   on = false;
@@ -21,6 +23,8 @@ export interface GuestNetworkOptions {
   corsProxy?: string;
   /** Name lookups; default DNS-over-HTTPS with the static table as fallback. */
   resolver?: DnsResolver;
+  /** For the wisp relay (default: globalThis.WebSocket, which workers have). */
+  WebSocket?: WispConnectorOptions['WebSocket'];
   /** Wakes the run loop: a frame arrived for a guest that may be idle. */
   wake?: () => void;
 }
@@ -30,13 +34,15 @@ export class GuestNetwork {
   private machine: Machine | null = null;
   /** Every frame both ways once the capture is switched on (off by default: it grows with the traffic). */
   private readonly pcap = new SwitchedPcap();
+  private readonly http: FetchConnector | null;
   /** While a recording replays, its own logged frames are the guest's network: the live one stays out. */
   muted = false;
 
   constructor(private readonly opts: GuestNetworkOptions = {}) {
     const f = opts.fetch ?? globalThis.fetch?.bind(globalThis);
+    this.http = f ? new FetchConnector({ fetch: f, corsProxy: opts.corsProxy }) : null;
     this.net = new UserNet({
-      connector: f ? new FetchConnector({ fetch: f, corsProxy: opts.corsProxy }) : null,
+      connector: this.http,
       resolver: opts.resolver ?? new ChainResolver(new StaticResolver(), f ? new DohResolver({ fetch: f }) : null),
       pcap: this.pcap,
       deliver: (frame) => {
@@ -55,6 +61,21 @@ export class GuestNetwork {
   /** The backend to hand the Machine's `net` config; muted while replaying. */
   get backend(): { transmit(frame: Uint8Array): void } {
     return { transmit: (frame) => { if (!this.muted) this.net.transmit(frame); } };
+  }
+
+  /**
+   * Carries TCP that is not HTTP over a wisp relay (ws:// or wss:// URL), or
+   * stops doing so (null): HTTP still goes through fetch. Connections already
+   * open keep their connector.
+   */
+  setRelay(url: string | null): void {
+    if (url === null) {
+      this.net.connector = this.http;
+      return;
+    }
+    if (!/^wss?:\/\/[^\s]+$/.test(url)) throw new Error(`a relay URL starts with ws:// or wss://, not "${url.slice(0, 40)}"`);
+    const wisp = new WispConnector({ url: url.endsWith('/') ? url : `${url}/`, WebSocket: this.opts.WebSocket });
+    this.net.connector = this.http ? new SniffingConnector(this.http, wisp) : wisp;
   }
 
   tick(nowMs: number): void {

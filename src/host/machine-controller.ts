@@ -205,6 +205,16 @@ export class MachineController {
     return this.network.capture();
   }
 
+  /** Non-HTTP TCP through a wisp relay (null: HTTP only); an error text for a bad URL. */
+  setRelay(url: string | null): string | null {
+    try {
+      this.network.setRelay(url);
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
   /** One mailbox request; null when no running machine answered. */
   private get running(): boolean {
     return this.machine !== null && !this.paused && (this.state === 'running' || this.state === 'idle');

@@ -12,13 +12,22 @@ type Bridge = 'starting' | 'ready' | 'unavailable';
 export function BrowserPanel({ active }: { active: boolean }) {
   const session = useSession();
   const status = useStatus();
-  const ids = { port: useId(), path: useId() };
+  const ids = { port: useId(), path: useId(), relay: useId() };
   const [bridge, setBridge] = useState<Bridge>('starting');
   const [port, setPort] = useState('80');
   const [path, setPath] = useState('/');
   const [shown, setShown] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
   const [capturing, setCapturing] = useState(false);
+  const [relay, setRelay] = useState('');
+  const [relayNote, setRelayNote] = useState<string | null>(null);
+  const applyRelay = (e: FormEvent): void => {
+    e.preventDefault();
+    const url = relay.trim();
+    void session.setRelay(url === '' ? null : url).then((err) => {
+      setRelayNote(err ?? (url === '' ? 'Only HTTP leaves the guest (through fetch).' : `Other TCP goes through the relay at ${url}.`));
+    });
+  };
 
   // The Service Worker is registered the first time the pane is shown, never before the prompt.
   useEffect(() => {
@@ -58,6 +67,13 @@ export function BrowserPanel({ active }: { active: boolean }) {
             Download .pcap
           </button>
         </span>
+      </form>
+      <form className="toolbar" onSubmit={applyRelay} aria-label="Relay for TCP that is not HTTP">
+        <label htmlFor={ids.relay}>Relay</label>
+        <input id={ids.relay} className="browser-path" value={relay} placeholder="ws://127.0.0.1:8021/ (npm run relay)"
+          onChange={(e) => setRelay(e.target.value)} />
+        <button type="submit">Use relay</button>
+        {relayNote && <span role="status">{relayNote}</span>}
       </form>
       <p className="notice" role="status">
         {bridge === 'unavailable'

@@ -23,6 +23,8 @@ export interface HostApi {
   /** Packet capture of the guest's network (absent: no network bridge). */
   setCapture?(on: boolean): Promise<void>;
   pcap?(): Promise<Uint8Array>;
+  /** Non-HTTP TCP through a wisp relay (null: HTTP only); an error text for a bad URL. */
+  setRelay?(url: string | null): Promise<string | null>;
   /** Permalinks, replays, snapshots, time travel (the worker's controller.share). */
   share?: ShareApi;
 }
@@ -45,6 +47,7 @@ export function connectWorker(): HostApi {
     guestFetch: (port, req) => remote.guestFetch(port, req),
     setCapture: (on) => remote.setCapture(on),
     pcap: () => remote.pcap(),
+    setRelay: (url) => remote.setRelay(url),
     share: remote.share as unknown as ShareApi,
   };
 }

@@ -149,6 +149,11 @@ export class MachineSession {
     return (await this.host.pcap?.()) ?? null;
   }
 
+  /** Non-HTTP TCP through a wisp relay (null: HTTP only); an error text for a bad URL. */
+  setRelay(url: string | null): Promise<string | null> {
+    return this.host.setRelay?.(url) ?? Promise.resolve('This machine has no network bridge.');
+  }
+
   /** Puts earlier uploads back into /host/uploads (after a reload), without running them. */
   async restoreUploads(files: Array<{ name: string; bytes: Uint8Array }>): Promise<void> {
     for (const f of files) await this.host.storeFile(f.name, f.bytes);
