@@ -40,12 +40,15 @@ const noop = (): void => {};
 const MAX_SINGLES = 1 << 16;
 
 /**
- * Instructions a block retires in the interpreter before it is translated.
+ * How much a block runs in the interpreter before it is translated, in
+ * instructions, where entering the interpreter counts ENTRY_COST more (its
+ * per-block overhead, so short blocks run often are translated sooner).
  * Compiling a block costs V8 about as much as interpreting tens of thousands
  * of instructions, and most boot code never runs that much (measured on the
  * OS boot and the CPU benchmark: docs/board.md).
  */
-export const COLD_BUDGET = 50_000;
+export const COLD_BUDGET = 100_000;
+const ENTRY_COST = 40;
 let defaultColdBudget = COLD_BUDGET;
 
 /**
@@ -195,7 +198,7 @@ export class Executor {
     const interpret = this.interpret;
     block.run = () => {
       if (dec.budget > 0) {
-        dec.budget -= dec.length;
+        dec.budget -= dec.length + ENTRY_COST;
         interpret(dec);
         return;
       }

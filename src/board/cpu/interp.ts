@@ -27,10 +27,11 @@ export interface DecodedBlock {
   /** Bytes of guest code covered (a block that does not end on a jump falls through to pc + bytes). */
   readonly bytes: number;
   /**
-   * Instructions left to interpret before the block is worth translating. Each
-   * entry and each pass round its loop takes `length`; a loop leaves (at its
-   * start, as at the slice limit) once the budget is spent, so the executor can
-   * translate a hot loop instead of interpreting it to the end.
+   * What is left to interpret before the block is worth translating: the
+   * executor charges each entry, and each pass round the block's loop takes
+   * `length`; a loop leaves (at its start, as at the slice limit) once the
+   * budget is spent, so the executor can translate a hot loop instead of
+   * interpreting it to the end.
    */
   budget: number;
 }
