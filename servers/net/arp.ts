@@ -2,6 +2,7 @@
 // pending queue: an IPv4 frame for a next hop whose MAC is unknown waits (a
 // copy) while we ask; it leaves when the reply comes, or is dropped after
 // ARP_TRIES unanswered requests.
+import { wakeAt } from "./timer";
 import { get16, get32, put16, put32 } from "./bytes";
 import { BROADCAST, ETHERTYPE_ARP, ZERO_MAC, putEthHeader } from "./ethernet";
 import { ETH_HLEN, iface, sendFrame } from "./iface";
@@ -45,6 +46,7 @@ function remember(ip: u32, mac: usize): Entry {
   memory.copy(e.mac, mac, 6);
   e.resolved = true;
   e.deadline = nowMs() + TTL_MS;
+  wakeAt(e.deadline);
   return e;
 }
 
@@ -124,6 +126,7 @@ export function sendToHop(hop: u32, p: usize, len: i32): void {
 function ask(e: Entry): void {
   e.tries++;
   e.deadline = nowMs() + RETRY_MS;
+  wakeAt(e.deadline);
   arpRequests++;
   sendArp(OP_REQUEST, ZERO_MAC, BROADCAST, e.ip);
 }

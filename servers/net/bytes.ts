@@ -15,16 +15,36 @@
   store<u32>(p, bswap<u32>(v));
 }
 
-/** Adds len bytes at p to a running ones'-complement sum of big-endian 16-bit words (RFC 1071). */
+/**
+ * Adds len bytes at p to a running ones'-complement sum of big-endian 16-bit
+ * words (RFC 1071). The data is summed as little-endian words in 32-bit
+ * arithmetic and byte-swapped once at the end (the sum is byte-order
+ * independent, RFC 1071 §2B): i64 and bswap per word cost the rv32 kernel's
+ * translation several times more. Good for up to 128 KB at once.
+ */
 export function sumBytes(sum: u32, p: usize, len: i32): u32 {
-  let s = <u64>sum;
-  let i = 0;
-  // Four bytes at a time: two words per load keep the interpreter's work down.
-  for (; i + 4 <= len; i += 4) s += <u64>bswap<u32>(load<u32>(p + <usize>i));
-  for (; i + 2 <= len; i += 2) s += <u64>get16(p + <usize>i);
-  if (i < len) s += <u64>load<u8>(p + <usize>i) << 8;
-  while (s >> 16 != 0) s = (s & 0xffff) + (s >> 16);
-  return <u32>s;
+  let w: u64 = 0;
+  let q = p;
+  const end = p + <usize>len;
+  // Whole 32-bit words into a 64-bit accumulator, 16 bytes a turn through a
+  // moving pointer (constant load offsets are free): the kernel runs Wasm
+  // per operation, so the fewer operations per byte the better.
+  for (; q + 16 <= end; q += 16) {
+    w += <u64>load<u32>(q) + <u64>load<u32>(q, 4) + <u64>load<u32>(q, 8) + <u64>load<u32>(q, 12);
+  }
+  for (; q + 4 <= end; q += 4) w += <u64>load<u32>(q);
+  let s = <u32>(w & 0xffffffff);
+  let hi = <u32>(w >>> 32);
+  // Fold the 64-bit sum to 16 bits (end-around carries at each step).
+  let t = (s & 0xffff) + (s >>> 16) + (hi & 0xffff) + (hi >>> 16);
+  for (; q + 2 <= end; q += 2) t += <u32>load<u16>(q);
+  if (q < end) t += <u32>load<u8>(q); // the odd byte is a word's high byte, after the swap
+  t = (t & 0xffff) + (t >>> 16);
+  t = (t & 0xffff) + (t >>> 16);
+  t = ((t & 0xff) << 8) | (t >>> 8);
+  t += sum;
+  t = (t & 0xffff) + (t >>> 16);
+  return (t & 0xffff) + (t >>> 16);
 }
 
 /** The checksum field value for a running sum. */

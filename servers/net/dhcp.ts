@@ -1,6 +1,7 @@
 // The DHCP client (RFC 2131/2132): DISCOVER -> OFFER -> REQUEST -> ACK, as an
 // explicit state machine. Retransmits with backoff (1, 2, 4, 4... s); renews
 // at half the lease (by REQUEST, broadcast like the first one); a NAK starts over.
+import { wakeAt } from "./timer";
 import { nowMs, println } from "../sdk/assembly";
 import { get16, get32, put16, put32, ipString } from "./bytes";
 import { iface } from "./iface";
@@ -60,6 +61,7 @@ function send(type: u8): void {
   const len = <i32>(o - p);
   udpOutput(0xffffffff, DHCP_CLIENT_PORT, SERVER_PORT, max(len, 300)); // BOOTP's minimum size
   deadline = nowMs() + (<i64>1000 << min(tries, 2));
+  wakeAt(deadline);
   tries++;
 }
 
@@ -102,6 +104,7 @@ export function dhcpInput(p: usize, len: i32): void {
     dhcpState = DhcpState.Bound;
     deadline = i64.MAX_VALUE;
     renewAt = nowMs() + <i64>max(lease / 2, 10) * 1000;
+    wakeAt(renewAt);
     if (first) println("tcpip: " + ipString(yiaddr) + " by DHCP, gateway " + ipString(router) + ", dns " + ipString(dns));
   } else if (type == NAK && dhcpState != DhcpState.Bound) {
     iface.addr = 0;
@@ -128,6 +131,7 @@ export function dhcpTick(now: i64): void {
       dhcpState = DhcpState.Bound;
       deadline = i64.MAX_VALUE;
       renewAt = now + <i64>max(iface.leaseS / 4, 10) * 1000;
+      wakeAt(renewAt);
     } else send(REQUEST);
   }
 }

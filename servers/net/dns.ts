@@ -3,6 +3,7 @@
 // is retried RETRIES times, RETRY_MS apart; its callers (tcpip_dns_resolve)
 // wait for the answer. The first A record of the answer wins (CNAME chains
 // come with their A records from a recursive server).
+import { wakeAt } from "./timer";
 import { E_NOT_FOUND, E_UNREACHABLE, E_INVALID, TcpipDnsResolveReply, nowMs } from "../sdk/assembly";
 import { get16, get32, put16 } from "./bytes";
 import { iface } from "./iface";
@@ -91,6 +92,7 @@ function sendQuery(q: Query): void {
   o += 4;
   q.tries++;
   q.deadline = nowMs() + RETRY_MS;
+  wakeAt(q.deadline);
   udpOutput(iface.dns, DNS_CLIENT_PORT, 53, <i32>(o - p));
 }
 

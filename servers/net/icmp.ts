@@ -1,5 +1,6 @@
 // ICMP (RFC 792): answers echo requests; sends our own (net_ping) and matches
 // the replies to the callers waiting for them.
+import { wakeAt } from "./timer";
 import { E_TIMEOUT, NetPingReply, nowMs, nowNs } from "../sdk/assembly";
 import { get16, put16, sumBytes, foldSum } from "./bytes";
 import { L4, MTU, IP_HLEN, txFrame } from "./iface";
@@ -58,6 +59,7 @@ export function startPing(task: i32, addr: u32, seq: u16, size: i32, timeoutMs: 
   for (let i = 0; i < size; i++) store<u8>(p + 8 + <usize>i, <u8>(0x20 + i % 64));
   put16(p + 2, foldSum(sumBytes(0, p, 8 + size)));
   pings.push(new Ping(task, addr, seq, nowNs(), nowMs() + <i64>timeoutMs));
+  wakeAt(nowMs() + <i64>timeoutMs);
   ipOutput(addr, PROTO_ICMP, 8 + size);
 }
 

@@ -43,6 +43,7 @@ import { ipInput } from "./ipv4";
 import { deliverNotifications, tcpipConnect, tcpipDestroy, tcpipListen, tcpipRead, tcpipWrite } from "./sockets";
 import { tcpDeadline, tcpTick } from "./tcp";
 import { NetDevice } from "./virtio-net";
+import { nextWake, setNextWake } from "./timer";
 
 /** How long boot waits for DHCP before registering "tcpip" anyway (it goes on in the background). */
 const DHCP_BOOT_WAIT_MS: i64 = 3000;
@@ -134,7 +135,7 @@ function nextDeadline(): i64 {
 /** One turn of the loop; waits at most maxWait ms for something to happen. */
 function step(maxWait: i64): void {
   const now = nowMs();
-  let wait = min(maxWait, nextDeadline() - now);
+  let wait = min(maxWait, nextWake - now);
   if (notePending) wait = min(wait, RETRY_MS);
   if (wait < 0) wait = 0;
   const r = recvTimeout(IPC_ANY, m, <i32>wait);
@@ -150,11 +151,17 @@ function step(maxWait: i64): void {
   }
   pollRx();
   const t = nowMs();
-  arpTick(t);
-  dhcpTick(t);
-  dnsTick(t);
-  icmpTick(t);
-  tcpTick(t);
+  if (t >= nextWake) {
+    // Something is due: run every module's timers, then find the next deadline
+    // (modules setting a deadline later lower it with wakeAt).
+    setNextWake(i64.MAX_VALUE);
+    arpTick(t);
+    dhcpTick(t);
+    dnsTick(t);
+    icmpTick(t);
+    tcpTick(t);
+    setNextWake(min(nextWake, nextDeadline()));
+  }
   notePending = deliverNotifications();
 }
 

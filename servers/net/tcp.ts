@@ -11,6 +11,7 @@
 //     out (refused connects, segments for no connection, aborts); TIME_WAIT is
 //     kept for TIME_WAIT_MS only (guests here reconnect quickly, peers are near)
 // The task-facing side (tcpip_* messages, notifications) is sockets.ts.
+import { wakeAt } from "./timer";
 import { E_REFUSED, E_RESET, E_UNREACHABLE, TcpipConnectReply, nowMs } from "../sdk/assembly";
 import { get16, get32, put16, put32, pseudoSum, sumBytes, foldSum, seqLe, seqLt } from "./bytes";
 import { L4, MTU, IP_HLEN, iface, txFrame } from "./iface";
@@ -215,7 +216,10 @@ export function tcpAbort(t: Tcb, error: i32): void {
 }
 
 function arm(t: Tcb): void {
-  if (t.rtxAt == i64.MAX_VALUE) t.rtxAt = nowMs() + <i64>t.rto;
+  if (t.rtxAt == i64.MAX_VALUE) {
+    t.rtxAt = nowMs() + <i64>t.rto;
+    wakeAt(t.rtxAt);
+  }
 }
 
 /** Sends what the window allows of the send buffer, the FIN when due, or a pending ACK. */
@@ -367,6 +371,7 @@ export function tcpInput(src: u32, dst: u32, p: usize, len: i32): void {
     c.retries = 0;
     c.rto = RTO_INIT;
     c.rtxAt = c.sndUna == c.sndMax ? i64.MAX_VALUE : nowMs() + <i64>c.rto;
+    wakeAt(c.rtxAt);
     onEvent(c); // send-buffer space: a waiting write may go on
     c.dupAcks = 0;
   } else if (seqLt(c.sndMax, ack)) {
@@ -382,6 +387,7 @@ export function tcpInput(src: u32, dst: u32, p: usize, len: i32): void {
       c.sndNxt = c.sndUna;
       if (c.finSent && !c.finAcked) c.finSent = false;
       c.rtxAt = nowMs() + <i64>c.rto;
+      wakeAt(c.rtxAt);
     }
   }
   if (seqLt(c.sndWl1, seq) || (c.sndWl1 == seq && seqLe(c.sndWl2, ack))) {
@@ -429,6 +435,7 @@ export function tcpInput(src: u32, dst: u32, p: usize, len: i32): void {
       peerFin(c);
     } else if (c.state == State.TimeWait) {
       c.twAt = nowMs() + TIME_WAIT_MS; // the peer repeats its FIN: our ACK was lost
+      wakeAt(c.twAt);
     }
   }
   tcpOutput(c);
@@ -521,6 +528,7 @@ function enterTimeWait(c: Tcb): void {
   c.state = State.TimeWait;
   c.rtxAt = i64.MAX_VALUE;
   c.twAt = nowMs() + TIME_WAIT_MS;
+  wakeAt(c.twAt);
 }
 
 /** The connection is over: the socket stays (Closed) until its task destroys it. */
@@ -564,6 +572,7 @@ function retransmit(t: Tcb, now: i64): void {
   retransmits++;
   t.rto = min(t.rto * 2, RTO_MAX);
   t.rtxAt = now + <i64>t.rto;
+  wakeAt(t.rtxAt);
   if (t.state == State.SynSent) {
     if (t.retries > SYN_RETRIES) connectFailed(t, E_UNREACHABLE);
     else sendSegment(t, SYN, t.iss, 0, 0);
@@ -584,7 +593,10 @@ function retransmit(t: Tcb, now: i64): void {
   if (t.sndWnd == 0) t.probe = true;
   t.rtxAt = i64.MAX_VALUE;
   tcpOutput(t);
-  if (t.rtxAt == i64.MAX_VALUE && t.sndUna != t.sndMax) t.rtxAt = now + <i64>t.rto;
+  if (t.rtxAt == i64.MAX_VALUE && t.sndUna != t.sndMax) {
+    t.rtxAt = now + <i64>t.rto;
+    wakeAt(t.rtxAt);
+  }
 }
 
 export function tcpDeadline(): i64 {

@@ -17,9 +17,15 @@ const head = heap.alloc(<usize>HEAD_MAX);
 
 let bodyBytes: i32 = 0;
 let hash: u32 = 0;
+/** The last byte printed, to end the body's output with a newline. */
+let lastShown: u8 = 10;
 
 function body(p: usize, n: i32): void {
-  if (bodyBytes < BODY_PRINT_MAX) printBytes(p, <u32>min(n, BODY_PRINT_MAX - bodyBytes));
+  const show = min(n, BODY_PRINT_MAX - bodyBytes);
+  if (show > 0) {
+    printBytes(p, <u32>show);
+    lastShown = load<u8>(p + <usize>show - 1);
+  }
   let h = hash;
   for (let i = 0; i < n; i++) h = (h ^ <u32>load<u8>(p + <usize>i)) * 16777619;
   hash = h;
@@ -89,6 +95,7 @@ export function http(args: string[]): void {
   let headLen = 0;
   let headEnd = -1;
   bodyBytes = 0;
+  lastShown = 10;
   hash = 2166136261;
   let chunked: ChunkedDecoder | null = null;
   let length: i64 = -1;
@@ -142,7 +149,7 @@ export function http(args: string[]): void {
     println("http: no response");
     return;
   }
-  if (bodyBytes > 0 && bodyBytes <= BODY_PRINT_MAX) print("\n");
+  if (lastShown != 10) print("\n");
   if (chunked !== null && chunked.failed) println("http: bad chunked encoding");
   const ms = nowMs() - start;
   println("-- " + bodyBytes.toString() + " body bytes" + (bodyBytes > BODY_PRINT_MAX ? " (first " + BODY_PRINT_MAX.toString() + " shown)" : "") +

@@ -25,7 +25,7 @@ import {
 } from "./messages";
 import { Message } from "./message";
 import { call, lookup, recvTimeout } from "./ipc";
-import { nowMs } from "./time";
+import { nowMs, sleep } from "./time";
 
 /** Bytes per tcpip_write / tcpip_read message. */
 export const TCP_CHUNK: i32 = 1024;
@@ -112,7 +112,11 @@ function pump(timeoutMs: i32): bool {
     ev = e;
   }
   const r = recvTimeout(t, e, timeoutMs);
-  if (r < 0) return false;
+  if (r < 0) {
+    // Not a timeout (e.g. the server is gone or busy with us): do not spin.
+    if (r != E_TIMEOUT && timeoutMs != 0) sleep(10);
+    return false;
+  }
   let s: i32 = 0;
   if (e.type == MSG_TCPIP_DATA) s = TcpipData.at(e).sock;
   else if (e.type == MSG_TCPIP_CLOSED) {
