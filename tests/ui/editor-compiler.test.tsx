@@ -5,8 +5,7 @@
 // the kernel offers; broken sources give errors with lines and columns.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ascFlags as repoFlags, compileAs } from '../../servers/sdk/tools/compile-as.ts';
-import { ascFlags } from '../../src/ui/editor/compiler/asc-flags.ts';
+import { compileAs } from '../../servers/sdk/tools/compile-as.ts';
 import { compileSource } from '../../src/ui/editor/compiler/compile.ts';
 import { parseWabtErrors } from '../../src/ui/editor/compiler/compile-wat.ts';
 import { EXAMPLES, exampleById } from '../../src/ui/editor/examples.ts';
@@ -18,10 +17,6 @@ function importsOf(wasm: Uint8Array<ArrayBuffer>): string[] {
 }
 
 describe('the editor compiles like build:servers', () => {
-  it('uses the same AssemblyScript flags', () => {
-    expect(ascFlags()).toEqual(repoFlags());
-  });
-
   it('the gallery has hello, the IPC pair, the trap demo, the busy loop and WAT hello', () => {
     expect(EXAMPLES.map((e) => `${e.id}:${e.language}`)).toEqual([
       'hello:assemblyscript', 'echo-service:assemblyscript', 'echo-client:assemblyscript', 'trap:assemblyscript',

@@ -5,23 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import asc from 'assemblyscript/asc';
+import { SDK_ASSEMBLY, ascFlags } from './asc-flags.ts';
 
-/** The SDK's AssemblyScript sources, relative to the repository root. */
-export const SDK_ASSEMBLY = 'servers/sdk/assembly';
-
-/** The compiler flags of every WasmOS program (docs/sdk.md explains each). */
-export function ascFlags(): string[] {
-  const rt = `${SDK_ASSEMBLY}/runtime`;
-  return [
-    '--optimizeLevel', '3',
-    '--shrinkLevel', '0',
-    '--runtime', 'incremental',
-    '--use', `abort=${rt}/wasmosAbort`,
-    '--use', `trace=${rt}/wasmosTrace`,
-    '--use', `seed=${rt}/wasmosSeed`,
-    '--noColors',
-  ];
-}
+export { SDK_ASSEMBLY, ascFlags };
 
 export interface CompileResult {
   /** The module, or null if compilation failed. */

@@ -7,7 +7,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import './share.css';
 import type { ShareLink } from '../../host/replay/share-host.ts';
 import { useSession } from '../app/session-context.tsx';
-import { saveBytes } from './save-file.ts';
+import { downloadBytes } from '../app/download.ts';
 import { ShareSession } from './share-session.ts';
 
 export function ShareButton(): ReactNode {
@@ -68,7 +68,7 @@ export function ShareButton(): ReactNode {
                   <button type="button" className="primary" onClick={() => void copy()}>{copied ? 'Copied' : 'Copy link'}</button>{' '}
                 </>
               ) : <p>This recording is too long for a link: download it and open the file instead.</p>}
-              <button type="button" onClick={() => saveBytes(`wasmos-${link.hash}${ShareSession.fileExt}`, link.packed)}>Download recording</button>
+              <button type="button" onClick={() => downloadBytes(`wasmos-${link.hash}${ShareSession.fileExt}`, link.packed)}>Download recording</button>
             </>
           )}
           <p className="share-actions">

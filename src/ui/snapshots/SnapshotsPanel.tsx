@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { SNAPSHOT_FILE_EXT } from '../../host/replay/snapshot-bundle.ts';
 import { formatCount } from '../app/format.ts';
 import { useSession, useStatus } from '../app/session-context.tsx';
-import { saveBytes } from '../share/save-file.ts';
+import { downloadBytes } from '../app/download.ts';
 import { deleteSnapshot, getSnapshot, listSnapshots, putSnapshot, type StoredSnapshot } from './snapshot-store.ts';
 
 const kb = (n: number): string => `${formatCount(Math.round(n / 1024))} KB`;
@@ -49,7 +49,7 @@ export function SnapshotsPanel(): ReactNode {
     setBusy(true);
     try {
       const r = await take();
-      if (r) saveBytes(`wasmos-${r.meta.hash}${SNAPSHOT_FILE_EXT}`, r.bytes);
+      if (r) downloadBytes(`wasmos-${r.meta.hash}${SNAPSHOT_FILE_EXT}`, r.bytes);
     } finally { setBusy(false); }
   };
 
@@ -91,7 +91,7 @@ export function SnapshotsPanel(): ReactNode {
                 <td>{kb(s.size)}</td>
                 <td>
                   <button type="button" className="small" disabled={busy} onClick={() => void getSnapshot(s.id).then(restore)}>Restore</button>{' '}
-                  <button type="button" className="small" onClick={() => void getSnapshot(s.id).then((b) => b && saveBytes(`wasmos-${s.hash}${SNAPSHOT_FILE_EXT}`, b))}>Download</button>{' '}
+                  <button type="button" className="small" onClick={() => void getSnapshot(s.id).then((b) => b && downloadBytes(`wasmos-${s.hash}${SNAPSHOT_FILE_EXT}`, b))}>Download</button>{' '}
                   <button type="button" className="small danger" onClick={() => void deleteSnapshot(s.id).then(refresh)}>Delete</button>
                 </td>
               </tr>

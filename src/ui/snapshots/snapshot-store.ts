@@ -1,10 +1,10 @@
 // Saved machines in IndexedDB (their own database, so the uploads' schema is
 // not touched): one record per snapshot with its metadata beside the bytes,
 // so the list needs no unpacking.
+import { idbRun, type IdbStoreDef } from '../app/idb-store.ts';
 import type { SnapshotMeta } from '../../host/replay/snapshot-bundle.ts';
 
-const DB_NAME = 'wasmos-snapshots';
-const STORE = 'snapshots';
+const DB: IdbStoreDef = { db: 'wasmos-snapshots', store: 'snapshots', options: { keyPath: 'id', autoIncrement: true } };
 
 export interface StoredSnapshot {
   id: number;
@@ -20,24 +20,7 @@ interface Row extends Omit<StoredSnapshot, 'id'> {
   bytes: Uint8Array;
 }
 
-function openDb(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => { req.result.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true }); };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB unavailable'));
-  });
-}
-
-function run<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  return openDb().then((db) => new Promise<T>((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const req = op(tx.objectStore(STORE));
-    tx.oncomplete = () => { db.close(); resolve(req.result); };
-    tx.onerror = () => { db.close(); reject(tx.error ?? new Error('IndexedDB transaction failed')); };
-    tx.onabort = () => { db.close(); reject(tx.error ?? new Error('IndexedDB transaction aborted (quota?)')); };
-  }));
-}
+const run = <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> => idbRun(DB, mode, op);
 
 export async function putSnapshot(meta: SnapshotMeta, bytes: Uint8Array): Promise<number> {
   const row: Row = { label: meta.label, savedAt: meta.savedAt, hash: meta.hash, instret: meta.instret, size: bytes.length, bytes };

@@ -1,32 +1,16 @@
 // Uploaded programs survive reloads: they are kept in IndexedDB (name ->
 // bytes) and put back into the guest's /host/uploads when the page starts.
 // Storage failures (private mode, quota) only cost persistence, never the upload.
+import { idbRun, type IdbStoreDef } from '../app/idb-store.ts';
 
-const DB_NAME = 'wasmos-playground';
-const STORE = 'uploads';
+const DB: IdbStoreDef = { db: 'wasmos-playground', store: 'uploads' };
 
 export interface StoredUpload {
   name: string;
   bytes: Uint8Array;
 }
 
-function openDb(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => { req.result.createObjectStore(STORE); };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB unavailable'));
-  });
-}
-
-function run<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  return openDb().then((db) => new Promise<T>((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const req = op(tx.objectStore(STORE));
-    tx.oncomplete = () => { db.close(); resolve(req.result); };
-    tx.onerror = () => { db.close(); reject(tx.error ?? new Error('IndexedDB transaction failed')); };
-  }));
-}
+const run = <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> => idbRun(DB, mode, op);
 
 export async function saveUpload(name: string, bytes: Uint8Array): Promise<void> {
   try {

@@ -3,7 +3,7 @@
 // holding the user's file and the SDK. Same flags and entries as
 // servers/sdk/tools/compile-as.ts, so the module imports only env and wasmos.
 // Runs in the compile worker in the page, in process in Node tests.
-import { SDK_DIR, ascFlags } from './asc-flags.ts';
+import { SDK_ASSEMBLY, ascFlags } from '../../../../servers/sdk/tools/asc-flags.ts';
 import type { CompilePhase, CompileRequest, CompileResult, Diagnostic, Severity } from './diagnostic.ts';
 import { SDK_FILES } from './sdk-sources.ts';
 
@@ -68,7 +68,7 @@ export async function compileAssemblyScript(req: CompileRequest, onPhase: (p: Co
     const full = name.startsWith('/') ? name : `${baseDir.replace(/\/+$/, '')}/${name}`;
     return full.replace(/^\/+/, '');
   };
-  const args = [req.path, `${SDK_DIR}/runtime.ts`, '--baseDir', ROOT, '-o', 'out.wasm', ...ascFlags(), ...(req.flags ?? [])];
+  const args = [req.path, `${SDK_ASSEMBLY}/runtime.ts`, '--baseDir', ROOT, '-o', 'out.wasm', ...ascFlags(), ...(req.flags ?? [])];
   const result = await asc.main(args, {
     stdout: asc.createMemoryStream(),
     stderr,
