@@ -1027,6 +1027,33 @@ H(h_copy2) {
   NEXT(6);
 }
 
+/*
+ * An i32 load into a slot, then a compare-and-branch of that slot ([load .. | op rel dst b], ops.h
+ * OP_LOAD_BR): the load's words are read as its kind lays them out (LB_k: address, end operand,
+ * length), the loaded value is stored and tested from the register. b is read after the store,
+ * so it may name the same slot.
+ */
+#define LB_0 uint32_t x_ = R32(W(2)), e_ = W(3);
+#define LB_1 uint32_t x_ = R32(W(2)) + W(4), e_ = W(3);
+#define LB_2 uint32_t x_ = R32(W(3)) + R32(W(4)), e_ = W(5); R32(W(2)) = x_;
+#define LB_3 uint32_t x_ = R32(W(3)) + W(4), e_ = W(5); R32(W(2)) = x_;
+#define DEF_LOADBR1(k, L, name, B, cond)                                    \
+  H(h_ldbr##k##_##name##_##B) {                                             \
+    LB_##k                                                                  \
+    uint32_t end_ = x_ + e_;                                                \
+    if (W_UNLIKELY(end_ < x_ || end_ > memsize)) TRAP(WASM_TRAP_MEMORY_OOB); \
+    uint32_t a = ld32(mem + (end_ - 4));                                    \
+    R32(W(1)) = a;                                                          \
+    uint32_t b = SRC_##B((L) + 3);                                          \
+    if (cond) JUMP((const wcode *)(const void *)((const char *)(ip + (L)) + (intptr_t)ip[(L) + 1])); \
+    NEXT((L) + 4);                                                          \
+  }
+#define DEF_LOADBR(idx, name, cond)                                                         \
+  DEF_LOADBR1(0, 4, name, s, cond) DEF_LOADBR1(0, 4, name, i, cond) DEF_LOADBR1(1, 5, name, s, cond) \
+  DEF_LOADBR1(1, 5, name, i, cond) DEF_LOADBR1(2, 6, name, s, cond) DEF_LOADBR1(2, 6, name, i, cond) \
+  DEF_LOADBR1(3, 6, name, s, cond) DEF_LOADBR1(3, 6, name, i, cond)
+BRCMP(DEF_LOADBR)
+
 /* ---- handler table ---- */
 
 #define T_PAIR(opc, name, ...) [opc] = h_##name, [(opc) | W_IMM] = h_##name##_i,
@@ -1076,6 +1103,12 @@ H(h_copy2) {
   [OP_BR_CMP + (i)] = h_br_##name##_ss, [OP_BR_CMP_IMM + (i)] = h_br_##name##_si,        \
   [OP_BR_CMP + OP_BR_CMP_ACC + (i)] = h_br_##name##_as, [OP_BR_CMP_IMM + OP_BR_CMP_ACC + (i)] = h_br_##name##_ai,
 
+#define T_LOADBR(i, name, cond)                                                                          \
+  [OP_LOAD_BR + (i) * 2] = h_ldbr0_##name##_s, [OP_LOAD_BR + (i) * 2 + 1] = h_ldbr0_##name##_i,            \
+  [OP_LOAD_BR + 20 + (i) * 2] = h_ldbr1_##name##_s, [OP_LOAD_BR + 20 + (i) * 2 + 1] = h_ldbr1_##name##_i,  \
+  [OP_LOAD_BR + 40 + (i) * 2] = h_ldbr2_##name##_s, [OP_LOAD_BR + 40 + (i) * 2 + 1] = h_ldbr2_##name##_i,  \
+  [OP_LOAD_BR + 60 + (i) * 2] = h_ldbr3_##name##_s, [OP_LOAD_BR + 60 + (i) * 2 + 1] = h_ldbr3_##name##_i,
+
 static const whandler handlers[OP_COUNT] = {
     [OP_UNREACHABLE] = h_unreachable,
     [OP_BR] = h_br,
@@ -1119,6 +1152,7 @@ static const whandler handlers[OP_COUNT] = {
     LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_PAIR) IDIV(T_ONE)
     UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD) F64_ARITH(T_I32) F64_CMP(T_I32) LOADS_UPD(T_LOAD_UPD)
     BRF64(T_BRF) FUSE_A(T_FUSE) BRCMP(T_BRAX) INPLACE(T_INPLACE) LOADS_UPD(T_UPDX) FUSE_A(T_FUSE_AND)
+    BRCMP(T_LOADBR)
     [OP_F64_SQ] = h_f64_sq_s,
     [OP_F64_SQ + 1] = h_f64_sq_a,
     [OP_F64_DBL] = h_f64_dbl_s,

@@ -148,7 +148,15 @@ enum {
   /* OP_INPLACE_ACC + (opcode - 0x6A): i32 `x = acc op x` [op x - x] (the accumulator form, result to b's slot). */
   OP_INPLACE_ACC = 0xA84,
   OP_F64_DBL = 0xA93, /* (+1: to the f64 accumulator) f64.add of a slot to itself [op dst a a] */
-  OP_COUNT = 0xA95
+  /*
+   * OP_LOAD_BR + kind * 20 + (cmp opcode - 0x46) * 2 + (1: b immediate): an i32 load into a slot,
+   * then a compare-and-branch whose left operand is that slot ([load ... | op rel dst b]): the
+   * value is tested without being read back. Kinds: 0 i32.load [op dst addr end], 1 the folded
+   * form [op dst base end k], 2/3 the load with pointer update [op dst x a b end], b a slot / an
+   * immediate. Fused by peephole.c; the load keeps its trap site (the pair's first word).
+   */
+  OP_LOAD_BR = 0xA95,
+  OP_COUNT = 0xAE5
 };
 #define W_IMM 0x100
 #define W_AACC 0x200

@@ -42,6 +42,17 @@ static uint32_t single(wcode *w) {
   return 0;
 }
 
+/* Words of the i32 load at w that OP_LOAD_BR can absorb, and its kind; 0 if none. */
+static uint32_t load_kind(const wcode *w, uint32_t *kind) {
+  switch ((uint32_t)w[0]) {
+  case 0x28: *kind = 0; return 4;
+  case 0x28 | W_IMM: *kind = 1; return 5;
+  case OP_LOAD_UPD_I32: *kind = 2; return 6;
+  case OP_LOAD_UPD_I32 | W_IMM: *kind = 3; return 6;
+  default: return 0;
+  }
+}
+
 void wpeep_function(wcode *code, uint32_t len, const uint32_t *opat, uint32_t nops, const uint32_t *brw, uint32_t nbrw) {
   for (uint32_t i = 0; i < nops; i++) {
     uint32_t p = opat[i];
@@ -51,6 +62,16 @@ void wpeep_function(wcode *code, uint32_t len, const uint32_t *opat, uint32_t no
        rejection, as this runs at every spawn: every single form repeats an operand word, and
        pairs start with one of three opcodes. */
     if (p + 4 > len) break;
+    /* [i32 load dst ..] then [br_cmp rel dst b]: the loaded value goes straight to the test. */
+    uint32_t kind, n = has_next ? load_kind(w, &kind) : 0;
+    if (n && opat[i + 1] == p + n && w[n + 2] == w[1] && !targeted(code, brw, nbrw, p + n)) {
+      uint32_t b = (uint32_t)w[n], imm = b >= OP_BR_CMP_IMM && b < OP_BR_CMP_IMM + 10;
+      if (imm || (b >= OP_BR_CMP && b < OP_BR_CMP + 10)) {
+        w[0] = OP_LOAD_BR + kind * 20 + (b - (imm ? OP_BR_CMP_IMM : OP_BR_CMP)) * 2 + imm;
+        i++;
+        continue;
+      }
+    }
     if (w[1] != w[2] && w[2] != w[3] && w[1] != w[3] && w[0] != (0x6A | W_IMM) && w[0] != OP_COPY32 &&
         (w[0] < OP_FUSE2 + OP_FUSE2_DACC || w[0] >= OP_FUSE2 + OP_FUSE2_DACC + OP_FUSE2_AACC))
       continue;

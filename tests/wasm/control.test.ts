@@ -158,6 +158,37 @@ describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differ
     expect(n).toBe(calls.length);
   });
 
+  it('an i32 load tested by the next compare-and-branch (fused) agrees with V8: every comparison, address form and operand, traps', async () => {
+    const fns: string[] = [];
+    const calls: Call[] = [];
+    // The load's address: plain, folded `p + K`, and the pointer bumped by the load itself (stride slot or immediate).
+    const addrs: Record<string, string> = {
+      plain: '(i32.load (local.get 0))',
+      folded: '(i32.load (i32.add (local.get 0) (i32.const 2)))',
+      upds: '(i32.load (local.tee 0 (i32.add (local.get 0) (local.get 2))))',
+      updi: '(i32.load (local.tee 0 (i32.add (local.get 0) (i32.const 3))))',
+    };
+    // The right operand: a slot, an immediate, or the loaded value itself.
+    const rights: Record<string, string> = { s: '(local.get 1)', i: '(i32.const 0x0a0b0c0d)', d: '(local.get 3)' };
+    for (const cmp of ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u']) {
+      for (const [an, addr] of Object.entries(addrs)) {
+        for (const [bn, b] of Object.entries(rights)) {
+          const name = `lb_${cmp}_${an}_${bn}`;
+          const bump = an.startsWith('upd') ? '' : '(local.set 0 (i32.add (local.get 0) (local.get 2)))';
+          fns.push(`(func (export "${name}") (param i32 i32 i32) (result i32) (local i32 i32)
+            (block (loop (br_if 1 (i32.ge_u (local.get 4) (i32.const 9))) (local.set 4 (i32.add (local.get 4) (i32.const 1))) ${bump}
+              (br_if 0 (i32.${cmp} (local.tee 3 ${addr}) ${b}))))
+            (i32.add (i32.mul (local.get 4) (i32.const 65536)) (i32.xor (local.get 3) (local.get 0))))`);
+          calls.push(...[[0, 0, 1], [0, 0x0a0b0c0d, 4], [3, -1, 2], [1, 0x80000000, 5], [65530, 5, 1], [65524, 0, 4], [-4, 0, 1]].map((a) => ({ fn: name, args: a.map(i32) })));
+        }
+      }
+    }
+    const bytes = await wat(`(module (memory 1) (data (i32.const 0) "\\0d\\0c\\0b\\0a\\0d\\0c\\0b\\0a\\ff\\ff\\ff\\7f\\00\\00\\00\\80\\0d\\0c\\0b\\0a\\01\\00\\00\\00\\ff\\ff\\ff\\ff") (data (i32.const 65528) "\\0d\\0c\\0b\\0a\\0d\\0c\\0b\\0a") ${fns.join('\n')})`);
+    const { mismatches, calls: n } = differential([{ name: 'loadbr', bytes, calls }]);
+    expect(mismatches).toEqual([]);
+    expect(n).toBe(calls.length);
+  });
+
   it('memory loads, stores, growth and bulk operations agree with V8 (results, traps and memory contents)', async () => {
     const bytes = await wat(MEMORY);
     const addrs = [0, 1, 3, 15, 16, 65535 - 16, 65536 - 20, 65536 - 17, 65536 - 16, 65536, -1, -16].map(i32);
