@@ -25,44 +25,43 @@ import {
   wasmos_mmio_read,
   wasmos_mmio_write,
 } from "../sdk/assembly";
-
-// Registers (virtio 1.2 §4.2.2; legacy §4.2.4).
-const MAGIC: u32 = 0x000;
-const VERSION: u32 = 0x004;
-const DEVICE_ID: u32 = 0x008;
-const DEVICE_FEATURES: u32 = 0x010;
-const DEVICE_FEATURES_SEL: u32 = 0x014;
-const DRIVER_FEATURES: u32 = 0x020;
-const DRIVER_FEATURES_SEL: u32 = 0x024;
-const GUEST_PAGE_SIZE: u32 = 0x028;
-const QUEUE_SEL: u32 = 0x030;
-const QUEUE_NUM_MAX: u32 = 0x034;
-const QUEUE_NUM: u32 = 0x038;
-const QUEUE_ALIGN: u32 = 0x03c;
-const QUEUE_PFN: u32 = 0x040;
-const QUEUE_READY: u32 = 0x044;
-const QUEUE_NOTIFY: u32 = 0x050;
-const INTERRUPT_STATUS: u32 = 0x060;
-const INTERRUPT_ACK: u32 = 0x064;
-const STATUS: u32 = 0x070;
-const QUEUE_DESC_LOW: u32 = 0x080;
-const QUEUE_DESC_HIGH: u32 = 0x084;
-const QUEUE_DRIVER_LOW: u32 = 0x090;
-const QUEUE_DRIVER_HIGH: u32 = 0x094;
-const QUEUE_DEVICE_LOW: u32 = 0x0a0;
-const QUEUE_DEVICE_HIGH: u32 = 0x0a4;
-export const CONFIG: u32 = 0x100;
-
-const MAGIC_VALUE: u32 = 0x74726976; // "virt"
-const S_ACKNOWLEDGE: u32 = 1;
-const S_DRIVER: u32 = 2;
-const S_DRIVER_OK: u32 = 4;
-const S_FEATURES_OK: u32 = 8;
-const S_FAILED: u32 = 0x80;
-const S_NEEDS_RESET: u32 = 0x40;
-
-const DESC_F_NEXT: u16 = 1;
-const DESC_F_WRITE: u16 = 2;
+import {
+  MAGIC,
+  VERSION,
+  DEVICE_ID,
+  DEVICE_FEATURES,
+  DEVICE_FEATURES_SEL,
+  DRIVER_FEATURES,
+  DRIVER_FEATURES_SEL,
+  GUEST_PAGE_SIZE,
+  QUEUE_SEL,
+  QUEUE_NUM_MAX,
+  QUEUE_NUM,
+  QUEUE_ALIGN,
+  QUEUE_PFN,
+  QUEUE_READY,
+  QUEUE_NOTIFY,
+  INTERRUPT_STATUS,
+  INTERRUPT_ACK,
+  STATUS,
+  QUEUE_DESC_LOW,
+  QUEUE_DESC_HIGH,
+  QUEUE_DRIVER_LOW,
+  QUEUE_DRIVER_HIGH,
+  QUEUE_DEVICE_LOW,
+  QUEUE_DEVICE_HIGH,
+  CONFIG,
+  MAGIC_VALUE,
+  S_ACKNOWLEDGE,
+  S_DRIVER,
+  S_DRIVER_OK,
+  S_FEATURES_OK,
+  S_FAILED,
+  S_NEEDS_RESET,
+  DESC_F_NEXT,
+  DESC_F_WRITE,
+} from "../sdk/assembly/virtio-mmio";
+export { CONFIG };
 
 /** Ring entries: two descriptors per request, one request at a time. */
 const QSIZE: u32 = 8;

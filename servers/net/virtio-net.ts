@@ -11,36 +11,36 @@
 // from the used ring when the next frame needs one.
 import { E_IO, wasmos_dma_alloc, wasmos_dma_read, wasmos_dma_write, wasmos_irq_ack } from "../sdk/assembly";
 import { VirtioDevice } from "../fs/virtio";
-
-const VERSION: u32 = 0x004;
-const DEVICE_FEATURES: u32 = 0x010;
-const DEVICE_FEATURES_SEL: u32 = 0x014;
-const DRIVER_FEATURES: u32 = 0x020;
-const DRIVER_FEATURES_SEL: u32 = 0x024;
-const GUEST_PAGE_SIZE: u32 = 0x028;
-const QUEUE_SEL: u32 = 0x030;
-const QUEUE_NUM_MAX: u32 = 0x034;
-const QUEUE_NUM: u32 = 0x038;
-const QUEUE_ALIGN: u32 = 0x03c;
-const QUEUE_PFN: u32 = 0x040;
-const QUEUE_READY: u32 = 0x044;
-const QUEUE_NOTIFY: u32 = 0x050;
-const INTERRUPT_STATUS: u32 = 0x060;
-const INTERRUPT_ACK: u32 = 0x064;
-const STATUS: u32 = 0x070;
-const QUEUE_DESC_LOW: u32 = 0x080;
-const QUEUE_DRIVER_LOW: u32 = 0x090;
-const QUEUE_DEVICE_LOW: u32 = 0x0a0;
-
-const S_ACKNOWLEDGE: u32 = 1;
-const S_DRIVER: u32 = 2;
-const S_DRIVER_OK: u32 = 4;
-const S_FEATURES_OK: u32 = 8;
-const S_FAILED: u32 = 0x80;
+import {
+  VERSION,
+  DEVICE_FEATURES,
+  DEVICE_FEATURES_SEL,
+  DRIVER_FEATURES,
+  DRIVER_FEATURES_SEL,
+  GUEST_PAGE_SIZE,
+  QUEUE_SEL,
+  QUEUE_NUM_MAX,
+  QUEUE_NUM,
+  QUEUE_ALIGN,
+  QUEUE_PFN,
+  QUEUE_READY,
+  QUEUE_NOTIFY,
+  INTERRUPT_STATUS,
+  INTERRUPT_ACK,
+  STATUS,
+  QUEUE_DESC_LOW,
+  QUEUE_DRIVER_LOW,
+  QUEUE_DEVICE_LOW,
+  S_ACKNOWLEDGE,
+  S_DRIVER,
+  S_DRIVER_OK,
+  S_FEATURES_OK,
+  S_FAILED,
+  DESC_F_WRITE,
+} from "../sdk/assembly/virtio-mmio";
 
 const VIRTIO_ID_NET: u32 = 1;
 const F_MAC: u32 = 1 << 5;
-const DESC_F_WRITE: u16 = 2;
 
 /** Entries per queue; every rx entry holds one posted buffer. */
 export const QSIZE: u32 = 64;
