@@ -1031,7 +1031,8 @@ H(h_copy2) {
  * An i32 load into a slot, then a compare-and-branch of that slot ([load .. | op rel dst b], ops.h
  * OP_LOAD_BR): the load's words are read as its kind lays them out (LB_k: address, end operand,
  * length), the loaded value is stored and tested from the register. b is read after the store,
- * so it may name the same slot.
+ * so it may name the same slot. The branch displacement is relative to the pair's first word
+ * (peephole.c adjusts it).
  */
 #define LB_0 uint32_t x_ = R32(W(2)), e_ = W(3);
 #define LB_1 uint32_t x_ = R32(W(2)) + W(4), e_ = W(3);
@@ -1045,7 +1046,7 @@ H(h_copy2) {
     uint32_t a = ld32(mem + (end_ - 4));                                    \
     R32(W(1)) = a;                                                          \
     uint32_t b = SRC_##B((L) + 3);                                          \
-    if (cond) JUMP((const wcode *)(const void *)((const char *)(ip + (L)) + (intptr_t)ip[(L) + 1])); \
+    if (cond) JUMP(BRANCH((L) + 1));                                        \
     NEXT((L) + 4);                                                          \
   }
 #define DEF_LOADBR(idx, name, cond)                                                         \
@@ -1053,6 +1054,45 @@ H(h_copy2) {
   DEF_LOADBR1(1, 5, name, i, cond) DEF_LOADBR1(2, 6, name, s, cond) DEF_LOADBR1(2, 6, name, i, cond) \
   DEF_LOADBR1(3, 6, name, s, cond) DEF_LOADBR1(3, 6, name, i, cond)
 BRCMP(DEF_LOADBR)
+
+/*
+ * A simple instruction, then a loop latch [first .. | op rel x a b c] (ops.h OP_PRE_LATCH): PL_k
+ * does the first instruction (PL_LEN_k words); the latch reads its operands afterwards, so they
+ * may name the slot the first one wrote. PLX_x: the latch counts x in place (x == a), PLX_g: the
+ * general latch. The displacement is relative to the pair's first word. Only the store can trap, at the pair's first word.
+ */
+#define PL_0 R32(W(1)) += W(3);
+#define PL_1                                                                   \
+  {                                                                            \
+    uint32_t a_ = R32(W(1)) + W(4), end_ = a_ + W(3);                          \
+    if (W_UNLIKELY(end_ < a_ || end_ > memsize)) TRAP(WASM_TRAP_MEMORY_OOB);   \
+    mem[end_ - 1] = (uint8_t)W(2);                                             \
+  }
+#define PL_2 R32(W(1)) = acc ^ R32(W(3));
+#define PL_3 R32(W(1)) = W(2);
+#define PLX_x(L, B)                                                                                \
+  uint32_t *x_ = &R32(W((L) + 2));                                                                \
+  uint32_t a = *x_ + SRC_##B((L) + 4);                                                            \
+  *x_ = a;
+#define PLX_g(L, B)                                                                                \
+  uint32_t a = R32(W((L) + 3)) + SRC_##B((L) + 4);                                                \
+  R32(W((L) + 2)) = a;
+#define DEF_PRELATCH1(k, L, X, name, B, C, cond)                                                  \
+  H(h_pl##k##X##_##name##_##B##C) {                                                               \
+    PL_##k                                                                                        \
+    PLX_##X(L, B)                                                                                 \
+    uint32_t b = SRC_##C((L) + 5);                                                                \
+    if (cond) JUMP(BRANCH((L) + 1));                                                              \
+    NEXT((L) + 6);                                                                                \
+  }
+#define DEF_PRELATCH3(k, L, X, name, cond)                                                      \
+  DEF_PRELATCH1(k, L, X, name, s, s, cond) DEF_PRELATCH1(k, L, X, name, i, s, cond)             \
+  DEF_PRELATCH1(k, L, X, name, s, i, cond) DEF_PRELATCH1(k, L, X, name, i, i, cond)
+#define DEF_PRELATCH2(k, L, name, cond) DEF_PRELATCH3(k, L, g, name, cond) DEF_PRELATCH3(k, L, x, name, cond)
+#define DEF_PRELATCH(idx, name, cond)                                                  \
+  DEF_PRELATCH2(0, 4, name, cond) DEF_PRELATCH2(1, 5, name, cond) DEF_PRELATCH2(2, 4, name, cond) \
+  DEF_PRELATCH2(3, 3, name, cond)
+BRCMP(DEF_PRELATCH)
 
 /* ---- handler table ---- */
 
@@ -1109,6 +1149,14 @@ BRCMP(DEF_LOADBR)
   [OP_LOAD_BR + 40 + (i) * 2] = h_ldbr2_##name##_s, [OP_LOAD_BR + 40 + (i) * 2 + 1] = h_ldbr2_##name##_i,  \
   [OP_LOAD_BR + 60 + (i) * 2] = h_ldbr3_##name##_s, [OP_LOAD_BR + 60 + (i) * 2 + 1] = h_ldbr3_##name##_i,
 
+#define T_PL2(k, X, o, i, name)                                                                         \
+  [OP_PRE_LATCH + (k) * 80 + (o) + (i) * 4] = h_pl##k##X##_##name##_ss,                                  \
+  [OP_PRE_LATCH + (k) * 80 + (o) + (i) * 4 + 1] = h_pl##k##X##_##name##_is,                              \
+  [OP_PRE_LATCH + (k) * 80 + (o) + (i) * 4 + 2] = h_pl##k##X##_##name##_si,                              \
+  [OP_PRE_LATCH + (k) * 80 + (o) + (i) * 4 + 3] = h_pl##k##X##_##name##_ii,
+#define T_PL1(k, i, name) T_PL2(k, g, 0, i, name) T_PL2(k, x, 40, i, name)
+#define T_PRELATCH(i, name, cond) T_PL1(0, i, name) T_PL1(1, i, name) T_PL1(2, i, name) T_PL1(3, i, name)
+
 static const whandler handlers[OP_COUNT] = {
     [OP_UNREACHABLE] = h_unreachable,
     [OP_BR] = h_br,
@@ -1152,7 +1200,7 @@ static const whandler handlers[OP_COUNT] = {
     LOADS(T_LOAD) STORES(T_STORE) I32_BIN(T_I32) I64_BIN(T_PAIR) I64_CMP(T_PAIR) FBIN(T_PAIR) IDIV(T_ONE)
     UNARY(T_ONE) TRUNC(T_ONE) BRCMP(T_BR) BRCMP(T_BRADD) F64_ARITH(T_I32) F64_CMP(T_I32) LOADS_UPD(T_LOAD_UPD)
     BRF64(T_BRF) FUSE_A(T_FUSE) BRCMP(T_BRAX) INPLACE(T_INPLACE) LOADS_UPD(T_UPDX) FUSE_A(T_FUSE_AND)
-    BRCMP(T_LOADBR)
+    BRCMP(T_LOADBR) BRCMP(T_PRELATCH)
     [OP_F64_SQ] = h_f64_sq_s,
     [OP_F64_SQ + 1] = h_f64_sq_a,
     [OP_F64_DBL] = h_f64_dbl_s,

@@ -156,7 +156,14 @@ enum {
    * immediate. Fused by peephole.c; the load keeps its trap site (the pair's first word).
    */
   OP_LOAD_BR = 0xA95,
-  OP_COUNT = 0xAE5
+  /*
+   * OP_PRE_LATCH + kind * 80 + (cmp opcode - 0x46) * 4 + (1: b immediate) + (2: c immediate)
+   * (+ 40: the latch counts x in place, x == a): a simple instruction right before a loop latch
+   * (OP_BR_ADD or OP_BRA_X [op rel x a b c]), both in one dispatch. Kinds: 0 `x = a + K` [op x a K], 1 i32.store8 of an immediate at slot + k
+   * [op base v end k], 2 `x = acc ^ y` [op x - y], 3 const32 [op dst v]. Fused by peephole.c.
+   */
+  OP_PRE_LATCH = 0xAE5,
+  OP_COUNT = 0xC25
 };
 #define W_IMM 0x100
 #define W_AACC 0x200

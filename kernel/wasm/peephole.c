@@ -53,6 +53,27 @@ static uint32_t load_kind(const wcode *w, uint32_t *kind) {
   }
 }
 
+/* Words of the instruction at w that OP_PRE_LATCH can absorb, and its kind; 0 if none. */
+static uint32_t pre_latch_kind(const wcode *w, uint32_t *kind) {
+  switch ((uint32_t)w[0]) {
+  case 0x6A | W_IMM: *kind = 0; return w[1] == w[2] ? 4 : 0; /* x += K */
+  case (OP_STORE_IMMV + 0x3A - 0x36) | W_IMM: *kind = 1; return 5;
+  case 0x73 | W_AACC: *kind = 2; return 4;
+  case OP_CONST32: *kind = 3; return 3;
+  default: return 0;
+  }
+}
+
+/* The latch index (cmp * 4 + b imm + 2 * c imm, + 40 when it counts x in place: `x += b; if (x
+   cmp c)`) of the loop latch at w, or -1. */
+static int latch_index(const wcode *w) {
+  uint32_t o = (uint32_t)w[0];
+  uint32_t base = o >= OP_BRA_X && o < OP_BRA_X + 0x40 ? OP_BRA_X : o >= OP_BR_ADD && o < OP_BR_ADD + 0x40 ? OP_BR_ADD : 0;
+  if (!base || ((o - base) & 0xF) >= 10) return -1;
+  o -= base;
+  return (int)((o & 0xF) * 4 + ((o & OP_BR_ADD_BIMM) ? 1 : 0) + ((o & OP_BR_ADD_CIMM) ? 2 : 0) + (w[2] == w[3] ? 40 : 0));
+}
+
 void wpeep_function(wcode *code, uint32_t len, const uint32_t *opat, uint32_t nops, const uint32_t *brw, uint32_t nbrw) {
   for (uint32_t i = 0; i < nops; i++) {
     uint32_t p = opat[i];
@@ -62,8 +83,17 @@ void wpeep_function(wcode *code, uint32_t len, const uint32_t *opat, uint32_t no
        rejection, as this runs at every spawn: every single form repeats an operand word, and
        pairs start with one of three opcodes. */
     if (p + 4 > len) break;
+    uint32_t kind, n;
+    /* A simple instruction then a loop latch: one dispatch. */
+    n = has_next ? pre_latch_kind(w, &kind) : 0;
+    int li = n && opat[i + 1] == p + n ? latch_index(w + n) : -1;
+    if (li >= 0 && !targeted(code, brw, nbrw, p + n)) {
+      w[0] = OP_PRE_LATCH + kind * 80 + (uint32_t)li;
+      i++;
+      continue;
+    }
     /* [i32 load dst ..] then [br_cmp rel dst b]: the loaded value goes straight to the test. */
-    uint32_t kind, n = has_next ? load_kind(w, &kind) : 0;
+    n = has_next ? load_kind(w, &kind) : 0;
     if (n && opat[i + 1] == p + n && w[n + 2] == w[1] && !targeted(code, brw, nbrw, p + n)) {
       uint32_t b = (uint32_t)w[n], imm = b >= OP_BR_CMP_IMM && b < OP_BR_CMP_IMM + 10;
       if (imm || (b >= OP_BR_CMP && b < OP_BR_CMP + 10)) {
@@ -95,5 +125,19 @@ void wpeep_function(wcode *code, uint32_t len, const uint32_t *opat, uint32_t no
     }
     uint32_t o = single(w);
     if (o) w[0] = o;
+  }
+  /* The fused pairs with a branch in their second half take its displacement relative to the
+     pair's first word (their handlers jump from there), once no fusion needs branch targets. */
+  for (uint32_t i = 0; i < nops; i++) {
+    wcode *w = code + opat[i];
+    uint32_t o = (uint32_t)w[0], n = 0;
+    if (o >= OP_LOAD_BR && o < OP_PRE_LATCH) {
+      static const uint8_t lens[4] = {4, 5, 6, 6};
+      n = lens[(o - OP_LOAD_BR) / 20];
+    } else if (o >= OP_PRE_LATCH && o < OP_COUNT) {
+      static const uint8_t lens[4] = {4, 5, 4, 3};
+      n = lens[(o - OP_PRE_LATCH) / 80];
+    }
+    if (n) w[n + 1] = (wcode)((intptr_t)w[n + 1] + (intptr_t)(n * sizeof(wcode)));
   }
 }

@@ -189,6 +189,40 @@ describe.skipIf(!compiler)('control, memory, tables, globals, host calls (differ
     expect(n).toBe(calls.length);
   });
 
+  it('a simple instruction fused with the loop latch after it agrees with V8: counter bump, byte store (traps), xor, constant; latch in place or not', async () => {
+    const fns: string[] = [];
+    const calls: Call[] = [];
+    // The instruction right before the latch (peephole.c pre_latch_kind).
+    const firsts: Record<string, string> = {
+      add: '(local.set 3 (i32.add (local.get 3) (i32.const 5)))',
+      st8: '(i32.store8 (i32.add (local.get 0) (i32.const 7)) (i32.const 0x5a))',
+      xor: '(local.set 3 (i32.xor (i32.shl (local.get 0) (i32.const 3)) (local.get 3)))',
+      const: '(local.set 3 (i32.const 77))',
+    };
+    for (const cmp of ['eq', 'lt_u', 'gt_s', 'le_u', 'ge_s']) {
+      for (const [fn, first] of Object.entries(firsts)) {
+        // x += b in place (x is a), or x = a + b with a another local (the general latch).
+        for (const src of ['1', '3']) {
+          for (const b of ['(local.get 2)', '(i32.const 3)']) {
+            for (const c of ['(local.get 2)', '(i32.const 40)']) {
+              const name = `pl_${cmp}_${fn}_${src}_${b.includes('const') ? 'i' : 's'}${c.includes('const') ? 'i' : 's'}`;
+              fns.push(`(func (export "${name}") (param i32 i32 i32) (result i32) (local i32 i32)
+                (block (loop (br_if 1 (i32.ge_u (local.get 4) (i32.const 12))) (local.set 4 (i32.add (local.get 4) (i32.const 1)))
+                  ${first}
+                  (br_if 0 (i32.${cmp} (local.tee 1 (i32.add (local.get ${src}) ${b})) ${c}))))
+                (i32.add (i32.mul (local.get 4) (i32.const 65536)) (i32.xor (i32.load (local.get 0)) (i32.add (local.get 1) (local.get 3)))))`);
+              calls.push(...[[0, 0, 3], [8, 30, 40], [16, -7, 5], [65528, 0, 2], [65529, 40, 40]].map((a) => ({ fn: name, args: a.map(i32) })));
+            }
+          }
+        }
+      }
+    }
+    const bytes = await wat(`(module (memory 1) ${fns.join('\n')})`);
+    const { mismatches, calls: n } = differential([{ name: 'prelatch', bytes, calls }]);
+    expect(mismatches).toEqual([]);
+    expect(n).toBe(calls.length);
+  });
+
   it('memory loads, stores, growth and bulk operations agree with V8 (results, traps and memory contents)', async () => {
     const bytes = await wat(MEMORY);
     const addrs = [0, 1, 3, 15, 16, 65535 - 16, 65536 - 20, 65536 - 17, 65536 - 16, 65536, -1, -16].map(i32);
