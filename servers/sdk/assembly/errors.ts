@@ -43,6 +43,9 @@ export function errorMeaning(code: i32): string | null {
     case -109: return "interrupted";
     case -110: return "not supported";
     case -111: return "I/O error";
+    case -112: return "connection refused";
+    case -113: return "network unreachable";
+    case -114: return "connection reset";
     default: return null;
   }
 }
