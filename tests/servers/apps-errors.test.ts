@@ -9,7 +9,7 @@ import { bootTasks, exitOf } from '../kernel/wasm-boot.ts';
 
 /** Every E_* constant of the IDL: name -> code. */
 const ERRORS = Object.entries(idl).filter(([k, v]) => /^E_[A-Z_]+$/.test(k) && typeof v === 'number') as [string, number][];
-const UNKNOWN = [-50, -99, -112, -200, 5];
+const UNKNOWN = [-50, -99, -115, -200, 5];
 
 /** A program (compiled from this overlay, never written to the tree) printing "code|errorText|describeError" per code. */
 const PROBE = 'servers/apps/errors-probe/main.ts';
