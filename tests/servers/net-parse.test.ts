@@ -46,7 +46,7 @@ function put(bytes: Uint8Array): number {
 beforeAll(async () => {
   const r = await compileAs(ENTRY, process.cwd(), new Map([[ENTRY, SOURCE]]));
   expect(r.diagnostics).not.toMatch(/ERROR/);
-  const mod = new WebAssembly.Module(r.wasm!);
+  const mod = new WebAssembly.Module(r.wasm! as Uint8Array<ArrayBuffer>);
   // The SDK runtime imports console output and exit: nothing to do here.
   const imports: Record<string, Record<string, () => number>> = {};
   for (const i of WebAssembly.Module.imports(mod)) (imports[i.module] ??= {})[i.name] = () => 0;
