@@ -122,12 +122,16 @@ export class VirtioDevice {
     return <u16>wasmos_mmio_read(this.base + CONFIG + off, 2);
   }
 
+  /** Features of the low word the device offered (set by negotiate). */
+  offered: u32 = 0;
+  private status: u32 = 0;
+
   /**
-   * Resets the device, negotiates `features` (low word; VERSION_1 is added on
-   * a modern transport), sets up queue 0 and buffers of `bufSize` bytes for a
-   * request and its reply. 0 or E_IO.
+   * Resets the device and negotiates the low-word `features` it also offers
+   * (VERSION_1 is added on a modern transport): 0, or E_IO with the device
+   * marked FAILED. Queues come next (setQueue), then ready().
    */
-  init(features: u32, bufSize: u32): i32 {
+  negotiate(features: u32): i32 {
     const version = this.read32(VERSION);
     if (version != 1 && version != 2) return E_IO;
     this.modern = version == 2;
@@ -135,20 +139,60 @@ export class VirtioDevice {
     this.write32(STATUS, S_ACKNOWLEDGE);
     this.write32(STATUS, S_ACKNOWLEDGE | S_DRIVER);
     this.write32(DEVICE_FEATURES_SEL, 0);
-    const offered = this.read32(DEVICE_FEATURES);
+    this.offered = this.read32(DEVICE_FEATURES);
     this.write32(DRIVER_FEATURES_SEL, 0);
-    this.write32(DRIVER_FEATURES, offered & features);
-    let status = S_ACKNOWLEDGE | S_DRIVER;
+    this.write32(DRIVER_FEATURES, this.offered & features);
+    this.status = S_ACKNOWLEDGE | S_DRIVER;
     if (this.modern) {
       this.write32(DEVICE_FEATURES_SEL, 1);
       if ((this.read32(DEVICE_FEATURES) & 1) == 0) return this.fail();
       this.write32(DRIVER_FEATURES_SEL, 1);
       this.write32(DRIVER_FEATURES, 1); // VIRTIO_F_VERSION_1
-      status |= S_FEATURES_OK;
-      this.write32(STATUS, status);
+      this.status |= S_FEATURES_OK;
+      this.write32(STATUS, this.status);
       if ((this.read32(STATUS) & S_FEATURES_OK) == 0) return this.fail();
     }
+    return 0;
+  }
 
+  /** Gives queue `index` its `size` entries in the legacy ring layout at `ring` (DMA memory); false if the device has fewer. */
+  setQueue(index: u32, ring: u32, size: u32): bool {
+    this.write32(QUEUE_SEL, index);
+    if (this.read32(QUEUE_NUM_MAX) < size) return false;
+    this.write32(QUEUE_NUM, size);
+    if (this.modern) {
+      this.write32(QUEUE_DESC_LOW, ring);
+      this.write32(QUEUE_DESC_HIGH, 0);
+      this.write32(QUEUE_DRIVER_LOW, ring + 16 * size);
+      this.write32(QUEUE_DRIVER_HIGH, 0);
+      this.write32(QUEUE_DEVICE_LOW, ring + PAGE);
+      this.write32(QUEUE_DEVICE_HIGH, 0);
+      this.write32(QUEUE_READY, 1);
+    } else {
+      this.write32(GUEST_PAGE_SIZE, PAGE);
+      this.write32(QUEUE_ALIGN, PAGE);
+      this.write32(QUEUE_PFN, ring / PAGE);
+    }
+    return true;
+  }
+
+  /** The driver is set up: DRIVER_OK. */
+  ready(): void {
+    this.write32(STATUS, this.status | S_DRIVER_OK);
+  }
+
+  /** Marks the device FAILED; returns E_IO. */
+  fail(): i32 {
+    this.write32(STATUS, S_FAILED);
+    return E_IO;
+  }
+
+  /**
+   * Sets up queue 0 with buffers of `bufSize` bytes for a request and its
+   * reply, after negotiating `features` (see negotiate). 0 or E_IO.
+   */
+  init(features: u32, bufSize: u32): i32 {
+    if (this.negotiate(features) < 0) return E_IO;
     const ring = wasmos_dma_alloc(RING_BYTES);
     const bufs = wasmos_dma_alloc(2 * bufSize);
     if (ring < 0 || bufs < 0) return this.fail();
@@ -156,34 +200,12 @@ export class VirtioDevice {
     this.req = <u32>bufs;
     this.resp = <u32>bufs + bufSize;
     this.bufSize = bufSize;
-
-    this.write32(QUEUE_SEL, 0);
-    const max = this.read32(QUEUE_NUM_MAX);
-    if (max < QSIZE) return this.fail();
-    this.write32(QUEUE_NUM, QSIZE);
-    if (this.modern) {
-      this.write32(QUEUE_DESC_LOW, this.ring);
-      this.write32(QUEUE_DESC_HIGH, 0);
-      this.write32(QUEUE_DRIVER_LOW, this.ring + AVAIL_OFF);
-      this.write32(QUEUE_DRIVER_HIGH, 0);
-      this.write32(QUEUE_DEVICE_LOW, this.ring + USED_OFF);
-      this.write32(QUEUE_DEVICE_HIGH, 0);
-      this.write32(QUEUE_READY, 1);
-    } else {
-      this.write32(GUEST_PAGE_SIZE, PAGE);
-      this.write32(QUEUE_ALIGN, PAGE);
-      this.write32(QUEUE_PFN, this.ring / PAGE);
-    }
+    if (!this.setQueue(0, this.ring, QSIZE)) return this.fail();
     // The two descriptors never change but for the request's length.
     this.putDesc(0, this.req, 0, DESC_F_NEXT, 1);
     this.putDesc(1, this.resp, bufSize, DESC_F_WRITE, 0);
-    this.write32(STATUS, status | S_DRIVER_OK);
+    this.ready();
     return 0;
-  }
-
-  private fail(): i32 {
-    this.write32(STATUS, S_FAILED);
-    return E_IO;
   }
 
   private putDesc(i: u32, addr: u32, len: u32, flags: u16, next: u16): void {

@@ -1,9 +1,10 @@
 // The virtio-net driver (virtio 1.2 §5.1): queue 0 receives, queue 1
 // transmits, no offloads and no mergeable buffers, legacy (Version 1) and
 // modern (Version 2) virtio-mmio. It lives in the tcpip task (docs/tcpip.md:
-// one task, so a frame costs no IPC). The slot is found with fs's
-// VirtioDevice.find; the rings are set up here because fs's device has one
-// queue with one request in flight, and a NIC needs many buffers in two queues.
+// one task, so a frame costs no IPC). fs's VirtioDevice finds the slot,
+// negotiates features and programs the queues; the rings and their buffers
+// are kept here, because a NIC needs many buffers in two queues where fs's
+// 9P device has one request in flight.
 //
 // Rings and buffers are DMA memory outside linear memory: every access is a
 // dma_read/dma_write copy. Receive buffers are posted once and re-posted as
@@ -12,30 +13,9 @@
 import { E_IO, wasmos_dma_alloc, wasmos_dma_read, wasmos_dma_write, wasmos_irq_ack } from "../sdk/assembly";
 import { VirtioDevice } from "../fs/virtio";
 import {
-  VERSION,
-  DEVICE_FEATURES,
-  DEVICE_FEATURES_SEL,
-  DRIVER_FEATURES,
-  DRIVER_FEATURES_SEL,
-  GUEST_PAGE_SIZE,
-  QUEUE_SEL,
-  QUEUE_NUM_MAX,
-  QUEUE_NUM,
-  QUEUE_ALIGN,
-  QUEUE_PFN,
-  QUEUE_READY,
   QUEUE_NOTIFY,
   INTERRUPT_STATUS,
   INTERRUPT_ACK,
-  STATUS,
-  QUEUE_DESC_LOW,
-  QUEUE_DRIVER_LOW,
-  QUEUE_DEVICE_LOW,
-  S_ACKNOWLEDGE,
-  S_DRIVER,
-  S_DRIVER_OK,
-  S_FEATURES_OK,
-  S_FAILED,
   DESC_F_WRITE,
 } from "../sdk/assembly/virtio-mmio";
 
@@ -90,73 +70,35 @@ export class NetDevice {
   /** Resets and starts the device, posts every receive buffer. 0 or E_IO. */
   init(): i32 {
     const d = this.dev;
-    const version = d.read32(VERSION);
-    if (version != 1 && version != 2) return E_IO;
-    const modern = version == 2;
+    if (d.negotiate(F_MAC) < 0) return E_IO;
     // With VERSION_1 the header always has num_buffers (§5.1.6); legacy drops it without MRG_RXBUF.
-    this.hdr = modern ? 12 : 10;
-    d.write32(STATUS, 0);
-    d.write32(STATUS, S_ACKNOWLEDGE);
-    d.write32(STATUS, S_ACKNOWLEDGE | S_DRIVER);
-    d.write32(DEVICE_FEATURES_SEL, 0);
-    const offered = d.read32(DEVICE_FEATURES);
-    d.write32(DRIVER_FEATURES_SEL, 0);
-    d.write32(DRIVER_FEATURES, offered & F_MAC);
-    let status = S_ACKNOWLEDGE | S_DRIVER;
-    if (modern) {
-      d.write32(DEVICE_FEATURES_SEL, 1);
-      if ((d.read32(DEVICE_FEATURES) & 1) == 0) return this.fail();
-      d.write32(DRIVER_FEATURES_SEL, 1);
-      d.write32(DRIVER_FEATURES, 1); // VIRTIO_F_VERSION_1
-      status |= S_FEATURES_OK;
-      d.write32(STATUS, status);
-      if ((d.read32(STATUS) & S_FEATURES_OK) == 0) return this.fail();
-    }
-    if ((offered & F_MAC) != 0) {
+    this.hdr = d.modern ? 12 : 10;
+    if ((d.offered & F_MAC) != 0) {
       for (let i: u32 = 0; i < 6; i++) store<u8>(this.mac + i, d.config8(i));
     } else {
       // No MAC offered: a locally administered one (QEMU's default with the local bit).
       store<u32>(this.mac, 0x00545202);
       store<u16>(this.mac, 0x5634, 4);
     }
-    if (this.setupQueue(0, this.rx, modern) < 0 || this.setupQueue(1, this.tx, modern) < 0) return this.fail();
+    if (!this.setupQueue(0, this.rx) || !this.setupQueue(1, this.tx)) return d.fail();
     // Every rx descriptor i points at buffer i for good; only the avail ring moves.
     for (let i: u32 = 0; i < QSIZE; i++) {
       this.putDesc(this.rx, i, this.rx.bufs + i * BUF, BUF, DESC_F_WRITE);
       this.putDesc(this.tx, i, this.tx.bufs + i * BUF, 0, 0);
       this.post(this.rx, <u16>i);
     }
-    d.write32(STATUS, status | S_DRIVER_OK);
+    d.ready();
     d.write32(QUEUE_NOTIFY, 0);
     return 0;
   }
 
-  private fail(): i32 {
-    this.dev.write32(STATUS, S_FAILED);
-    return E_IO;
-  }
-
-  private setupQueue(index: u32, q: Queue, modern: bool): i32 {
-    const d = this.dev;
-    d.write32(QUEUE_SEL, index);
-    if (d.read32(QUEUE_NUM_MAX) < QSIZE) return E_IO;
+  private setupQueue(index: u32, q: Queue): bool {
     const ring = wasmos_dma_alloc(RING_BYTES);
     const bufs = wasmos_dma_alloc(QSIZE * BUF);
-    if (ring < 0 || bufs < 0) return E_IO;
+    if (ring < 0 || bufs < 0) return false;
     q.ring = <u32>ring;
     q.bufs = <u32>bufs;
-    d.write32(QUEUE_NUM, QSIZE);
-    if (modern) {
-      d.write32(QUEUE_DESC_LOW, q.ring);
-      d.write32(QUEUE_DRIVER_LOW, q.ring + AVAIL_OFF);
-      d.write32(QUEUE_DEVICE_LOW, q.ring + USED_OFF);
-      d.write32(QUEUE_READY, 1);
-    } else {
-      d.write32(GUEST_PAGE_SIZE, PAGE);
-      d.write32(QUEUE_ALIGN, PAGE);
-      d.write32(QUEUE_PFN, q.ring / PAGE);
-    }
-    return 0;
+    return this.dev.setQueue(index, q.ring, QSIZE);
   }
 
   private putDesc(q: Queue, i: u32, addr: u32, len: u32, flags: u16): void {
