@@ -2,24 +2,12 @@
 // inside WasmOS. The request goes iframe -> Service Worker (public/guest-sw.js)
 // -> page -> machine worker -> the board's virtio-net card -> the guest's
 // tcpip server -> webserver, and the answer comes back the same way.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { collectErrors, terminalText } from './support/page-helpers.ts';
-import { buildAndServe, type StaticSite } from './support/static-site.ts';
+import { useChromiumSite } from './support/chromium-site.ts';
 
-let site: StaticSite;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await buildAndServe({ base: '/nested/site/' });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const chromium = useChromiumSite('/nested/site/');
 
 const POLL = { timeout: 60_000, interval: 200 };
 
@@ -30,10 +18,10 @@ async function shell(page: Page, line: string): Promise<void> {
 
 describe('the Browser pane', () => {
   it('shows the page, the JSON endpoint and a 404 of the webserver task', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const context = await chromium.browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await page.goto(site.url);
+    await page.goto(chromium.site.url);
     await expect.poll(() => terminalText(page), POLL).toContain('shell>');
     await shell(page, 'start webserver');
     await expect.poll(() => terminalText(page), POLL).toMatch(/webserver: listening on port 80/);

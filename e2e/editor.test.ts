@@ -5,36 +5,24 @@
 // shows in the terminal and its task in Tasks. A syntax error comes back as an
 // inline marker and an entry in the problems list; a module the kernel
 // refuses shows the kernel's verdict; Monaco follows the app's theme.
-import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.ts';
+import type { Page, Request } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { collectErrors, terminalText } from './support/page-helpers.ts';
-import { buildAndServe, type StaticSite } from './support/static-site.ts';
+import { useChromiumSite } from './support/chromium-site.ts';
 
-let site: StaticSite;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await buildAndServe({ base: '/wasmos/editor/' });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const chromium = useChromiumSite('/wasmos/editor/');
 
 const POLL = { timeout: 30_000, interval: 100 };
 // The first build loads asc and binaryen (~14 MB) into the worker.
 const BUILD = { timeout: 60_000, interval: 200 };
 
 async function open(): Promise<{ page: Page; errors: string[]; scripts: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const context = await chromium.browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
   const scripts: string[] = [];
   page.on('request', (r: Request) => { if (r.resourceType() === 'script' || /\.js($|\?)/.test(r.url())) scripts.push(r.url()); });
-  await page.goto(site.url);
+  await page.goto(chromium.site.url);
   return { page, errors, scripts };
 }
 

@@ -5,30 +5,18 @@
 // OS (init, servers, shell from the boot archive the page packs).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { collectErrors, terminalText } from './support/page-helpers.ts';
-import { buildAndServe, type StaticSite } from './support/static-site.ts';
+import { useChromiumSite } from './support/chromium-site.ts';
 
-let site: StaticSite;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await buildAndServe({ base: '/wasmos/playground/' });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const chromium = useChromiumSite('/wasmos/playground/');
 
 async function open(query = '', colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme });
+  const context = await chromium.browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme });
   const page = await context.newPage();
   const errors = collectErrors(page);
-  await page.goto(site.url + query);
+  await page.goto(chromium.site.url + query);
   return { page, errors };
 }
 

@@ -3,30 +3,18 @@
 // state hash; hostile links (corrupt, oversize, another OS build) are refused
 // and the page boots normally; a snapshot saves and restores; time travel goes
 // to a trace event, steps by message and comes back; every lesson runs to its end.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { packRecording, recordingFragment, unpackRecording, packedFromFragment } from '../src/host/replay/link.ts';
-import { launchChromium } from './support/browser.ts';
 import { collectErrors, terminalText } from './support/page-helpers.ts';
-import { buildAndServe, type StaticSite } from './support/static-site.ts';
+import { useChromiumSite } from './support/chromium-site.ts';
 
-let site: StaticSite;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await buildAndServe({ base: '/share/' });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const chromium = useChromiumSite('/share/');
 
 const POLL = { timeout: 60_000, interval: 100 };
 
 async function open(url: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await chromium.browser.newContext({ viewport: { width: 1366, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await context.newPage();
   const errors = collectErrors(page);
@@ -62,7 +50,7 @@ let permalink = '';
 
 describe('sharing in Chromium', () => {
   it('a permalink replays in a fresh browser context to the same console, tasks and state hash', async () => {
-    const a = await open(site.url);
+    const a = await open(chromium.site.url);
     await expect.poll(() => terminalText(a.page), POLL).toContain('shell>');
     await type(a.page, 'ping');
     await type(a.page, 'counter-client 3');
@@ -100,7 +88,7 @@ describe('sharing in Chromium', () => {
       [`#${otherBuild}`, /made with OS build ffffffffffffffff; this page runs build [0-9a-f]{16}/],
     ];
     for (const [fragment, message] of cases) {
-      const { page } = await open(site.url + fragment);
+      const { page } = await open(chromium.site.url + fragment);
       await expect.poll(() => page.getByTestId('share-banner').innerText(), POLL).toMatch(message);
       expect(await page.getByTestId('share-banner').innerText()).toContain('booted normally');
       await expect.poll(() => terminalText(page), POLL).toContain('shell>');
@@ -110,7 +98,7 @@ describe('sharing in Chromium', () => {
   });
 
   it('saves a snapshot, restores it, and travels in time through the trace', async () => {
-    const { page, errors } = await open(site.url);
+    const { page, errors } = await open(chromium.site.url);
     await expect.poll(() => terminalText(page), POLL).toContain('shell>');
     await type(page, 'ping');
     await page.getByRole('tab', { name: 'Snapshots' }).click();
@@ -160,7 +148,7 @@ describe('sharing in Chromium', () => {
   });
 
   it('runs every lesson to its end', async () => {
-    const { page, errors } = await open(site.url);
+    const { page, errors } = await open(chromium.site.url);
     await expect.poll(() => terminalText(page), POLL).toContain('shell>');
     await page.getByRole('tab', { name: 'Lessons' }).click();
     const titles = await page.getByLabel('Lesson', { exact: true }).locator('option').allInnerTexts();

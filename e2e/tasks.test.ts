@@ -5,33 +5,22 @@
 // WASMOS_KERNEL replaces the built site's kernel.elf (a kernel under test).
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { collectErrors, terminalText } from './support/page-helpers.ts';
-import { buildAndServe, type StaticSite } from './support/static-site.ts';
+import { useChromiumSite } from './support/chromium-site.ts';
 
-let site: StaticSite;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await buildAndServe({ base: '/play/' });
+const chromium = useChromiumSite('/play/', (site) => {
   if (process.env.WASMOS_KERNEL) copyFileSync(process.env.WASMOS_KERNEL, join(site.outDir, 'kernel.elf'));
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
 });
 
 const POLL = { timeout: 30_000, interval: 100 };
 
 async function open(width: number): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height: 768 } });
+  const context = await chromium.browser.newContext({ viewport: { width, height: 768 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
-  await page.goto(site.url);
+  await page.goto(chromium.site.url);
   return { page, errors };
 }
 

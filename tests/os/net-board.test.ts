@@ -8,18 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Machine } from '../../src/board/machine.ts';
 import { bootOsAsync } from '../../src/cli/os-session.ts';
 import { FetchConnector, StaticResolver, UserNet } from '../../src/host/net/index.ts';
+import { fnv1a } from '../helpers/fnv1a.ts';
 
 let server: Server;
 let port = 0;
 const BIG = 256 * 1024;
 const big = Buffer.alloc(BIG, 0);
 for (let i = 0; i < BIG; i++) big[i] = (i * 13 + (i >> 8)) & 0xff;
-
-function fnv1a(b: Uint8Array): string {
-  let h = 2166136261;
-  for (const x of b) h = Math.imul(h ^ x, 16777619) >>> 0;
-  return h.toString(16);
-}
 
 beforeAll(async () => {
   server = createServer((req, res) => {

@@ -9,15 +9,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bootOsAsync } from '../../src/cli/os-session.ts';
 import { FetchConnector, UserNet } from '../../src/host/net/index.ts';
 import type { Machine } from '../../src/board/machine.ts';
+import { fnv1a } from '../helpers/fnv1a.ts';
 
 const BIG = 256 * 1024;
 const big = Buffer.alloc(BIG);
 for (let i = 0; i < BIG; i++) big[i] = (i * 31 + (i >> 9)) & 0xff;
-function fnv1a(b: Uint8Array): string {
-  let h = 2166136261;
-  for (const x of b) h = Math.imul(h ^ x, 16777619) >>> 0;
-  return h.toString(16);
-}
 
 let server: Server;
 let port = 0;

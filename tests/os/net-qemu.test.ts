@@ -8,17 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasQemu } from '../helpers/qemu.ts';
 import { bootOsOnQemu } from './net-qemu-session.ts';
+import { fnv1a } from '../helpers/fnv1a.ts';
 
 const BIG = 1 << 20;
 function bigBody(): Buffer {
   const b = Buffer.alloc(BIG);
   for (let i = 0; i < BIG; i++) b[i] = (i * 7 + (i >> 10)) & 0xff;
   return b;
-}
-function fnv1a(b: Uint8Array): string {
-  let h = 2166136261;
-  for (const x of b) h = Math.imul(h ^ x, 16777619) >>> 0;
-  return h.toString(16);
 }
 
 let server: Server;

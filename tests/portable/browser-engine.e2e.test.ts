@@ -2,31 +2,19 @@
 // on the page's own WebAssembly engine (a Web Worker with the portable host)
 // and, side by side, in WasmOS (the terminal). Both print the same result.
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium } from '../../e2e/support/browser.ts';
+import { expect, it } from 'vitest';
 import { collectErrors, terminalText } from '../../e2e/support/page-helpers.ts';
-import { buildAndServe, REPO_ROOT, type StaticSite } from '../../e2e/support/static-site.ts';
+import { useChromiumSite } from '../../e2e/support/chromium-site.ts';
+import { REPO_ROOT } from '../../e2e/support/static-site.ts';
 
-let site: StaticSite;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await buildAndServe({ base: '/play/' });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const chromium = useChromiumSite('/play/');
 
 const POLL = { timeout: 60_000, interval: 100 };
 
 it('compute runs on the browser engine and in WasmOS, with the same result', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  const page = await (await chromium.browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
   const errors = collectErrors(page);
-  await page.goto(site.url);
+  await page.goto(chromium.site.url);
   await expect.poll(() => terminalText(page), POLL).toContain('shell>');
   await page.getByLabel("Run a .wasm on the browser's engine").setInputFiles(join(REPO_ROOT, 'servers/build/apps/compute.wasm'));
   const pane = page.getByRole('region', { name: 'Browser engine' });
