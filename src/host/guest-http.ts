@@ -62,26 +62,38 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/** Decodes a chunked body; null while incomplete; throws on a malformed one. */
-export function decodeChunked(b: Uint8Array): Uint8Array | null {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  let at = 0;
-  const dec = new TextDecoder('latin1');
-  for (;;) {
-    let eol = -1;
-    for (let i = at; i + 1 < b.length; i++) if (b[i] === 13 && b[i + 1] === 10) { eol = i; break; }
-    if (eol < 0) return null;
-    const sizeText = dec.decode(b.subarray(at, eol)).split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw new GuestHttpError(`bad chunk size "${sizeText.slice(0, 20)}"`);
-    const size = parseInt(sizeText, 16);
-    at = eol + 2;
-    if (size === 0) return concat(parts, total); // trailers, if any, are ignored
-    if (at + size + 2 > b.length) return null;
-    parts.push(b.subarray(at, at + size));
-    total += size;
-    at += size + 2;
+/**
+ * A chunked body decoded as it arrives: each call goes on from the last
+ * whole chunk, so a long answer is not decoded again on every arrival.
+ */
+export class ChunkedBody {
+  private at = 0;
+  private readonly parts: Uint8Array[] = [];
+  private size = 0;
+  private readonly dec = new TextDecoder('latin1');
+
+  /** `b` is everything received so far: the body once complete, null while incomplete; throws on a malformed one. */
+  next(b: Uint8Array): Uint8Array | null {
+    for (;;) {
+      let eol = -1;
+      for (let i = this.at; i + 1 < b.length; i++) if (b[i] === 13 && b[i + 1] === 10) { eol = i; break; }
+      if (eol < 0) return null;
+      const sizeText = this.dec.decode(b.subarray(this.at, eol)).split(';')[0]!.trim();
+      if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw new GuestHttpError(`bad chunk size "${sizeText.slice(0, 20)}"`);
+      const size = parseInt(sizeText, 16);
+      const data = eol + 2;
+      if (size === 0) return concat(this.parts, this.size); // trailers, if any, are ignored
+      if (data + size + 2 > b.length) return null;
+      this.parts.push(b.subarray(data, data + size));
+      this.size += size;
+      this.at = data + size + 2;
+    }
   }
+}
+
+/** Decodes a whole chunked body; null while incomplete; throws on a malformed one. */
+export function decodeChunked(b: Uint8Array): Uint8Array | null {
+  return new ChunkedBody().next(b);
 }
 
 interface Head {
@@ -89,7 +101,12 @@ interface Head {
   statusText: string;
   headers: Array<[string, string]>;
   bodyStart: number;
+  /** Set for a chunked body. */
+  chunks: ChunkedBody | null;
 }
+
+const get = (h: Array<[string, string]>, name: string): string | undefined =>
+  h.find(([k]) => k.toLowerCase() === name)?.[1];
 
 function parseHead(b: Uint8Array, end: number): Head {
   const lines = new TextDecoder('latin1').decode(b.subarray(0, end)).split('\r\n');
@@ -101,18 +118,16 @@ function parseHead(b: Uint8Array, end: number): Head {
     if (colon <= 0) throw new GuestHttpError(`bad response header line "${line.slice(0, 60)}"`);
     headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
   }
-  return { status: Number(m[1]), statusText: m[2] ?? '', headers, bodyStart: end + 4 };
+  const chunked = !!get(headers, 'transfer-encoding')?.toLowerCase().includes('chunked');
+  return { status: Number(m[1]), statusText: m[2] ?? '', headers, bodyStart: end + 4, chunks: chunked ? new ChunkedBody() : null };
 }
-
-const get = (h: Array<[string, string]>, name: string): string | undefined =>
-  h.find(([k]) => k.toLowerCase() === name)?.[1];
 
 /** The body once complete (by length or chunking); null to wait for more or for the close. */
 function completeBody(head: Head, body: Uint8Array, method: string): Uint8Array | null {
   if (method === 'HEAD' || head.status === 204 || head.status === 304 || (head.status >= 100 && head.status < 200)) {
     return new Uint8Array(0);
   }
-  if (get(head.headers, 'transfer-encoding')?.toLowerCase().includes('chunked')) return decodeChunked(body);
+  if (head.chunks) return head.chunks.next(body);
   const length = get(head.headers, 'content-length');
   if (length !== undefined) {
     if (!/^\d+$/.test(length)) throw new GuestHttpError(`bad Content-Length "${length}"`);
@@ -131,7 +146,8 @@ export function guestHttp(
   stream: TcpStream, req: GuestHttpRequest, opts: { host: string; timeoutMs: number; setTimer: (ms: number, f: () => void) => () => void },
 ): Promise<GuestHttpResponse> {
   return new Promise((resolve, reject) => {
-    const parts: Uint8Array[] = [];
+    // One buffer grown by doubling: each arrival is copied once, not the whole answer again.
+    let buf = new Uint8Array(4096);
     let total = 0;
     let head: Head | null = null;
     let done = false;
@@ -150,7 +166,7 @@ export function guestHttp(
     const cancel = opts.setTimer(opts.timeoutMs, () => finish(new GuestHttpError(`no complete answer from the guest within ${opts.timeoutMs} ms`)));
     const tryComplete = (closed: boolean): void => {
       try {
-        const all = concat(parts, total);
+        const all = buf.subarray(0, total);
         if (!head) {
           const end = indexOfCrlfCrlf(all);
           if (end < 0) {
@@ -175,7 +191,12 @@ export function guestHttp(
       data(bytes) {
         total += bytes.length;
         if (total > MAX_RESPONSE_BYTES) return finish(new GuestHttpError(`the response is larger than ${MAX_RESPONSE_BYTES} bytes`));
-        parts.push(bytes.slice());
+        if (total > buf.length) {
+          const grown = new Uint8Array(Math.max(total, buf.length * 2));
+          grown.set(buf.subarray(0, total - bytes.length));
+          buf = grown;
+        }
+        buf.set(bytes, total - bytes.length);
         tryComplete(false);
       },
       end() { tryComplete(true); },
