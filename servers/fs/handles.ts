@@ -42,19 +42,22 @@ function freeSlot(): i32 {
 const info = memory.data(56, 8);
 const STATE_EXITED: i32 = 5;
 
-function alive(task: i32): bool {
+/** The ids of the tasks that have not exited, asked of the kernel once. */
+function liveTasks(): Set<i32> {
+  const live = new Set<i32>();
   for (let i = 0; wasmos_task_info(i, info) == 0; i++) {
-    if (load<i32>(info) == task) return load<i32>(info + 32) != STATE_EXITED;
+    if (load<i32>(info + 32) != STATE_EXITED) live.add(load<i32>(info));
   }
-  return false;
+  return live;
 }
 
 /** Closes the handles of tasks that have exited; returns how many. */
 function reclaimDead(): i32 {
+  const live = liveTasks();
   let freed = 0;
   for (let i = 0; i < MAX_HANDLES; i++) {
     const h = slots[i];
-    if (h === null || alive(h.owner)) continue;
+    if (h === null || live.has(h.owner)) continue;
     slots[i] = null;
     inUse--;
     h.file.close();
