@@ -17,25 +17,15 @@
 import * as memory from '../memory.ts';
 import * as hart from './hart.ts';
 import type { Hart } from './hart.ts';
+import { Block, NO_CODE } from './block.ts';
 import { decodeBlock, makeInterpreter, type Interpreter } from './interp.ts';
+import { warmInterpreter } from './interp-warmup.ts';
 import { mulh, mulhsu, mulhu } from './muldiv.ts';
 import { MAX_BLOCK, translateBlock, type ParcelReader } from './translate.ts';
 
 // Module-local copies of imported constants used per block (see hart.ts).
 const { RAM_BASE } = memory;
 const { EXIT_RESCHEDULE } = hart;
-
-class Block {
-  /** The block that followed this one last time, valid while `epoch` matches the hart's. */
-  next: Block | null = null;
-  nextPc = 0;
-  epoch = -1;
-  /** The interpreter until the block is translated, then the translated function. */
-  run: () => void = noop;
-  constructor(readonly length: number, readonly linkable: boolean) {}
-}
-
-const noop = (): void => {};
 
 const MAX_SINGLES = 1 << 16;
 
@@ -47,8 +37,18 @@ const MAX_SINGLES = 1 << 16;
  * of instructions, and most boot code never runs that much (measured on the
  * OS boot and the CPU benchmark: docs/board.md).
  */
-export const COLD_BUDGET = 100_000;
-const ENTRY_COST = 40;
+export const COLD_BUDGET = 200_000;
+const ENTRY_COST = 8;
+/**
+ * A block is translated when it spends its budget within WINDOW times the
+ * budget of the whole run's instructions, i.e. while it takes at least a tenth
+ * of the run; otherwise it gets a new budget. The OS boot's busiest blocks
+ * retire up to 0.9 M instructions each, spread over 36 M, which translating
+ * never repays; a benchmark's inner loops take most of the run while they run.
+ */
+const WINDOW = 10;
+/** The budget of blocks under budget Infinity: large, a small integer for V8, refilled when spent. */
+const NEVER = 1 << 29;
 let defaultColdBudget = COLD_BUDGET;
 
 /**
@@ -69,6 +69,7 @@ export class Executor {
   private readonly interpret: Interpreter;
   /** Instructions a block retires in the interpreter before it is translated. */
   readonly coldBudget = defaultColdBudget;
+  private readonly window = defaultColdBudget * WINDOW;
   /** Blocks translated so far (statistics). */
   translated = 0;
   /** Blocks decoded for the interpreter so far (statistics). */
@@ -77,7 +78,8 @@ export class Executor {
   constructor(private readonly hart: Hart) {
     this.pages = new Array(hart.ram.size >>> 12);
     hart.onCodeWrite = (page) => this.invalidatePage(page);
-    this.interpret = makeInterpreter(hart);
+    warmInterpreter();
+    this.interpret = makeInterpreter(hart, ENTRY_COST);
   }
 
   invalidatePage(page: number): void {
@@ -100,57 +102,81 @@ export class Executor {
     let prev: Block | null = null;
     while (h.instret < h.limit) {
       const pc = h.pc;
+      let b: Block | null = null;
       // Chained: the same successor as last time, and nothing that could change it happened since.
-      if (prev !== null && prev.nextPc === pc && prev.epoch === h.codeEpoch && prev.next !== null) {
-        const b: Block = prev.next;
-        if (h.instret + b.length <= h.limit) {
-          h.exit = 0;
-          b.run();
-          if (h.exit === EXIT_RESCHEDULE || h.wfi) return;
-          prev = b;
-          continue;
-        }
+      if (prev !== null && prev.nextPc === pc && prev.epoch === h.codeEpoch) {
+        b = prev.next;
+        if (b !== null && h.instret + b.length > h.limit) b = null;
       }
-      const vpn = pc >>> 12;
-      const slot = vpn & 255;
-      let off: number;
-      if (ft.tag[slot] === vpn) {
-        off = (ft.off[slot]! + pc) | 0;
-      } else {
-        h.exit = 0;
-        const pa = h.fetchAddress(pc);
-        if (pa < 0) continue; // fetch fault taken
-        off = pa - RAM_BASE;
-      }
-      const page = off >>> 12;
-      let blocks = this.pages[page];
-      if (blocks === undefined) blocks = this.pages[page] = new Array(2048);
-      let b = blocks[(off & 4095) >>> 1];
-      if (b === undefined) {
-        if ((off & 4095) === 4094 && (u16[off >>> 1]! & 3) === 3) {
-          // A 32-bit instruction straddling two pages.
-          const second = h.fetchAddress((pc + 2) | 0);
-          if (second < 0) continue;
-          b = this.single((u16[off >>> 1]! | (u16[(second - RAM_BASE) >>> 1]! << 16)) | 0);
+      if (b === null) {
+        const vpn = pc >>> 12;
+        const slot = vpn & 255;
+        let off: number;
+        if (ft.tag[slot] === vpn) {
+          off = (ft.off[slot]! + pc) | 0;
         } else {
-          b = blocks[(off & 4095) >>> 1] = this.translate(off);
+          h.exit = 0;
+          const pa = h.fetchAddress(pc);
+          if (pa < 0) { prev = null; continue; } // fetch fault taken
+          off = pa - RAM_BASE;
         }
-      }
-      if (prev !== null && b.linkable && h.exit === 0) {
-        prev.next = b;
-        prev.nextPc = pc;
-        prev.epoch = h.codeEpoch;
-      }
-      if (h.instret + b.length > h.limit) {
-        const lo = u16[off >>> 1]!;
-        if ((lo & 3) !== 3) b = this.single(lo);
-        else if ((off & 4095) !== 4094) b = this.single((lo | (u16[(off >>> 1) + 1]! << 16)) | 0);
+        const page = off >>> 12;
+        let blocks = this.pages[page];
+        if (blocks === undefined) blocks = this.pages[page] = new Array(2048);
+        b = blocks[(off & 4095) >>> 1] ?? null;
+        if (b === null) {
+          if ((off & 4095) === 4094 && (u16[off >>> 1]! & 3) === 3) {
+            // A 32-bit instruction straddling two pages.
+            const second = h.fetchAddress((pc + 2) | 0);
+            if (second < 0) { prev = null; continue; }
+            b = this.single((u16[off >>> 1]! | (u16[(second - RAM_BASE) >>> 1]! << 16)) | 0);
+          } else {
+            b = blocks[(off & 4095) >>> 1] = this.translate(off);
+          }
+        }
+        if (prev !== null && b.linkable && h.exit === 0) {
+          prev.next = b;
+          prev.nextPc = pc;
+          prev.epoch = h.codeEpoch;
+        }
+        if (h.instret + b.length > h.limit) {
+          const lo = u16[off >>> 1]!;
+          if ((lo & 3) !== 3) b = this.single(lo);
+          else if ((off & 4095) !== 4094) b = this.single((lo | (u16[(off >>> 1) + 1]! << 16)) | 0);
+        }
       }
       h.exit = 0;
-      b.run();
+      const last = this.enter(b);
       if (h.exit === EXIT_RESCHEDULE || h.wfi) return;
-      prev = b.linkable && h.exit === 0 ? b : null;
+      prev = last.linkable && h.exit === 0 ? last : null;
     }
+  }
+
+  /**
+   * Runs `b` on its tier: translated, interpreted (with the blocks the
+   * interpreter chains to; the last one run is returned), or translated now
+   * when its budget is spent.
+   */
+  private enter(b: Block): Block {
+    if (b.fn !== null) {
+      b.fn();
+      return b;
+    }
+    if (b.budget <= 0) {
+      const now = this.hart.instret;
+      if (this.coldBudget !== Infinity && now - b.since > this.window) {
+        // Lukewarm: it used its budget, but over a long stretch of the run. Another window.
+        b.budget = this.coldBudget;
+        b.since = now;
+      } else if (this.coldBudget !== Infinity) {
+        const fn = b.fn = this.compile(translateBlock(b.read, b.room, b.maxLen).body);
+        fn();
+        return b;
+      }
+      b.budget = NEVER; // never translate: just keep interpreting
+    }
+    b.budget -= b.length + ENTRY_COST;
+    return this.interpret(b);
   }
 
   /** The block at RAM offset `off`; its bytes become code (stores to them drop the page). */
@@ -181,30 +207,22 @@ export class Executor {
   }
 
   /**
-   * A block that the interpreter runs until its budget is spent, then
-   * translates in place. `read` must stay valid while the block can run: RAM whose changes
-   * drop the block, or a constant word.
+   * A new block, interpreted until its budget is spent (translated at once
+   * with budget 0). `read` must stay valid while the block can run: RAM whose
+   * changes drop the block, or a constant word.
    */
   private tiered(read: ParcelReader, room: number, maxLen: number, linkable: boolean): { block: Block; bytes: number } {
     if (this.coldBudget === 0) {
       const src = translateBlock(read, room, maxLen);
-      const block = new Block(src.length, linkable);
-      block.run = this.compile(src.body);
+      const block = new Block(NO_CODE, src.length, src.bytes, linkable, 0, read, room, maxLen);
+      block.fn = this.compile(src.body);
       return { block, bytes: src.bytes };
     }
-    const dec = decodeBlock(read, room, maxLen, this.coldBudget);
+    const dec = decodeBlock(read, room, maxLen);
     this.decoded++;
-    const block = new Block(dec.length, linkable);
-    const interpret = this.interpret;
-    block.run = () => {
-      if (dec.budget > 0) {
-        dec.budget -= dec.length + ENTRY_COST;
-        interpret(dec);
-        return;
-      }
-      block.run = this.compile(translateBlock(read, room, maxLen).body);
-      block.run();
-    };
+    const budget = this.coldBudget === Infinity ? NEVER : this.coldBudget;
+    const block = new Block(dec.code, dec.length, dec.bytes, linkable, budget, read, room, maxLen);
+    block.since = this.hart.instret;
     return { block, bytes: dec.bytes };
   }
 

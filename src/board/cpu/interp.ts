@@ -1,86 +1,145 @@
-// The interpreter tier: runs a block from its decoded instructions, without
-// compiling anything for it. Most blocks of a boot run only a few times, and
-// V8 spends far longer compiling a translated block (0.1-0.5 ms) than the
-// interpreter spends running it that often; the executor translates a block
-// once it has run often enough to pay for it.
+// The interpreter tier: runs blocks from their decoded instructions, without
+// compiling anything for them. Most blocks of a boot run only a few times, and
+// V8 spends far longer compiling a translated block (0.1-0.5 ms, then its
+// tier-up) than the interpreter spends running it that often; the executor
+// translates a block once it has run often enough to pay for it.
 //
 // Exactness comes for free: the interpreter is one JavaScript function whose
 // switch has a case per kind in ops.ts, generated from the same templates as
 // the translator's output, with the operands read from the decoded block
-// instead of written in as constants. It runs one block per call, with the
-// translated function's contract: entered at c.pc, instret counted when it
-// leaves, loops back to the block's start bounded by c.limit, the same exits.
+// instead of written in as constants. Each block it runs keeps the translated
+// function's contract: entered at c.pc, instret counted when it leaves, loops
+// back to the block's start bounded by c.limit, the same exits.
+//
+// Speed (docs/board.md, "Cold code"): the boot runs about 4 M blocks of 9
+// instructions, so the interpreter follows the chain links between blocks
+// itself instead of returning to the executor after each one; an instruction
+// is two words read up front (kind and registers packed in one, the
+// immediate) plus two read only where a template needs them (offsets, the
+// raw word); and the function is compiled once per process and warmed up
+// (interp-warmup.ts), so V8 optimises it once instead of deoptimising it
+// every time the guest reaches a case it had not run yet.
+import type { Block } from './block.ts';
 import type { Hart } from './hart.ts';
 import { mulh, mulhsu, mulhu } from './muldiv.ts';
-import { KINDS, type ParcelReader, scanBlock, type Site } from './ops.ts';
+import { type Decoded, KINDS, type ParcelReader, scanBlock, type Site } from './ops.ts';
 
-/** Fields per instruction in a DecodedBlock's `code`. */
-const STRIDE = 8;
-const F_KIND = 0, F_RD = 1, F_RS1 = 2, F_RS2 = 3, F_IMM = 4, F_WORD = 5, F_OFF = 6, F_NEXT = 7;
+/** Int32 words per instruction in a block's `code`: header, imm, offsets, word. */
+export const CODE_STRIDE = 4;
 
-/** A block as the interpreter runs it. */
-export interface DecodedBlock {
-  /** STRIDE int32 fields per instruction: kind, rd, rs1, rs2, imm, word, off, next. */
-  readonly code: Int32Array;
-  /** Instructions (most one pass retires). */
-  readonly length: number;
-  /** Bytes of guest code covered (a block that does not end on a jump falls through to pc + bytes). */
-  readonly bytes: number;
-  /**
-   * What is left to interpret before the block is worth translating: the
-   * executor charges each entry, and each pass round the block's loop takes
-   * `length`; a loop leaves (at its start, as at the slice limit) once the
-   * budget is spent, so the executor can translate a hot loop instead of
-   * interpreting it to the end.
-   */
-  budget: number;
-}
+/** The header word: kind in bits 0-7, rd 8-15, rs1 16-23, rs2 24-31. */
+const header = (d: Decoded): number => d.kind | (d.rd << 8) | (d.rs1 << 16) | (d.rs2 << 24);
 
 /** Decodes the block at offset 0 of `read` (same boundaries as translateBlock). */
-export function decodeBlock(read: ParcelReader, pageRoom: number, maxLen: number, budget: number): DecodedBlock {
-  const code = new Int32Array(maxLen * STRIDE);
+export function decodeBlock(read: ParcelReader, pageRoom: number, maxLen: number): { code: Int32Array; length: number; bytes: number } {
+  const code = new Int32Array(maxLen * CODE_STRIDE);
   const { length, bytes } = scanBlock(read, pageRoom, maxLen, (d, k) => {
-    const j = k * STRIDE;
-    code[j + F_KIND] = d.kind; code[j + F_RD] = d.rd; code[j + F_RS1] = d.rs1; code[j + F_RS2] = d.rs2;
-    code[j + F_IMM] = d.imm; code[j + F_WORD] = d.word; code[j + F_OFF] = d.off; code[j + F_NEXT] = d.next;
+    const j = k * CODE_STRIDE;
+    code[j] = header(d);
+    code[j + 1] = d.imm;
+    code[j + 2] = d.off | (d.next << 16);
+    code[j + 3] = d.word;
   });
-  return { code: length === maxLen ? code : code.slice(0, length * STRIDE), length, bytes, budget };
+  return { code: length === maxLen ? code : code.slice(0, length * CODE_STRIDE), length, bytes };
 }
+
+const OFF = '(D[j + 2] & 65535)';
+const NEXT = '(D[j + 2] >>> 16)';
 
 /** The Site of the interpreter: operands are the variables of the case being run. */
 const VAR_SITE: Site = {
-  a: 'x[s1]', b: 'x[s2]', old: 'x[rd]', imm: 'imm', uimm: '(imm >>> 0)', word: 'w', len: '(nx - o)',
-  k: 'k', k1: '(k + 1)', off: 'o', next: 'nx', here: '((p + o) | 0)', after: '((p + nx) | 0)',
+  a: 'x[s1]', b: 'x[s2]', old: 'x[rd]', imm: 'imm', uimm: '(imm >>> 0)', word: 'D[j + 3]', len: `(${NEXT} - ${OFF})`,
+  k: 'k', k1: '(k + 1)', off: OFF, next: NEXT, here: `((p + ${OFF}) | 0)`, after: `((p + ${NEXT}) | 0)`,
+  leave: 'break B;',
   set: (v) => `if (rd !== 0) x[rd] = ${v};`,
-  jump: () => 'if (imm === 0) { c.instret += k + 1; if (c.instret + n <= c.limit && (b.budget -= n) > 0) continue L; c.pc = p; return; }\n' +
-    'c.pc = (p + imm) | 0; c.instret += k + 1; return;',
+  jump: () => 'if (imm === 0) { c.instret += k + 1; if (c.instret + n <= c.limit && (b.budget -= n) > 0) continue L; c.pc = p; break B; }\n' +
+    'c.pc = (p + imm) | 0; c.instret += k + 1; break B;',
 };
 
-/** The source of the interpreter's body; `b` is the DecodedBlock. */
+/** The rare kinds' Site: they run in a function of their own, which returns 1 to leave the block. */
+const RARE_SITE: Site = { ...VAR_SITE, leave: 'return 1;', jump: () => { throw new Error('a rare kind jumps'); } };
+
+/**
+ * The kinds the main loop runs itself: a boot's instructions are 99.6% these
+ * (lw 23%, addi 16%, add 14%, sw 8%, jalr 6%, ...). The others (SYSTEM, fences,
+ * atomics, FP, mulh and division, illegal) go to a second function, which keeps
+ * the main one small: V8 compiles a function of all 64 cases with full
+ * feedback in 0.1-0.2 s, several times over a boot.
+ */
+const HOT = new Set(['lui', 'auipc', 'jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu', 'lb', 'lh', 'lw',
+  'lbu', 'lhu', 'sb', 'sh', 'sw', 'addi', 'slli', 'slti', 'sltiu', 'xori', 'srli', 'ori', 'andi', 'srai', 'add',
+  'sll', 'slt', 'sltu', 'xor', 'srl', 'or', 'and', 'sub', 'sra', 'mul']);
+
+const caseOf = (i: number, site: Site, after: string): string => `case ${i}: {\n${KINDS[i]!.emit(site)}\n${after}\n}`;
+const kindsWhere = (hot: boolean): number[] => KINDS.flatMap((k, i) => (HOT.has(k.name) === hot ? [i] : []));
+
+/** The rare kinds, as `rare(D, j, k, p)`: 0 when the instruction completed, 1 when the block leaves. */
+function rareSource(): string {
+  return `let a = 0, i = 0, t = 0, u = 0;
+const hd = D[j], imm = D[j + 1];
+const rd = (hd >>> 8) & 255, s1 = (hd >>> 16) & 255, s2 = hd >>> 24;
+switch (hd & 255) {
+${kindsWhere(false).map((i) => caseOf(i, RARE_SITE, 'return 0;')).join('\n')}
+}
+return 0;`;
+}
+
+/**
+ * The source of the interpreter's body; `b` is the Block. It runs `b`, then
+ * the block `b` chains to while the link is valid (same pc, same code epoch),
+ * that block is still interpreted, has budget left and fits below c.limit;
+ * it returns the last block it ran for the executor to link from.
+ */
 function interpreterSource(): string {
-  const cases = KINDS.map((kind, i) => `case ${i}: {\n${kind.emit(VAR_SITE)}\nbreak;\n}`).join('\n');
-  return `const p = c.pc; let a = 0, i = 0, t = 0, u = 0;
-const D = b.code, n = b.length;
-L: for (;;) {
-  for (let k = 0, j = 0; k < n; k++, j += ${STRIDE}) {
-    const rd = D[j + ${F_RD}], s1 = D[j + ${F_RS1}], s2 = D[j + ${F_RS2}], imm = D[j + ${F_IMM}];
-    const w = D[j + ${F_WORD}], o = D[j + ${F_OFF}], nx = D[j + ${F_NEXT}];
-    switch (D[j + ${F_KIND}]) {
+  const cases = kindsWhere(true).map((i) => caseOf(i, VAR_SITE, 'break;')).join('\n');
+  return `let a = 0, i = 0, t = 0, u = 0;
+for (;;) {
+  const p = c.pc, D = b.code, n = b.length;
+  B: {
+    L: for (;;) {
+      for (let k = 0, j = 0; k < n; k++, j += ${CODE_STRIDE}) {
+        const hd = D[j], imm = D[j + 1];
+        const rd = (hd >>> 8) & 255, s1 = (hd >>> 16) & 255, s2 = hd >>> 24;
+        switch (hd & 255) {
 ${cases}
+          default:
+            if (rare(D, j, k, p) !== 0) break B;
+        }
+      }
+      c.pc = (p + b.bytes) | 0; c.instret += n;
+      break;
     }
   }
-  c.pc = (p + b.bytes) | 0; c.instret += n; return;
+  if (c.exit !== 0 || c.wfi) return b;
+  const nb = b.next;
+  if (nb === null || b.nextPc !== c.pc || b.epoch !== c.codeEpoch || nb.fn !== null || nb.budget <= 0 ||
+    c.instret + nb.length > c.limit) return b;
+  nb.budget -= nb.length + entryCost;
+  b = nb;
 }`;
 }
 
-export type Interpreter = (b: DecodedBlock) => void;
+/** Runs block `b` and the blocks chained after it; returns the last one run. */
+export type Interpreter = (b: Block) => Block;
 
-/** Builds the interpreter bound to one hart (one compile for the machine's lifetime). */
-export function makeInterpreter(h: Hart): Interpreter {
-  const ram = h.ram;
+type Factory = (c: Hart, x: Int32Array, m8: Uint8Array, s8: Int8Array, m16: Uint16Array, s16: Int16Array,
+  m32: Int32Array, lt: Int32Array, lo: Int32Array, st: Int32Array, so: Int32Array, mulh: typeof mulhu,
+  mulhsu: typeof mulhu, mulhu_: typeof mulhu, entryCost: number) => Interpreter;
+
+/**
+ * One factory per process: every machine's interpreter is a closure of the same
+ * function literal, so they share V8's type feedback and optimised code (a
+ * second machine starts with an optimised interpreter).
+ */
+let factory: Factory | null = null;
+
+/** Builds the interpreter bound to one hart; `entryCost` is charged to a block's budget per chained entry. */
+export function makeInterpreter(h: Hart, entryCost: number): Interpreter {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the templates in ops.ts
-  const factory = new Function('c', 'x', 'm8', 's8', 'm16', 's16', 'm32', 'lt', 'lo', 'st', 'so',
-    'mulh', 'mulhsu', 'mulhu', `return function interpret(b) {\n${interpreterSource()}\n};`);
+  factory ??= new Function('c', 'x', 'm8', 's8', 'm16', 's16', 'm32', 'lt', 'lo', 'st', 'so',
+    'mulh', 'mulhsu', 'mulhu', 'entryCost', `function rare(D, j, k, p) {\n${rareSource()}\n}
+return function interpret(b) {\n${interpreterSource()}\n};`) as Factory;
+  const ram = h.ram;
   return factory(h, h.x, ram.u8, ram.i8, ram.u16, ram.i16, ram.i32, h.tlbLoad.tag, h.tlbLoad.off,
-    h.tlbStore.tag, h.tlbStore.off, mulh, mulhsu, mulhu) as Interpreter;
+    h.tlbStore.tag, h.tlbStore.off, mulh, mulhsu, mulhu, entryCost);
 }

@@ -40,6 +40,11 @@ export interface Site {
   set(v: string): string;
   /** Statements leaving for the target offset in `imm`, looping when it is the block's start. */
   jump(): string;
+  /**
+   * The statement that leaves the block once c.pc and c.instret are set: `return;` in
+   * a translated function, a break to the interpreter's chaining code in the interpreter.
+   */
+  readonly leave: string;
 }
 
 export interface Kind {
@@ -53,13 +58,13 @@ export const KINDS: Kind[] = [];
 const def = (name: string, emit: (s: Site) => string, ends = false): number => KINDS.push({ name, ends, emit }) - 1;
 
 /** Leaves after a slow path if it trapped or asked the run loop to look. */
-const check = (s: Site): string => `if (c.exit !== 0) return c.leave(${s.k}, ${s.after});`;
+const check = (s: Site): string => `if (c.exit !== 0) { c.leave(${s.k}, ${s.after}); ${s.leave} }`;
 
-export const ILLEGAL_KIND = def('illegal', (s) => `c.pc = ${s.here}; c.instret += ${s.k}; c.illegal(${s.word}); return;`, true);
+export const ILLEGAL_KIND = def('illegal', (s) => `c.pc = ${s.here}; c.instret += ${s.k}; c.illegal(${s.word}); ${s.leave}`, true);
 const LUI = def('lui', (s) => s.set(s.imm));
 const AUIPC = def('auipc', (s) => s.set(`(p + ${s.imm}) | 0`)); // imm: offset + immU
 const JAL = def('jal', (s) => `${s.set(s.after)}\n${s.jump()}`, true); // imm: target offset
-const JALR = def('jalr', (s) => `t = (${s.a} + ${s.imm}) & -2;\n${s.set(s.after)}\nc.pc = t; c.instret += ${s.k1}; return;`, true);
+const JALR = def('jalr', (s) => `t = (${s.a} + ${s.imm}) & -2;\n${s.set(s.after)}\nc.pc = t; c.instret += ${s.k1}; ${s.leave}`, true);
 
 const branch = (name: string, cmp: string, unsigned: boolean): number => def(name, (s) => {
   const a = unsigned ? `(${s.a} >>> 0)` : s.a;
@@ -76,7 +81,7 @@ const load = (name: string, view: string, size: number, signed: boolean): number
   const index = size > 1 ? `(lo[i] + a) >> ${Math.log2(size)}` : '(lo[i] + a) | 0';
   return `a = (${s.a} + ${s.imm}) | 0; i = (a >>> 12) & 255;
 if (lt[i] === (a >>> 12)${align}) t = ${view}[${index}];
-else if ((t = c.ldx(a, ${size}, ${signed}, p, ${s.off}, ${s.k}, ${s.next})), c.exit !== 0) return;
+else if ((t = c.ldx(a, ${size}, ${signed}, p, ${s.off}, ${s.k}, ${s.next})), c.exit !== 0) ${s.leave}
 ${s.set('t')}`;
 });
 const LOADS = [load('lb', 's8', 1, true), load('lh', 's16', 2, true), load('lw', 'm32', 4, true), -1,
@@ -87,7 +92,7 @@ const store = (name: string, view: string, size: number): number => def(name, (s
   const index = size > 1 ? `(so[i] + a) >> ${Math.log2(size)}` : '(so[i] + a) | 0';
   return `a = (${s.a} + ${s.imm}) | 0; i = (a >>> 12) & 255;
 if (st[i] === (a >>> 12)${align}) ${view}[${index}] = ${s.b};
-else if ((c.stx(a, ${size}, ${s.b}, p, ${s.off}, ${s.k}, ${s.next})), c.exit !== 0) return;`;
+else if ((c.stx(a, ${size}, ${s.b}, p, ${s.off}, ${s.k}, ${s.next})), c.exit !== 0) ${s.leave}`;
 });
 const STORES = [store('sb', 'm8', 1), store('sh', 'm16', 2), store('sw', 'm32', 4), -1, -1, -1, -1, -1];
 
@@ -130,8 +135,8 @@ const MULDIV = [
 
 const FENCE = def('fence', () => ''); // a single in-order hart needs nothing
 // Translated code is always coherent (stores into code drop it); end the block anyway.
-const FENCE_I = def('fence.i', (s) => `c.pc = ${s.after}; c.instret += ${s.k1}; c.exit = 2; return;`, true);
-const SYSTEM = def('system', (s) => `c.pc = ${s.here}; c.instret += ${s.k}; c.system(${s.word}, ${s.len}); return;`, true);
+const FENCE_I = def('fence.i', (s) => `c.pc = ${s.after}; c.instret += ${s.k1}; c.exit = 2; ${s.leave}`, true);
+const SYSTEM = def('system', (s) => `c.pc = ${s.here}; c.instret += ${s.k}; c.system(${s.word}, ${s.len}); ${s.leave}`, true);
 
 // Atomics: inline when aligned and the TLB has the page, else the hart's slow path.
 const amoSlow = (s: Site): string => `c.pc = ${s.here}; c.amo(${s.word}); ${check(s)}`;

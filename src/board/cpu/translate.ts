@@ -39,6 +39,7 @@ const pcAt = (o: number): string => (o === 0 ? 'p' : `(p + ${o}) | 0`);
 class ConstSite implements Site {
   a = ''; b = ''; old = ''; imm = ''; uimm = ''; word = ''; len = '';
   k = ''; k1 = ''; off = ''; next = ''; here = ''; after = '';
+  readonly leave = 'return;';
   private rd = 0;
   private target = 0;
   private kn = 0;

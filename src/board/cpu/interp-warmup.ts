@@ -1,0 +1,151 @@
+// Warms the interpreter up once per process, before the first machine runs.
+//
+// V8 optimises a function with the type feedback gathered while it ran
+// unoptimised, and code that never ran has none: when the guest later reaches
+// it, V8 throws the optimised code away, collects feedback again and
+// recompiles. The interpreter is one large switch, and a boot reaches its
+// cases a few at a time, so it was recompiled about 15 times (0.4 s of
+// compiling, and slow unoptimised runs in between). Here every case runs
+// first, with every path a guest can take through it (register x0 or not, a
+// TLB hit, a slow path that completes and one that traps, a branch taken,
+// not taken and looping, a chained block), on a scratch hart with a small RAM
+// of its own. The feedback is shared with every machine's interpreter (one
+// function literal per process: interp.ts), so the first real run already
+// starts from complete feedback. No guest-visible state is involved: the
+// scratch hart is thrown away.
+import { Clock } from '../clock.ts';
+import { HartLines } from '../irq.ts';
+import { Ram, RAM_BASE } from '../memory.ts';
+import { PhysBus } from '../phys-bus.ts';
+import { Block } from './block.ts';
+import { MSTATUS_FS } from './csr.ts';
+import { Hart } from './hart.ts';
+import { decodeBlock, makeInterpreter, type Interpreter } from './interp.ts';
+
+// Encoders of the instruction formats.
+const R = (f7: number, rs2: number, rs1: number, f3: number, rd: number, op = 0x33): number =>
+  ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) | 0;
+const I = (imm: number, rs1: number, f3: number, rd: number, op = 0x13): number =>
+  (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) | 0;
+const S = (imm: number, rs2: number, rs1: number, f3: number, op = 0x23): number =>
+  ((((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | op) | 0;
+const B = (imm: number, rs2: number, rs1: number, f3: number): number =>
+  ((((imm >> 12) & 1) << 31) | (((imm >> 5) & 63) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
+    (((imm >> 1) & 15) << 8) | (((imm >> 11) & 1) << 7) | 0x63) | 0;
+const J = (imm: number, rd: number): number =>
+  ((((imm >> 20) & 1) << 31) | (((imm >> 1) & 1023) << 21) | (((imm >> 11) & 1) << 20) |
+    (((imm >> 12) & 255) << 12) | (rd << 7) | 0x6f) | 0;
+const AMO = (f5: number, rs2: number, rs1: number, rd: number, f3 = 2): number =>
+  ((f5 << 27) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | 0x2f) | 0;
+
+/** Registers by role: addresses (aligned, misaligned, unmapped) and values at the int32 edges. */
+const ADDR = 5, MISALIGNED = 6, UNMAPPED = 7, ADDR2 = 8;
+const VALUES = [7, -3, 0, -1, -2147483648, 0x7fffffff, 0x12345678, 31];
+const V0 = 10; // x10.. hold VALUES
+const OPERANDS: Array<[number, number]> = [[10, 11], [14, 13], [16, 12], [15, 17], [11, 10], [12, 12]];
+/** Operands (by funct3) for which a branch is always taken, to loop. */
+const ALWAYS: Array<[number, number]> = [[0, 0], [10, 0], [0, 0], [0, 0], [11, 10], [10, 11], [10, 13], [13, 10]];
+const SCRATCH_RAM = 64 * 1024;
+const PC = (RAM_BASE + 0x1000) | 0;
+
+/** Block sequences to run: each scenario is a list of blocks (chained in order) and its options. */
+export interface Scenario { blocks: number[][]; fp?: boolean; limit?: number; budget?: number }
+
+export function scenarios(): Scenario[] {
+  const out: Scenario[] = [];
+  const one = (...words: number[]): void => { out.push({ blocks: [words] }); };
+  // Register-register and register-immediate operations, into x1 and into x0.
+  const rOps: Array<[number, number]> = [];
+  for (let f3 = 0; f3 < 8; f3++) rOps.push([0, f3], [1, f3]);
+  rOps.push([0x20, 0], [0x20, 5]);
+  for (const [f7, f3] of rOps) {
+    for (const [a, b] of OPERANDS) one(R(f7, b, a, f3, 1));
+    one(R(f7, 11, 10, f3, 0));
+  }
+  for (const f3 of [0, 2, 3, 4, 6, 7]) {
+    for (const imm of [-5, 2047, 0]) for (const a of [10, 14, 16, 13]) one(I(imm, a, f3, 1));
+    one(I(1, 10, f3, 0));
+  }
+  for (const [f3, f7] of [[1, 0], [5, 0], [5, 0x20]] as const) {
+    for (const a of [10, 14, 16, 13]) one(I((f7 << 5) | 3, a, f3, 1));
+    one(I(3, 10, f3, 0));
+  }
+  for (const op of [0x37, 0x17]) { one((0x12345 << 12) | (1 << 7) | op); one((0x12345 << 12) | op); }
+  // Loads and stores: TLB miss then hit (the scenario runs twice), misaligned, faulting; x0.
+  for (const f3 of [0, 1, 2, 4, 5]) {
+    for (const base of [ADDR, MISALIGNED, UNMAPPED, ADDR2]) one(I(4, base, f3, 1, 0x03));
+    one(I(0, ADDR, f3, 0, 0x03));
+  }
+  for (const f3 of [0, 1, 2]) for (const base of [ADDR, MISALIGNED, UNMAPPED, ADDR2]) one(S(8, 16, base, f3));
+  // Atomics: fast paths, a failing SC, slow paths that trap, an unsupported width.
+  for (const base of [ADDR, UNMAPPED, MISALIGNED]) {
+    one(AMO(2, 0, base, 1), AMO(3, 16, base, 2));
+    one(AMO(3, 16, base, 2));
+    one(AMO(2, 0, base, 0), AMO(3, 16, base, 0));
+    for (const f5 of [1, 0, 4, 12, 8, 16, 20, 24, 28]) { one(AMO(f5, 16, base, 1)); one(AMO(f5, 11, base, 0)); }
+  }
+  one(AMO(0, 16, ADDR, 1, 3));
+  // Branches (taken out, not taken), JAL, JALR; loops back to the block's start, left at the limit or when the budget runs out.
+  for (const f3 of [0, 1, 4, 5, 6, 7]) {
+    for (const [a, b] of OPERANDS) one(B(8, b, a, f3), I(1, 1, 0, 1));
+    const [a, b] = ALWAYS[f3]!;
+    out.push({ blocks: [[I(1, 1, 0, 1), B(-4, b, a, f3)]], limit: 40, budget: 1000 });
+    out.push({ blocks: [[I(1, 1, 0, 1), B(-4, b, a, f3)]], limit: 1000, budget: 12 });
+  }
+  one(J(8, 1)); one(J(8, 0));
+  out.push({ blocks: [[I(1, 1, 0, 1), J(-4, 0)]], limit: 40 });
+  one(I(0, ADDR2, 0, 1, 0x67)); one(I(0, ADDR2, 0, 0, 0x67));
+  // SYSTEM, fences, FP (disabled: illegal; enabled: runs), an illegal encoding.
+  one(0x00000073); one(I(0x300, 0, 2, 1, 0x73)); one(0x10500073); one(0x0000000f); one(0x0000100f); one(0);
+  for (const fp of [false, true]) {
+    out.push({ blocks: [[I(0, ADDR, 2, 1, 0x07), S(0, 1, ADDR, 2, 0x27), R(0, 1, 1, 0, 1, 0x53), I(0, UNMAPPED, 2, 1, 0x07)]], fp });
+  }
+  // Chains: blocks that fall through into the next one; the last is over the limit.
+  const fall = [I(1, 1, 0, 1), I(2, 2, 0, 2)];
+  out.push({ blocks: [fall, fall, fall] });
+  out.push({ blocks: [fall, fall], limit: 3 });
+  out.push({ blocks: [fall, fall], budget: -1 });
+  return out;
+}
+
+function run(h: Hart, interpret: Interpreter, s: Scenario): void {
+  const blocks = s.blocks.map((words) => {
+    const parcels = new Uint16Array(Int32Array.from(words).buffer);
+    const read = (o: number): number => parcels[o >>> 1] ?? 0;
+    const d = decodeBlock(read, words.length * 4, 64);
+    return new Block(d.code, d.length, d.bytes, true, s.budget ?? 1 << 20,
+      read, words.length * 4, 64);
+  });
+  let pc = PC;
+  for (let n = 0; n + 1 < blocks.length; n++) {
+    pc = (pc + blocks[n]!.bytes) | 0;
+    blocks[n]!.next = blocks[n + 1]!;
+    blocks[n]!.nextPc = pc;
+    blocks[n]!.epoch = h.codeEpoch;
+  }
+  for (let r = 0; r < VALUES.length; r++) h.x[V0 + r] = VALUES[r]!;
+  h.x[ADDR] = RAM_BASE + 0x100; h.x[MISALIGNED] = RAM_BASE + 0x103; h.x[UNMAPPED] = 0x1000; h.x[ADDR2] = RAM_BASE + 0x2204;
+  h.mstatus = s.fp ? MSTATUS_FS : 0;
+  h.pc = PC;
+  h.exit = 0;
+  h.wfi = false;
+  h.limit = h.instret + (s.limit ?? 1000);
+  interpret(blocks[0]!);
+}
+
+let warmed = false;
+
+/** Runs every path of the interpreter once (the first call in a process; later calls return at once). */
+export function warmInterpreter(): void {
+  if (warmed) return;
+  warmed = true;
+  const h = new Hart(new Ram(SCRATCH_RAM), new PhysBus(), new HartLines(), new Clock());
+  h.reset(PC);
+  // Two interpreters taking turns: V8 then compiles code shared by all closures
+  // (and calls from one to its helper by function literal) rather than code
+  // specialised to one closure, which the machines made later could not use.
+  const interpreters = [makeInterpreter(h, 0), makeInterpreter(h, 0)];
+  const list = scenarios();
+  // Three passes: V8 collects no feedback during a function's first few calls.
+  for (let pass = 0; pass < 3; pass++) list.forEach((s, n) => { run(h, interpreters[n & 1]!, s); });
+}
