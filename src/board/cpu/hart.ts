@@ -22,7 +22,7 @@ export { MARCHID, MIMPID, MVENDORID } from './csr-file.ts';
 // Module-local bindings: where TypeScript runs through a loader that turns
 // imports into getter calls (tsx), the slow paths below would pay for them.
 const {
-  Cause, MSTATUS_FS, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR,
+  Cause, Csr, MSTATUS_FS, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR,
   MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW,
   PRV_M, PRV_S, PRV_U,
 } = csrDefs;
@@ -601,7 +601,12 @@ export class Hart {
     const old = csrRead(this, csr);
     if (old === undefined) { this.illegal(insn); return; }
     if (writes) {
-      const v = op === 1 ? src : op === 2 ? (old | src) : (old & ~src);
+      // mip's SEIP (and the other line-driven bits) read as the OR of the
+      // software-written bit and the interrupt controller's line, but only the
+      // software bit takes part in CSRRS/CSRRC (privileged spec, "mip"): a set
+      // of another bit must not latch the PLIC's line into the software bit.
+      const base = csr === Csr.mip ? this.mipSw : old;
+      const v = op === 1 ? src : op === 2 ? (base | src) : (base & ~src);
       if (!csrWrite(this, csr, v | 0)) { this.illegal(insn); return; }
     }
     if (rd) this.x[rd] = old;

@@ -352,6 +352,42 @@ static void lower_modes(void) {
   quiet();
 }
 
+#define PLIC_PRIORITY ((volatile u32 *)0x0c000000)
+#define PLIC_S_ENABLE ((volatile u32 *)0x0c002080)
+#define PLIC_S_THRESHOLD ((volatile u32 *)0x0c201000)
+#define PLIC_S_CLAIM ((volatile u32 *)0x0c201004)
+#define UART_IER ((volatile unsigned char *)0x10000001)
+#define UART_IRQ 10
+
+// SEIP reads as the OR of the PLIC's line and the software-written bit, but
+// only the software bit takes part in a CSRRS/CSRRC of mip: setting another bit
+// while the line is high must not make SEIP stick once the line drops (here the
+// claim drops it). Nothing is printed until the UART is quiet again, since its
+// output would raise its line anew.
+static void external_line(void) {
+  section("SEIP from the PLIC");
+  PLIC_PRIORITY[UART_IRQ] = 1;
+  *PLIC_S_THRESHOLD = 0;
+  *PLIC_S_ENABLE = BIT(UART_IRQ);
+  *UART_IER = 2;  // transmitter empty: the UART raises its line at once
+  u32 high = (csr_read(mip) >> IRQ_SEI) & 1;
+  csr_set(mip, BIT(IRQ_STI));
+  csr_clear(mip, BIT(IRQ_STI));
+  u32 id = *PLIC_S_CLAIM;
+  u32 claimed = (csr_read(mip) >> IRQ_SEI) & 1;
+  *UART_IER = 0;
+  *PLIC_S_ENABLE = 0;
+  *PLIC_S_CLAIM = id;
+  show("mip.SEIP with the UART's line high", high);
+  show("claimed source", id);
+  show("mip.SEIP once the source is claimed", claimed);
+  show("mip.SEIP after completion", (csr_read(mip) >> IRQ_SEI) & 1);
+  csr_set(mip, BIT(IRQ_SEI));
+  show("mip.SEIP set by software", (csr_read(mip) >> IRQ_SEI) & 1);
+  csr_clear(mip, BIT(IRQ_SEI));
+  show("mip.SEIP cleared by software", (csr_read(mip) >> IRQ_SEI) & 1);
+}
+
 int main(void) {
   show("mip.MTIP at boot (mtimecmp resets to 0)", (csr_read(mip) >> IRQ_MTI) & 1);
   clear_trap();
@@ -364,6 +400,7 @@ int main(void) {
   delegation();
   vectored();
   lower_modes();
+  external_line();
   forbid_traps();
   return finish();
 }
