@@ -19,24 +19,11 @@ import { Ram, RAM_BASE } from '../memory.ts';
 import { PhysBus } from '../phys-bus.ts';
 import { Block } from './block.ts';
 import { MSTATUS_FS } from './csr.ts';
+import { amoType, bType, iType, jType, rType, sType } from './encode.ts';
 import { Hart } from './hart.ts';
 import { decodeBlock, makeInterpreter, type Interpreter } from './interp.ts';
 
-// Encoders of the instruction formats.
-const R = (f7: number, rs2: number, rs1: number, f3: number, rd: number, op = 0x33): number =>
-  ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) | 0;
-const I = (imm: number, rs1: number, f3: number, rd: number, op = 0x13): number =>
-  (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) | 0;
-const S = (imm: number, rs2: number, rs1: number, f3: number, op = 0x23): number =>
-  ((((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | op) | 0;
-const B = (imm: number, rs2: number, rs1: number, f3: number): number =>
-  ((((imm >> 12) & 1) << 31) | (((imm >> 5) & 63) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
-    (((imm >> 1) & 15) << 8) | (((imm >> 11) & 1) << 7) | 0x63) | 0;
-const J = (imm: number, rd: number): number =>
-  ((((imm >> 20) & 1) << 31) | (((imm >> 1) & 1023) << 21) | (((imm >> 11) & 1) << 20) |
-    (((imm >> 12) & 255) << 12) | (rd << 7) | 0x6f) | 0;
-const AMO = (f5: number, rs2: number, rs1: number, rd: number, f3 = 2): number =>
-  ((f5 << 27) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | 0x2f) | 0;
+const R = rType, I = iType, S = sType, B = bType, J = jType, AMO = amoType;
 
 /** Registers by role: addresses (aligned, misaligned, unmapped) and values at the int32 edges. */
 const ADDR = 5, MISALIGNED = 6, UNMAPPED = 7, ADDR2 = 8;
