@@ -58,8 +58,45 @@ static void one_round(int n)
 	task_sleep(1);
 }
 
+/*
+ * memcpy and memmove against a byte-by-byte model at every pair of offsets
+ * within a word and lengths around the word loops' thresholds, with guard
+ * bytes around the destination; memmove also with overlaps both ways.
+ */
+static uint8_t copy_src[96], copy_dst[96], copy_want[96];
+
+static void copies(void)
+{
+	bool ok = true;
+	for (uint32_t so = 0; so < 4; so++)
+		for (uint32_t dof = 0; dof < 4; dof++)
+			for (uint32_t n = 0; n <= 41; n++) {
+				for (uint32_t i = 0; i < sizeof copy_src; i++) {
+					copy_src[i] = (uint8_t)(i * 7 + 1);
+					copy_dst[i] = copy_want[i] = 0xee;
+				}
+				/* The model computes its bytes (a copy loop would become a memcpy call). */
+				for (uint32_t i = 0; i < n; i++)
+					copy_want[8 + dof + i] = (uint8_t)((8 + so + i) * 7 + 1);
+				memcpy(copy_dst + 8 + dof, copy_src + 8 + so, n);
+				ok = ok && memcmp(copy_dst, copy_want, sizeof copy_dst) == 0;
+				/* Overlapping: copy_dst moved onto itself by -5..+5 bytes. */
+				for (int shift = -5; shift <= 5; shift++) {
+					for (uint32_t i = 0; i < sizeof copy_dst; i++)
+						copy_dst[i] = copy_want[i] = (uint8_t)(i * 13 + 3);
+					uint8_t *from = copy_dst + 16 + so, *to = from + shift;
+					for (uint32_t i = 0; i < n; i++)
+						copy_want[16 + so + shift + i] = (uint8_t)((16 + so + i) * 13 + 3);
+					memmove(to, from, n);
+					ok = ok && memcmp(copy_dst, copy_want, sizeof copy_dst) == 0;
+				}
+			}
+	CHECK(ok);
+}
+
 void st_memory(void)
 {
+	copies();
 	/* One round first so that slab pages for these sizes exist. */
 	one_round(16);
 	uint32_t pages = free_pages(), heap = heap_bytes_in_use(), vmem = vmem_pages_in_use();

@@ -1,65 +1,17 @@
 /* Freestanding replacements for the few libc string routines the runtime needs. */
 #include "internal.h"
 
-/* Word moves when both pointers are aligned: the runtime copies code, segments and memory. */
-typedef uint32_t __attribute__((may_alias)) wword;
+/*
+ * Copies and fills go to the environment's memcpy/memmove/memset (the kernel's
+ * kernel/lib/string.c, or the C library of a native build), which the compiler
+ * may call anyway (wasm.mk): one tuned implementation, word-wise even when the
+ * two pointers are offset within a word, as memory.copy's often are.
+ */
+void wu_memcpy(void *dst, const void *src, size_t n) { __builtin_memcpy(dst, src, n); }
 
-void wu_memcpy(void *dst, const void *src, size_t n) {
-  uint8_t *d = dst;
-  const uint8_t *s = src;
-  if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
-    /* Four words per step: translated code is copied once per function at every spawn. */
-    for (; n >= 16; n -= 16, d += 16, s += 16) {
-      wword a = ((const wword *)(const void *)s)[0], b = ((const wword *)(const void *)s)[1];
-      wword c = ((const wword *)(const void *)s)[2], e = ((const wword *)(const void *)s)[3];
-      ((wword *)(void *)d)[0] = a;
-      ((wword *)(void *)d)[1] = b;
-      ((wword *)(void *)d)[2] = c;
-      ((wword *)(void *)d)[3] = e;
-    }
-    for (; n >= 4; n -= 4, d += 4, s += 4) *(wword *)(void *)d = *(const wword *)(const void *)s;
-  }
-  while (n--) *d++ = *s++;
-}
+void wu_memmove(void *dst, const void *src, size_t n) { __builtin_memmove(dst, src, n); }
 
-void wu_memmove(void *dst, const void *src, size_t n) {
-  uint8_t *d = dst;
-  const uint8_t *s = src;
-  if (d == s || n == 0) return;
-  if (d < s || d >= s + n) {
-    wu_memcpy(dst, src, n);
-    return;
-  }
-  /* Overlapping, destination above the source: copy downwards. */
-  d += n;
-  s += n;
-  if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
-    for (; n >= 4; n -= 4) {
-      d -= 4;
-      s -= 4;
-      *(wword *)(void *)d = *(const wword *)(const void *)s;
-    }
-  }
-  while (n--) *--d = *--s;
-}
-
-void wu_memset(void *dst, int v, size_t n) {
-  uint8_t *d = dst;
-  uint32_t w = (uint8_t)v * 0x01010101u;
-  while (n && ((uintptr_t)d & 3u)) {
-    *d++ = (uint8_t)v;
-    n--;
-  }
-  /* Four words per step: instantiation clears the value stack and linear memory. */
-  for (; n >= 16; n -= 16, d += 16) {
-    ((wword *)(void *)d)[0] = w;
-    ((wword *)(void *)d)[1] = w;
-    ((wword *)(void *)d)[2] = w;
-    ((wword *)(void *)d)[3] = w;
-  }
-  for (; n >= 4; n -= 4, d += 4) *(wword *)(void *)d = w;
-  while (n--) *d++ = (uint8_t)v;
-}
+void wu_memset(void *dst, int v, size_t n) { __builtin_memset(dst, v, n); }
 
 int wu_memcmp(const void *a, const void *b, size_t n) {
   const uint8_t *x = a, *y = b;
