@@ -47,7 +47,7 @@ describe('Share through the controller', () => {
     expect(spawned.ok).toBe(true);
     await until(() => a.text().includes('Hello from WasmOS!'), 'hello');
     a.c.pause();
-    const link = a.c.share.link() as ShareLink;
+    const link = await a.c.share.link() as ShareLink;
     expect(link.fragment).not.toBeNull();
     expect(link.warning).toBeNull();
     const liveText = a.text();
@@ -55,7 +55,7 @@ describe('Share through the controller', () => {
     expect(a.c.share.stateHash()).toBe(link.hash);
 
     const b = controller();
-    const opened = b.c.share.open(packedFromFragment(`#${link.fragment!}`)!, { image, initrd, bootargs: 'ignored' });
+    const opened = await b.c.share.open(packedFromFragment(`#${link.fragment!}`)!, { image, initrd, bootargs: 'ignored' });
     expect(opened).toMatchObject({ ok: true, board: { memMiB: 64, bootargs: '' } });
     b.c.boot({ image, initrd, bootargs: 'ignored', memMiB: 128 }, b.sink);
     // Input during the replay is refused: it would not be part of the recording.
@@ -75,22 +75,22 @@ describe('Share through the controller', () => {
     b.c.resume();
     b.c.sendInput(new TextEncoder().encode('uptime\r'));
     await until(() => count(b.text(), 'shell> ') > count(liveText, 'shell> '), 'uptime');
-    const again = b.c.share.link() as ShareLink;
+    const again = await b.c.share.link() as ShareLink;
     expect(again.inputs).toBe(link.inputs + 1);
   }, 120_000);
 
-  it('a link from another OS build or a broken link is refused with a clear message', () => {
+  it('a link from another OS build or a broken link is refused with a clear message', async () => {
     const a = controller();
     const other = image.slice();
     other[other.length - 1] ^= 1;
     const c = a.c.share;
-    expect(c.open(new Uint8Array([1, 2, 3]), { image, initrd, bootargs: '' })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await c.open(new Uint8Array([1, 2, 3]), { image, initrd, bootargs: '' })).toMatchObject({ ok: false, reason: 'invalid' });
     // A real recording, from a machine that is not running yet, is not available.
-    expect(c.link()).toEqual({ error: 'The machine is not running.' });
+    expect(await c.link()).toEqual({ error: 'The machine is not running.' });
     a.c.boot({ image: other, initrd, bootargs: '', memMiB: 64 }, a.sink);
     a.c.pause();
-    const link = c.link() as ShareLink;
-    const result = c.open(link.packed, { image, initrd, bootargs: '' });
+    const link = await c.link() as ShareLink;
+    const result = await c.open(link.packed, { image, initrd, bootargs: '' });
     expect(result).toMatchObject({ ok: false, reason: 'build' });
     if (!result.ok) expect(result.message).toMatch(/made with OS build [0-9a-f]{16}; this page runs build [0-9a-f]{16}/);
   });

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { boundedInflate } from '../../src/host/replay/bounded-inflate.ts';
 import { encodeRecording } from '../../src/host/replay/codec.ts';
 import { MAX_FRAGMENT_CHARS, packRecording, packedFromFragment, toBase64Url, unpackRecording } from '../../src/host/replay/link.ts';
-import { LIMITS, RecordingError, validateRecording, type Recording } from '../../src/host/replay/recording.ts';
+import { LIMITS, RecordingError, type Recording } from '../../src/host/replay/recording.ts';
+import { validateRecording } from '../../src/host/replay/recording-schema.ts';
 
 const good = (): Recording => ({
   version: 1, build: '0123456789abcdef', board: { memMiB: 64, bootargs: '', trace: true }, tree: new Uint8Array([1, 2, 3]),

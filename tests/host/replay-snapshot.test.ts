@@ -50,7 +50,7 @@ describe('snapshots and time travel', () => {
     await new Promise((r) => setTimeout(r, 50));
 
     // Snapshot: under 1 MB for a booted OS with 64 MiB, restores to the same hash.
-    const snap = a.c.share.snapshot('after ping');
+    const snap = await a.c.share.snapshot('after ping');
     if ('error' in snap) throw new Error(snap.error);
     expect(snap.bytes.length).toBeLessThan(1024 * 1024);
     expect(snap.meta.console).toContain('pong');
@@ -61,7 +61,7 @@ describe('snapshots and time travel', () => {
     // The page restores into its running machine (here one still booting).
     const b = controller();
     b.c.boot({ image, initrd, bootargs: '', memMiB: 128, net: false } as Parameters<MachineController['boot']>[0], b.sink);
-    const restored = b.c.share.restore(snap.bytes);
+    const restored = await b.c.share.restore(snap.bytes);
     expect(restored).toMatchObject({ ok: true, meta: { hash } });
     expect(b.c.share.stateHash()).toBe(hash);
     expect(b.c.status().state).toBe('paused');
@@ -72,7 +72,7 @@ describe('snapshots and time travel', () => {
     b.c.resume();
     b.c.sendInput(new TextEncoder().encode('echo again\r'));
     await until(() => b.text().includes('again\n') || b.text().includes('again\r\n'), 'echo');
-    expect(b.c.share.restore(new Uint8Array([1, 2, 3]))).toEqual({ error: 'Cannot restore: not a WasmOS snapshot file' });
+    expect(await b.c.share.restore(new Uint8Array([1, 2, 3]))).toEqual({ error: 'Cannot restore: not a WasmOS snapshot file' });
 
     // Time travel to the pong service's reply to the shell's ping.
     const reply = a.trace.find((r) => r.kind === 'ipc' && r.op === 'reply' && a.trace.some((t) => t.kind === 'task-create' && t.name === 'pong' && t.id === r.task));

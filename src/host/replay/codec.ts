@@ -8,7 +8,8 @@
 // Cycle counts are stored as differences from the previous input, so a typical
 // input costs a few bytes. The decoder checks every length against what is
 // left, so a hostile blob cannot make it allocate more than its own size.
-import { INPUT_KINDS, RECORDING_VERSION, RecordingError, validateRecording, type InputKind, type Recording } from './recording.ts';
+import { INPUT_KINDS, RECORDING_VERSION, RecordingError, type InputKind, type Recording } from './recording.ts';
+import { validateRecording } from './recording-schema.ts';
 
 const MAGIC = [0x57, 0x52, 0x45, 0x43]; // "WREC"
 const KIND_HAS_PATH: ReadonlySet<InputKind> = new Set(['file', 'mkdir', 'remove', 'rename']);

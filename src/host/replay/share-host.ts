@@ -12,9 +12,8 @@ import type { TaskRow } from '../protocol.ts';
 import { TaskTracker } from '../task-tracker.ts';
 import { Checkpoints } from './checkpoints.ts';
 import { ConsoleLog } from './console-log.ts';
-import { packSnapshot, unpackSnapshot, type SnapshotBundle, type SnapshotMeta } from './snapshot-bundle.ts';
+import type { SnapshotBundle, SnapshotMeta } from './snapshot-bundle.ts';
 import { buildId } from './build-id.ts';
-import { MAX_LINK_CHARS, packRecording, recordingFragment, unpackRecording } from './link.ts';
 import { Recorder } from './recorder.ts';
 import { RecordingError, type Recording } from './recording.ts';
 import { Replayer } from './replayer.ts';
@@ -54,6 +53,11 @@ export interface ShareLink {
 }
 
 const DEFAULT_MEM_MIB = 128;
+
+// The link and snapshot codecs (zod, fflate) load on first use: the machine
+// worker starts without them, which keeps its script small before the boot.
+const linkCodec = (): Promise<typeof import('./link.ts')> => import('./link.ts');
+const snapshotCodec = (): Promise<typeof import('./snapshot-bundle.ts')> => import('./snapshot-bundle.ts');
 /**
  * Guest cycles per replay run: the trace ring is drained after each, more
  * often than live slices do, so the ring cannot fill in a replay where it did
@@ -88,7 +92,8 @@ export class ShareHost {
    * Checks a packed recording against the OS build `facts` names; when it fits,
    * the next boot replays it.
    */
-  open(packed: Uint8Array, facts: BootFacts, options: { pauseAtEnd?: boolean } = {}): OpenResult {
+  async open(packed: Uint8Array, facts: BootFacts, options: { pauseAtEnd?: boolean } = {}): Promise<OpenResult> {
+    const { unpackRecording } = await linkCodec();
     let rec: Recording;
     try {
       rec = unpackRecording(packed);
@@ -186,7 +191,8 @@ export class ShareHost {
   }
 
   /** The session as a link fragment, or (too long) as the bytes of a file. */
-  link(): ShareLink | RecordingErrorResult {
+  async link(): Promise<ShareLink | RecordingErrorResult> {
+    const { MAX_LINK_CHARS, packRecording, recordingFragment } = await linkCodec();
     const rec = this.recording();
     if (!rec) return { error: this.replaying ? 'Wait until the replay has finished.' : 'The machine is not running.' };
     const packed = packRecording(rec);
@@ -217,7 +223,8 @@ export class ShareHost {
   // ------------------------------------------------------------ snapshots
 
   /** The whole machine, compressed, with what a restore needs (call between slices). */
-  snapshot(label: string): { bytes: Uint8Array; meta: SnapshotMeta } | RecordingErrorResult {
+  async snapshot(label: string): Promise<{ bytes: Uint8Array; meta: SnapshotMeta } | RecordingErrorResult> {
+    const { packSnapshot } = await snapshotCodec();
     const m = this.machine;
     const rec = this.recording();
     if (!m || !rec) return { error: this.replaying ? 'Wait until the replay has finished.' : 'The machine is not running.' };
@@ -230,7 +237,8 @@ export class ShareHost {
   }
 
   /** Replaces the machine with a saved one (paused at the saved instant). */
-  restore(file: Uint8Array): { ok: true; meta: SnapshotMeta } | RecordingErrorResult {
+  async restore(file: Uint8Array): Promise<{ ok: true; meta: SnapshotMeta } | RecordingErrorResult> {
+    const { unpackSnapshot } = await snapshotCodec();
     let bundle: SnapshotBundle;
     let m: Machine;
     try {
