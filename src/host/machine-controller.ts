@@ -78,12 +78,23 @@ export class MachineController {
     });
   }
 
-  /** Builds a machine from `options` and starts it; output goes to `sink`. */
-  boot(options: BootOptions, sink: BatchSink): MachineStatus {
+  /**
+   * Builds a machine from `options` and starts it; output goes to `sink`. With
+   * no sink yet (the page boots before its UI has loaded) the output is kept
+   * until attach().
+   */
+  boot(options: BootOptions, sink: BatchSink | null): MachineStatus {
     this.options = { ...options };
     this.traceOn = options.trace ?? true;
     this.batcher.setSink(sink);
     this.start();
+    return this.status();
+  }
+
+  /** Sends the output from now on to `sink`, starting with what was kept since the boot. */
+  attach(sink: BatchSink): MachineStatus {
+    this.batcher.setSink(sink);
+    this.batcher.touch();
     return this.status();
   }
 

@@ -11,10 +11,19 @@ class WorkerMachineController extends MachineController {
   private sink: BatchSink | null = null;
 
   /** A reboot brings a new sink (a comlink proxy of the page's callback): let the old one go. */
-  override boot(options: BootOptions, sink: BatchSink): MachineStatus {
+  override boot(options: BootOptions, sink: BatchSink | null): MachineStatus {
+    this.replaceSink(sink);
+    return super.boot(options, sink);
+  }
+
+  override attach(sink: BatchSink): MachineStatus {
+    this.replaceSink(sink);
+    return super.attach(sink);
+  }
+
+  private replaceSink(sink: BatchSink | null): void {
     if (this.sink && this.sink !== sink) (this.sink as Releasable)[Comlink.releaseProxy]?.();
     this.sink = sink;
-    return super.boot(options, sink);
   }
 }
 

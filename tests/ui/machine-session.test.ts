@@ -33,6 +33,18 @@ describe('MachineSession', () => {
     expect(details[1]).toEqual({ instret: 9, workerMs: 5 });
   });
 
+  it('takes over a machine booted before it existed: its status, then the output the worker kept', async () => {
+    const { host, session, marks } = setup();
+    const booted = await host.bootEarly({ image: new Uint8Array(4), bootargs: '' });
+    expect(session.status.state).toBe('off');
+    await session.attach();
+    expect(host.calls).toEqual([['bootEarly', ''], ['attach']]);
+    expect(session.status).toMatchObject({ state: 'running', epoch: booted.epoch });
+    host.push({ serial: 'WasmOS kernel: hart 0\r\nok> ', status: { prompt: { text: 'ok>', wallMs: 700, instret: 5 } } });
+    expect(session.console.bootLines()).toEqual(['WasmOS kernel: hart 0', 'ok> ']);
+    expect(marks).toEqual([MARK_FIRST_OUTPUT, MARK_PROMPT]);
+  });
+
   it('drops batches of an older boot and clears everything on a new one', async () => {
     const { host, session } = setup();
     await session.boot('selftest');

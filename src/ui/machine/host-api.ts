@@ -5,9 +5,14 @@ import type { MachineController } from '../../host/machine-controller.ts';
 import type { GuestHttpRequest, GuestHttpResponse } from '../../host/guest-http.ts';
 import type { BootOptions, HostBatch, KillResult, MachineStatus, SpawnResult } from '../../host/protocol.ts';
 import type { ShareApi } from '../share/share-api.ts';
+import { EARLY_WORKER_GLOBAL } from './early-worker-global.ts';
 
 export interface HostApi {
   boot(options: BootOptions, sink: (batch: HostBatch) => void): Promise<MachineStatus>;
+  /** Boots with nobody listening yet: the worker keeps the output until attach(). */
+  bootEarly(options: BootOptions): Promise<MachineStatus>;
+  /** Subscribes to the running machine's output, starting with everything kept since its boot. */
+  attach(sink: (batch: HostBatch) => void): Promise<MachineStatus>;
   pause(): Promise<MachineStatus>;
   resume(): Promise<MachineStatus>;
   reset(): Promise<MachineStatus>;
@@ -29,13 +34,24 @@ export interface HostApi {
   share?: ShareApi;
 }
 
-/** Starts the machine worker and returns its API. */
+/** Takes the worker the HTML started, once; otherwise (dev server, a second page session) starts one. */
+function machineWorker(): Worker {
+  const g = globalThis as Record<string, unknown>;
+  const early = g[EARLY_WORKER_GLOBAL];
+  delete g[EARLY_WORKER_GLOBAL];
+  if (early instanceof Worker) return early;
+  return new Worker(new URL('../../host/machine-worker.ts', import.meta.url), { type: 'module', name: 'machine' });
+}
+
+/** Connects to the machine worker and returns its API. */
 export function connectWorker(): HostApi {
-  const worker = new Worker(new URL('../../host/machine-worker.ts', import.meta.url), { type: 'module', name: 'machine' });
+  const worker = machineWorker();
   const remote = Comlink.wrap<MachineController>(worker);
   return {
     // The sink must be a proxy: functions do not survive structured cloning.
     boot: (options, sink) => remote.boot(options, Comlink.proxy(sink)),
+    bootEarly: (options) => remote.boot(options, null),
+    attach: (sink) => remote.attach(Comlink.proxy(sink)),
     pause: () => remote.pause(),
     resume: () => remote.resume(),
     reset: () => remote.reset(),

@@ -2,11 +2,12 @@
 // the worker's batches apart (console, trace, tasks, status) into the stores
 // the panels read, and forwards the user's commands. Batches of an older
 // epoch (a boot since replaced) are dropped; a new epoch clears every store.
-import type { BootOptions, HostBatch, KillResult, MachineStatus, SpawnResult, TaskRow } from '../../host/protocol.ts';
+import type { HostBatch, KillResult, MachineStatus, SpawnResult, TaskRow } from '../../host/protocol.ts';
 import { ShareSession } from '../share/share-session.ts';
 import type { GuestHttpRequest, GuestHttpResponse } from '../../host/guest-http.ts';
 import { ConsoleBuffer } from '../shell/console-buffer.ts';
 import { TraceStore } from '../trace/trace-store.ts';
+import { pageBootOptions } from './boot-options.ts';
 import type { HostApi } from './host-api.ts';
 
 export const OFF_STATUS: MachineStatus = {
@@ -106,10 +107,16 @@ export class MachineSession {
       this.setNotice(`Boot failed: ${(e as Error).message}`);
       return;
     }
-    const opts: BootOptions = { image, bootargs, memMiB: this.options.memMiB ?? 128, trace: true };
-    if (initrd) opts.initrd = initrd;
-    if (this.options.promptText) opts.promptText = this.options.promptText;
-    const status = await this.host.boot(opts, (batch) => this.applyBatch(batch));
+    const opts = pageBootOptions({ image, initrd, bootargs, promptText: this.options.promptText, memMiB: this.options.memMiB });
+    this.took(await this.host.boot(opts, (batch) => this.applyBatch(batch)));
+  }
+
+  /** Takes over a machine the page booted before this session existed (src/ui/machine/early-boot.ts). */
+  async attach(): Promise<void> {
+    this.took(await this.host.attach((batch) => this.applyBatch(batch)));
+  }
+
+  private took(status: MachineStatus): void {
     this.adoptEpoch(status.epoch);
     this.setStatus(status);
     if (status.state === 'error') this.setNotice(`Boot failed: ${status.error}`);

@@ -1,19 +1,14 @@
 /// <reference types="vite/client" />
-// The OS's boot archive for the page: the modules under servers/build (the
-// build gives each a URL next to the page) and servers/os's manifest and
-// init.rc, packed by the same code as the CLI's (src/host/os-archive.ts).
-import { archiveName, isOsModule, osArchive } from '../../host/os-archive.ts';
-import manifest from '../../../servers/os/manifest?raw';
-import initRc from '../../../servers/os/init.rc?raw';
+/// <reference path="./os-archive-url.d.ts" />
+// The OS's boot archive for the page: init, the servers, the apps, the
+// manifest and init.rc, packed at build time by the same code as the CLI's
+// (vite.config.ts, src/host/os-archive.ts) and fetched as one file (preloaded
+// by the HTML): one request instead of one per module, and nothing to pack on
+// the page before the boot.
+import archiveUrl from 'virtual:wasmos-os-archive';
 
-const MODULE_URLS = import.meta.glob<string>('../../../servers/build/**/*.wasm', { query: '?url', import: 'default', eager: true });
-
-
-export async function fetchOsArchive(userFiles: Record<string, Uint8Array> = {}): Promise<Uint8Array> {
-  const entries = await Promise.all(Object.entries(MODULE_URLS).filter(([path]) => isOsModule(path)).map(async ([path, url]) => {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`could not load ${archiveName(path)} (HTTP ${res.status})`);
-    return [archiveName(path), new Uint8Array(await res.arrayBuffer())] as const;
-  }));
-  return osArchive({ manifest, initRc, modules: Object.fromEntries(entries) }, userFiles);
+export async function fetchOsArchive(): Promise<Uint8Array> {
+  const res = await fetch(archiveUrl);
+  if (!res.ok) throw new Error(`could not load the OS image (HTTP ${res.status})`);
+  return new Uint8Array(await res.arrayBuffer());
 }

@@ -77,6 +77,26 @@ describe('MachineController', () => {
     expect(await s.c.killTask(99999)).toEqual({ ok: false, message: NOT_RUNNING });
   });
 
+  it('boots before anyone listens and hands everything kept since the boot to the page that attaches', async () => {
+    const s = session();
+    const first = s.c.boot({ image: kernelImage(), bootargs: 'selftest', promptText: 'selftest: start' }, null);
+    expect(first.state).toBe('running');
+    // The page's UI is still loading: the guest runs on and its output is kept.
+    const end = await s.until((st) => st.state === 'poweroff');
+    expect(end.prompt).not.toBeNull();
+    expect(s.batches).toEqual([]);
+    const attached = s.c.attach(s.sink);
+    expect(attached.epoch).toBe(first.epoch);
+    await new Promise((r) => setTimeout(r, 3 * FRAME_MS));
+    // One batch with the whole console from the kernel's first line, the trace and the task table.
+    expect(s.text()).toMatch(/^WasmOS kernel:/);
+    expect(s.text()).toMatch(/selftest: \d+ passed, 0 failed/);
+    const records = s.batches.flatMap((b) => b.batch.trace ?? []);
+    expect(records.filter((r) => r.kind === 'task-create').length).toBeGreaterThan(10);
+    expect(s.batches.some((b) => b.batch.tasks?.some((t) => t.name === 'selftest'))).toBe(true);
+    expect(s.batches.at(-1)!.batch.status).toMatchObject({ state: 'poweroff', powerCode: 0, epoch: first.epoch });
+  });
+
   it('pauses (the guest stops), resumes, and resets to a fresh boot with a new epoch', async () => {
     const s = session();
     const booted = s.c.boot({ image: kernelImage(), bootargs: 'selftest' }, s.sink);
