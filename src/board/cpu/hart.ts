@@ -107,7 +107,23 @@ export class Hart {
     readonly bus: PhysBus,
     readonly lines: HartLines,
     readonly clock: Clock,
-  ) {}
+  ) {
+    // V8 with pointer compression (browsers) keeps integers of up to 31 bits
+    // unboxed in a field and widens the field to a double the first time it
+    // holds a larger one, which changes the object's shape and throws away
+    // every optimised function that had seen the old one (the interpreter, the
+    // executor, the slow paths), one field at a time as a boot reaches them.
+    // Addresses and CSRs hold full 32-bit values: give them the wide shape at
+    // once, before anything is optimised.
+    const wide = -0x80000000;
+    this.pc = this.resAddr = this.idleCycles = wide;
+    this.mstatus = this.medeleg = this.mideleg = this.mie = this.mipSw = this.mtvec = this.mcounteren = wide;
+    this.mscratch = this.mepc = this.mcause = this.mtval = this.stvec = this.scounteren = this.sscratch = wide;
+    this.sepc = this.scause = this.stval = this.satp = this.menvcfg = this.menvcfgh = this.senvcfg = wide;
+    this.mcountinhibit = this.mstatush = this.cycleDelta = this.instretDelta = wide;
+    this.reset(0);
+    this.idleCycles = this.cycleDelta = this.instretDelta = 0;
+  }
 
   get cycles(): number { return this.instret + this.idleCycles; }
 

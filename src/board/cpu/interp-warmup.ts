@@ -36,7 +36,7 @@ const SCRATCH_RAM = 64 * 1024;
 const PC = (RAM_BASE + 0x1000) | 0;
 
 /** Block sequences to run: each scenario is a list of blocks (chained in order) and its options. */
-export interface Scenario { blocks: number[][]; fp?: boolean; limit?: number; budget?: number }
+export interface Scenario { blocks: number[][]; fp?: boolean; limit?: number; budget?: number; translated?: boolean }
 
 export function scenarios(): Scenario[] {
   const out: Scenario[] = [];
@@ -87,11 +87,12 @@ export function scenarios(): Scenario[] {
   for (const fp of [false, true]) {
     out.push({ blocks: [[I(0, ADDR, 2, 1, 0x07), S(0, 1, ADDR, 2, 0x27), R(0, 1, 1, 0, 1, 0x53), I(0, UNMAPPED, 2, 1, 0x07)]], fp });
   }
-  // Chains: blocks that fall through into the next one; the last is over the limit.
+  // Chains: blocks that fall through into the next one; the last is over the limit, out of budget, translated.
   const fall = [I(1, 1, 0, 1), I(2, 2, 0, 2)];
   out.push({ blocks: [fall, fall, fall] });
   out.push({ blocks: [fall, fall], limit: 3 });
   out.push({ blocks: [fall, fall], budget: -1 });
+  out.push({ blocks: [fall, fall], translated: true });
   return out;
 }
 
@@ -103,13 +104,20 @@ function run(h: Hart, interpret: Interpreter, s: Scenario): void {
     return new Block(d.code, d.length, d.bytes, true, s.budget ?? 1 << 20,
       read, words.length * 4, 64);
   });
+  // The executor rewrites a block's links and may translate it: write those
+  // fields twice here too, or V8 would treat them as constants and throw its
+  // code away when the first real block changes them.
   let pc = PC;
   for (let n = 0; n + 1 < blocks.length; n++) {
-    pc = (pc + blocks[n]!.bytes) | 0;
-    blocks[n]!.next = blocks[n + 1]!;
-    blocks[n]!.nextPc = pc;
-    blocks[n]!.epoch = h.codeEpoch;
+    const b = blocks[n]!;
+    pc = (pc + b.bytes) | 0;
+    b.next = null; b.nextPc = -1; b.epoch = -1;
+    b.next = blocks[n + 1]!;
+    b.nextPc = pc;
+    b.epoch = h.codeEpoch;
+    b.fn = null;
   }
+  if (s.translated) blocks[blocks.length - 1]!.fn = stubTranslation;
   for (let r = 0; r < VALUES.length; r++) h.x[V0 + r] = VALUES[r]!;
   h.x[ADDR] = RAM_BASE + 0x100; h.x[MISALIGNED] = RAM_BASE + 0x103; h.x[UNMAPPED] = 0x1000; h.x[ADDR2] = RAM_BASE + 0x2204;
   h.mstatus = s.fp ? MSTATUS_FS : 0;
@@ -119,6 +127,10 @@ function run(h: Hart, interpret: Interpreter, s: Scenario): void {
   h.limit = h.instret + (s.limit ?? 1000);
   interpret(blocks[0]!);
 }
+
+/** Stands for a translated block (made like the translator's functions, so V8 sees the same kind of function). */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- as the executor's compile()
+const stubTranslation = new Function('return (function block() {});')() as () => void;
 
 let warmed = false;
 
