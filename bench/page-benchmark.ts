@@ -40,9 +40,10 @@ export const pageBenchmark: Benchmark = {
       ...ms('  entry script arrived', best.parts.entryJsMs),
       ...ms('  worker script arrived', best.parts.workerJsMs),
       ...ms('  kernel.elf arrived', best.parts.kernelMs),
-      ...ms('  last OS module arrived', best.parts.modulesMs),
+      ...ms('  OS image arrived', best.parts.modulesMs),
       ...ms('  worker boot() began', best.parts.bootStartMs),
       ...ms('  first console output', best.firstOutputMs),
+      ...ms('  the page had it (UI attached)', best.pageFirstOutputMs),
       ...ms('  worker boot() to the text', best.workerMs),
       {
         name: '  guest instructions to the text', value: Math.round(best.instret / 1e5) / 10,
