@@ -7,11 +7,18 @@
  * may call anyway (wasm.mk): one tuned implementation, word-wise even when the
  * two pointers are offset within a word, as memory.copy's often are.
  */
-void wu_memcpy(void *dst, const void *src, size_t n) { __builtin_memcpy(dst, src, n); }
+/* (n == 0 may come with a null pointer, which the C functions do not allow.) */
+void wu_memcpy(void *dst, const void *src, size_t n) {
+  if (n) __builtin_memcpy(dst, src, n);
+}
 
-void wu_memmove(void *dst, const void *src, size_t n) { __builtin_memmove(dst, src, n); }
+void wu_memmove(void *dst, const void *src, size_t n) {
+  if (n) __builtin_memmove(dst, src, n);
+}
 
-void wu_memset(void *dst, int v, size_t n) { __builtin_memset(dst, v, n); }
+void wu_memset(void *dst, int v, size_t n) {
+  if (n) __builtin_memset(dst, v, n);
+}
 
 int wu_memcmp(const void *a, const void *b, size_t n) {
   const uint8_t *x = a, *y = b;
