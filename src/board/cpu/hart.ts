@@ -38,7 +38,11 @@ export const EXIT_RESCHEDULE = 2;
 const TAKEABLE_INTS = MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_MSIP | MIP_MTIP | MIP_MEIP | (1 << 13);
 
 export class Hart {
-  readonly x = new Int32Array(32);
+  /**
+   * The registers. The buffer has a 33rd word that the interpreter uses as
+   * the destination of writes to x0, so it needs no test for rd = 0.
+   */
+  readonly x = new Int32Array(new ArrayBuffer(33 * 4), 0, 32);
   pc = 0;
   priv = PRV_M;
   readonly fr = new FpRegs();

@@ -27,8 +27,12 @@ import { type Decoded, KINDS, type ParcelReader, scanBlock, type Site } from './
 /** Int32 words per instruction in a block's `code`: header, imm, offsets, word. */
 export const CODE_STRIDE = 4;
 
-/** The header word: kind in bits 0-7, rd 8-15, rs1 16-23, rs2 24-31. */
-const header = (d: Decoded): number => d.kind | (d.rd << 8) | (d.rs1 << 16) | (d.rs2 << 24);
+/**
+ * The header word: kind in bits 0-7, rd 8-15, rs1 16-23, rs2 24-31. A write to
+ * x0 goes to the scratch register 32 (see Hart.x), which nothing reads.
+ */
+const header = (d: Decoded): number => d.kind | ((d.rd === 0 ? X0_SINK : d.rd) << 8) | (d.rs1 << 16) | (d.rs2 << 24);
+const X0_SINK = 32;
 
 /** Decodes the block at offset 0 of `read` (same boundaries as translateBlock). */
 export function decodeBlock(read: ParcelReader, pageRoom: number, maxLen: number): { code: Int32Array; length: number; bytes: number } {
@@ -51,7 +55,7 @@ const VAR_SITE: Site = {
   a: 'x[s1]', b: 'x[s2]', old: 'x[rd]', imm: 'imm', uimm: '(imm >>> 0)', word: 'D[j + 3]', len: `(${NEXT} - ${OFF})`,
   k: 'k', k1: '(k + 1)', off: OFF, next: NEXT, here: `((p + ${OFF}) | 0)`, after: `((p + ${NEXT}) | 0)`,
   leave: 'break B;',
-  set: (v) => `if (rd !== 0) x[rd] = ${v};`,
+  set: (v) => `x[rd] = ${v};`,
   jump: () => 'if (imm === 0) { c.instret += k + 1; if (c.instret + n <= c.limit && (b.budget -= n) > 0) continue L; c.pc = p; break B; }\n' +
     'c.pc = (p + imm) | 0; c.instret += k + 1; break B;',
 };
@@ -141,6 +145,6 @@ export function makeInterpreter(h: Hart, entryCost: number): Interpreter {
     'mulh', 'mulhsu', 'mulhu', 'entryCost', `function rare(D, j, k, p) {\n${rareSource()}\n}
 return function interpret(b) {\n${interpreterSource()}\n};`) as Factory;
   const ram = h.ram;
-  return factory(h, h.x, ram.u8, ram.i8, ram.u16, ram.i16, ram.i32, h.tlbLoad.tag, h.tlbLoad.off,
+  return factory(h, new Int32Array(h.x.buffer, h.x.byteOffset, 33), ram.u8, ram.i8, ram.u16, ram.i16, ram.i32, h.tlbLoad.tag, h.tlbLoad.off,
     h.tlbStore.tag, h.tlbStore.off, mulh, mulhsu, mulhu, entryCost);
 }
