@@ -126,6 +126,7 @@ function pollRx(): void {
     if (n < 0) break;
     iface.rxFrames++;
     iface.rxBytes += <u32>n;
+    iface.rxChecked = dev.rxValid;
     if (n < 14 || !ethForUs(rxFrame)) continue;
     const type = ethType(rxFrame);
     if (type == ETHERTYPE_IPV4) ipInput(rxFrame, n);

@@ -14,7 +14,7 @@
 import { wakeAt } from "./timer";
 import { E_REFUSED, E_RESET, E_UNREACHABLE, TcpipConnectReply, nowMs } from "../sdk/assembly";
 import { get16, get32, put16, put32, pseudoSum, sumBytes, foldSum, seqLe, seqLt } from "./bytes";
-import { L4, MTU, IP_HLEN, iface, txFrame } from "./iface";
+import { L4, MTU, IP_HLEN, iface, tcpChecksumOffload, txFrame } from "./iface";
 import { PROTO_TCP, ipOutput } from "./ipv4";
 import { ByteRing } from "./ring";
 import { answer, answerError, late } from "./late";
@@ -185,11 +185,20 @@ function sendSegment(t: Tcb, flags: u8, seq: u32, off: i32, n: i32): void {
   put16(p + 18, 0);
   if (n > 0) t.tx!.peek(off, p + <usize>hlen, n);
   const len = hlen + n;
-  put16(p + 16, foldSum(sumBytes(pseudoSum(iface.addr, t.raddr, PROTO_TCP, len), p, len)));
+  checksum(p, t.raddr, len);
   ipOutput(t.raddr, PROTO_TCP, len);
   t.lastWnd = wnd;
   if ((flags & ACK) != 0) t.ackNow = false;
   segmentsOut++;
+}
+
+/**
+ * Fills the checksum of the segment at p (len bytes) to dst: whole, or only the
+ * pseudo-header's sum when the card completes it (sendFrame asks it to).
+ */
+function checksum(p: usize, dst: u32, len: i32): void {
+  const pseudo = pseudoSum(iface.addr, dst, PROTO_TCP, len);
+  put16(p + 16, tcpChecksumOffload() ? <u16>~foldSum(pseudo) : foldSum(sumBytes(pseudo, p, len)));
 }
 
 /** A RST answering a segment that belongs to no connection (RFC 9293 §3.10.7.1). */
@@ -203,7 +212,7 @@ function sendReset(src: u32, sport: u16, dport: u16, seq: u32, ack: u32, hasAck:
   store<u8>(p + 13, hasAck ? RST : RST | ACK);
   put32(p + 14, 0);
   put16(p + 18, 0);
-  put16(p + 16, foldSum(sumBytes(pseudoSum(iface.addr, src, PROTO_TCP, TCP_HLEN), p, TCP_HLEN)));
+  checksum(p, src, TCP_HLEN);
   ipOutput(src, PROTO_TCP, TCP_HLEN);
 }
 
@@ -274,7 +283,7 @@ export function tcpInput(src: u32, dst: u32, p: usize, len: i32): void {
   if (len < TCP_HLEN) return;
   const hlen = <i32>(load<u8>(p + 12) >> 4) * 4;
   if (hlen < TCP_HLEN || hlen > len) return;
-  if (foldSum(sumBytes(pseudoSum(src, dst, PROTO_TCP, len), p, len)) != 0) {
+  if (!iface.rxChecked && foldSum(sumBytes(pseudoSum(src, dst, PROTO_TCP, len), p, len)) != 0) {
     iface.rxDropped++;
     return;
   }

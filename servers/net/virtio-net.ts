@@ -1,5 +1,7 @@
 // The virtio-net driver (virtio 1.2 §5.1): queue 0 receives, queue 1
-// transmits, no offloads and no mergeable buffers, legacy (Version 1) and
+// transmits, the checksum offloads when the device offers them (CSUM: the
+// card completes an outgoing TCP checksum; GUEST_CSUM: it says which received
+// packets it validated), no mergeable buffers, legacy (Version 1) and
 // modern (Version 2) virtio-mmio. It lives in the tcpip task (docs/tcpip.md:
 // one task, so a frame costs no IPC). fs's VirtioDevice finds the slot,
 // negotiates features and programs the queues; the rings and their buffers
@@ -20,7 +22,15 @@ import {
 } from "../sdk/assembly/virtio-mmio";
 
 const VIRTIO_ID_NET: u32 = 1;
+const F_CSUM: u32 = 1 << 0;
+const F_GUEST_CSUM: u32 = 1 << 1;
 const F_MAC: u32 = 1 << 5;
+/** virtio_net_hdr.flags. */
+const HDR_F_NEEDS_CSUM: u8 = 1;
+const HDR_F_DATA_VALID: u8 = 2;
+
+/** Bytes receive() may write before its destination: the virtio header comes along. */
+export const RX_HEADROOM: usize = 12;
 
 /** Entries per queue; every rx entry holds one posted buffer. */
 export const QSIZE: u32 = 64;
@@ -46,15 +56,22 @@ class Queue {
 export class NetDevice {
   mac: usize = heap.alloc(6);
   hdr: u32 = 10;
+  /** The card completes TCP checksums (sendFrame asks for it per frame). */
+  txCsum: bool = false;
+  /** The card validates received TCP/UDP checksums. */
+  rxCsum: bool = false;
+  /** Whether the frame receive() returned last had its transport checksum validated by the card. */
+  rxValid: bool = false;
   rxDropped: u32 = 0;
   txDropped: u32 = 0;
   private rx: Queue = new Queue();
   private tx: Queue = new Queue();
   private s: usize = heap.alloc(16);
-  private zeros: usize = heap.alloc(16);
+  /** The transmit header (virtio_net_hdr). */
+  private txHdr: usize = heap.alloc(16);
 
   constructor(public dev: VirtioDevice) {
-    memory.fill(this.zeros, 0, 16);
+    memory.fill(this.txHdr, 0, 16);
   }
 
   /** The first virtio-net slot this task may use, or null. */
@@ -70,7 +87,9 @@ export class NetDevice {
   /** Resets and starts the device, posts every receive buffer. 0 or E_IO. */
   init(): i32 {
     const d = this.dev;
-    if (d.negotiate(F_MAC) < 0) return E_IO;
+    if (d.negotiate(F_MAC | F_CSUM | F_GUEST_CSUM) < 0) return E_IO;
+    this.txCsum = (d.offered & F_CSUM) != 0;
+    this.rxCsum = (d.offered & F_GUEST_CSUM) != 0;
     // With VERSION_1 the header always has num_buffers (§5.1.6); legacy drops it without MRG_RXBUF.
     this.hdr = d.modern ? 12 : 10;
     if ((d.offered & F_MAC) != 0) {
@@ -126,8 +145,9 @@ export class NetDevice {
 
   /**
    * Copies the next received frame (without the virtio header) to dst, which
-   * has room for FRAME_MAX bytes, and re-posts its buffer. The frame's length,
-   * or -1 when no frame is waiting.
+   * has room for FRAME_MAX bytes and RX_HEADROOM bytes before it (the header
+   * comes in the same copy, for its flags), and re-posts its buffer. The
+   * frame's length, or -1 when no frame is waiting.
    */
   receive(dst: usize): i32 {
     const q = this.rx;
@@ -137,9 +157,11 @@ export class NetDevice {
     const total = load<u32>(this.s, 4);
     q.used++;
     let n: i32 = 0;
+    this.rxValid = false;
     if (total > this.hdr) {
       n = <i32>min(total - this.hdr, FRAME_MAX);
-      wasmos_dma_read(q.bufs + id * BUF + this.hdr, dst, <u32>n);
+      wasmos_dma_read(q.bufs + id * BUF, dst - <usize>this.hdr, this.hdr + <u32>n);
+      this.rxValid = this.rxCsum && (load<u8>(dst - <usize>this.hdr) & HDR_F_DATA_VALID) != 0;
     }
     this.post(q, <u16>id);
     this.rxKick = true;
@@ -156,8 +178,12 @@ export class NetDevice {
     this.dev.write32(QUEUE_NOTIFY, 0);
   }
 
-  /** Queues one frame for sending. False (and counted) when every tx buffer is in flight. */
-  transmit(src: usize, len: u32): bool {
+  /**
+   * Queues one frame for sending; with csumStart > 0 the card completes the
+   * checksum from there to the end and stores it csumOffset bytes further
+   * (txCsum only). False (and counted) when every tx buffer is in flight.
+   */
+  transmit(src: usize, len: u32, csumStart: u16 = 0, csumOffset: u16 = 0): bool {
     const q = this.tx;
     if (<u16>(q.avail - q.used) >= <u16>QSIZE) {
       q.used = this.usedIdx(q); // reclaim what the device has finished with
@@ -169,7 +195,11 @@ export class NetDevice {
     const slot = <u32>q.avail % QSIZE;
     const buf = q.bufs + slot * BUF;
     len = min(len, FRAME_MAX);
-    wasmos_dma_write(buf, this.zeros, this.hdr);
+    const h = this.txHdr;
+    store<u8>(h, csumStart > 0 ? HDR_F_NEEDS_CSUM : 0);
+    store<u16>(h, csumStart, 6);
+    store<u16>(h, csumOffset, 8);
+    wasmos_dma_write(buf, h, this.hdr);
     wasmos_dma_write(buf + this.hdr, src, len);
     store<u32>(this.s, this.hdr + len);
     wasmos_dma_write(q.ring + 16 * slot + 8, this.s, 4); // the descriptor's length

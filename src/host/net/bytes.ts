@@ -21,26 +21,8 @@ export function put32(b: Uint8Array, off: number, v: number): void {
   b[off + 3] = v & 0xff;
 }
 
-/** One's-complement sum of 16-bit words, folded, starting from `initial` (unfolded partial sums are fine). */
-export function onesSum(b: Uint8Array, off: number, len: number, initial = 0): number {
-  let sum = initial;
-  const end = off + len;
-  let i = off;
-  for (; i + 1 < end; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
-  if (i < end) sum += b[i]! << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return sum;
-}
-
-/** The Internet checksum of a range (with its checksum field zero, or to verify: 0 means valid). */
-export function checksum(b: Uint8Array, off: number, len: number, initial = 0): number {
-  return ~onesSum(b, off, len, initial) & 0xffff;
-}
-
-/** The TCP/UDP pseudo-header sum (RFC 793 / 768) to start a transport checksum with. */
-export function pseudoSum(src: number, dst: number, proto: number, len: number): number {
-  return (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + proto + len;
-}
+// The checksum helpers live with the board's network card, which offloads them too.
+export { checksum, onesSum, pseudoSum } from '../../board/devices/virtio/inet-checksum.ts';
 
 export function ipToString(ip: number): string {
   return `${ip >>> 24}.${(ip >>> 16) & 0xff}.${(ip >>> 8) & 0xff}.${ip & 0xff}`;

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { VIRTIO_F_VERSION_1, VirtioMmio } from '../../../src/board/devices/virtio/mmio.ts';
 import {
-  DEFAULT_MAC, NET_HDR_LEGACY, NET_HDR_MODERN, VIRTIO_NET_F_MAC, VIRTIO_NET_F_STATUS, VirtioNet, parseMac,
+  DEFAULT_MAC, NET_HDR_LEGACY, NET_HDR_MODERN, VIRTIO_NET_F_CSUM, VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_MAC,
+  VIRTIO_NET_F_STATUS, VIRTIO_NET_HDR_F_DATA_VALID, VIRTIO_NET_HDR_F_NEEDS_CSUM, VirtioNet, parseMac,
 } from '../../../src/board/devices/virtio/net.ts';
 import { Machine } from '../../../src/board/machine.ts';
 import { expectRoundTrip, FakeRam, IrqRecorder } from './helpers.ts';
@@ -15,14 +16,25 @@ function frame(len: number, seed = 1): Uint8Array {
   return Uint8Array.from({ length: len }, (_, i) => (i * 7 + seed) & 0xff);
 }
 
-function setup(legacy: boolean, mac?: string) {
+/**
+ * A TCP segment from 10.0.2.2:80 to 10.0.2.15:49152 carrying "hello, guest",
+ * with its IPv4 and TCP checksums (0x7e68) computed by an independent
+ * implementation (Python's struct, RFC 1071) when this test was written.
+ */
+const TCP_FRAME = Uint8Array.from(Buffer.from(
+  '52540012345652550a00020208004500003400014000400622b30a0002020a00020f0050c000000003e8000007d05018ffff7e68000068656c6c6f2c206775657374',
+  'hex',
+));
+const TCP_CSUM_AT = 14 + 20 + 16;
+
+function setup(legacy: boolean, mac?: string, offloads = 0n) {
   const ram = new FakeRam(1 << 20);
   const irq = new IrqRecorder();
   const sent: Uint8Array[] = [];
   const net = new VirtioNet({ transmit: (f) => sent.push(f) }, mac);
   const dev = new VirtioMmio({ base: 0x1000_2000, irq: IRQ, plic: irq, dma: ram, backend: net, legacy });
   const drv = new TestDriver(dev, ram, legacy);
-  const features = VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS | (legacy ? 0n : VIRTIO_F_VERSION_1);
+  const features = VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS | offloads | (legacy ? 0n : VIRTIO_F_VERSION_1);
   drv.negotiate(features);
   drv.setupQueue(0, 16);
   drv.setupQueue(1, 16);
@@ -32,15 +44,15 @@ function setup(legacy: boolean, mac?: string) {
 }
 
 describe('virtio-net device', () => {
-  it('is device 1 offering MAC and STATUS, with the MAC and link-up in config space', () => {
+  it('is device 1 offering MAC, STATUS and the checksum offloads, with the MAC and link-up in config space', () => {
     const { dev, drv } = setup(false, '02:00:00:aa:bb:cc');
     expect(dev.read(REG.deviceId, 4)).toBe(1);
     const f = drv.deviceFeatures();
     expect(f & VIRTIO_NET_F_MAC).toBe(VIRTIO_NET_F_MAC);
     expect(f & VIRTIO_NET_F_STATUS).toBe(VIRTIO_NET_F_STATUS);
     expect(f & VIRTIO_F_VERSION_1).toBe(VIRTIO_F_VERSION_1);
-    // No offloads and no mergeable buffers are offered.
-    expect(f & 0xffffn & ~VIRTIO_NET_F_MAC).toBe(0n);
+    // The two checksum offloads, but no segmentation offloads and no mergeable buffers.
+    expect(f & 0xffffn & ~VIRTIO_NET_F_MAC).toBe(VIRTIO_NET_F_CSUM | VIRTIO_NET_F_GUEST_CSUM);
     const mac = Array.from({ length: 6 }, (_, i) => dev.read(REG.config + i, 1));
     expect(mac).toEqual([0x02, 0, 0, 0xaa, 0xbb, 0xcc]);
     expect(dev.read(REG.config + 6, 2)).toBe(1); // VIRTIO_NET_S_LINK_UP
@@ -103,6 +115,65 @@ describe('virtio-net device', () => {
       expect(net.stats).toEqual({ txFrames: 0, rxFrames: 0, txDropped: 2, rxNoBuffer: 1, rxTooBig: 1 });
     });
   }
+
+  describe('checksum offloads', () => {
+    const receiveFlags = (offloads: bigint, f: Uint8Array): number => {
+      const { drv, ram, net, hdr } = setup(false, undefined, offloads);
+      const rx = drv.submit(0, [{ writeLen: 1526 }]);
+      expect(net.receive(f)).toBe(true);
+      const got = ram.readBytes(rx.addrs[0]!, hdr + f.length);
+      expect(Array.from(got.subarray(hdr))).toEqual(Array.from(f));
+      return got[0]!;
+    };
+
+    it('marks a received TCP segment DATA_VALID only when GUEST_CSUM is negotiated and its checksum is right', () => {
+      expect(receiveFlags(VIRTIO_NET_F_GUEST_CSUM, TCP_FRAME)).toBe(VIRTIO_NET_HDR_F_DATA_VALID);
+      expect(receiveFlags(0n, TCP_FRAME)).toBe(0);
+      const corrupt = TCP_FRAME.slice();
+      corrupt[corrupt.length - 1]! ^= 1;
+      expect(receiveFlags(VIRTIO_NET_F_GUEST_CSUM, corrupt)).toBe(0);
+      const truncated = TCP_FRAME.subarray(0, TCP_FRAME.length - 3);
+      expect(receiveFlags(VIRTIO_NET_F_GUEST_CSUM, truncated)).toBe(0);
+      const fragment = TCP_FRAME.slice();
+      fragment[14 + 6] = 0x20; // more fragments
+      expect(receiveFlags(VIRTIO_NET_F_GUEST_CSUM, fragment)).toBe(0);
+      expect(receiveFlags(VIRTIO_NET_F_GUEST_CSUM, frame(342, 9))).toBe(0); // not IPv4
+    });
+
+    const transmit = (offloads: bigint, flags: number, start: number, offset: number, f: Uint8Array) => {
+      const { drv, sent, net, hdr } = setup(false, undefined, offloads);
+      const header = new Uint8Array(hdr);
+      header[0] = flags;
+      header[6] = start & 0xff;
+      header[7] = start >> 8;
+      header[8] = offset & 0xff;
+      header[9] = offset >> 8;
+      const data = new Uint8Array(hdr + f.length);
+      data.set(header);
+      data.set(f, hdr);
+      drv.submit(1, [{ data }]);
+      expect(drv.takeUsed(1)).toHaveLength(1);
+      return { sent, stats: net.stats };
+    };
+
+    it('completes a partial checksum when CSUM is negotiated, and ignores the request otherwise', () => {
+      // The driver leaves the pseudo-header's folded sum in the field, as Linux does.
+      const partial = TCP_FRAME.slice();
+      const pseudo = 0x0a00 + 0x0202 + 0x0a00 + 0x020f + 6 + 32;
+      partial[TCP_CSUM_AT] = pseudo >> 8;
+      partial[TCP_CSUM_AT + 1] = pseudo & 0xff;
+      const done = transmit(VIRTIO_NET_F_CSUM, VIRTIO_NET_HDR_F_NEEDS_CSUM, 34, 16, partial);
+      expect(done.sent.map((f) => Buffer.from(f).toString('hex'))).toEqual([Buffer.from(TCP_FRAME).toString('hex')]);
+      const ignored = transmit(0n, VIRTIO_NET_HDR_F_NEEDS_CSUM, 34, 16, partial);
+      expect(Array.from(ignored.sent[0]!)).toEqual(Array.from(partial));
+    });
+
+    it('drops (and counts) a checksum request whose field lies outside the frame', () => {
+      const r = transmit(VIRTIO_NET_F_CSUM, VIRTIO_NET_HDR_F_NEEDS_CSUM, 60, 5, TCP_FRAME);
+      expect(r.sent).toEqual([]);
+      expect(r.stats.txDropped).toBe(1);
+    });
+  });
 
   it('takes no rx buffers before DRIVER_OK and after a reset', () => {
     const ram = new FakeRam(1 << 20);
