@@ -39,6 +39,31 @@ describe('the playground in Chromium', () => {
     await page.context().close();
   });
 
+  it('starts the machine before the app: worker first, one OS image, no output lost on the way', async () => {
+    const { page, errors } = await open('?prompt=shell%3E');
+    await expect.poll(() => terminalText(page), POLL).toContain('shell>');
+    const seen = await page.evaluate(() => ({
+      resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .map((e) => ({ file: new URL(e.name).pathname.replace(/.*\//, ''), start: e.startTime, end: e.responseEnd })),
+      first: (performance.getEntriesByName('wasmos-first-output')[0] as PerformanceMark | undefined)?.detail as { workerMs: number | null } | undefined,
+      prompt: (performance.getEntriesByName('wasmos-prompt')[0] as PerformanceMark | undefined)?.detail as { workerMs: number | null } | undefined,
+    }));
+    const started = (re: RegExp): number => Math.min(...seen.resources.filter((r) => re.test(r.file)).map((r) => r.start));
+    // The HTML starts the worker; the app's chunk is asked for only once the boot has begun.
+    expect(started(/^machine-worker-.*\.js$/)).toBeLessThan(started(/^mount-.*\.js$/));
+    // The OS image is one file, not a request per module.
+    expect(seen.resources.filter((r) => /\.wbar$/.test(r.file))).toHaveLength(1);
+    expect(seen.resources.filter((r) => /\.wasm$/.test(r.file))).toEqual([]);
+    // The worker had output long before the app attached; the terminal still got all of it, in order.
+    expect(seen.first?.workerMs).toBeGreaterThan(0);
+    expect(seen.prompt?.workerMs).toBeGreaterThan(seen.first!.workerMs!);
+    const text = await terminalText(page);
+    expect(text.trimStart()).toMatch(/^WasmOS kernel: hart 0/);
+    expect(text.indexOf('init: started console')).toBeLessThan(text.indexOf('shell>'));
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('runs a .wasm dropped onto the page, and refuses an invalid one with a clear error', async () => {
     const { page, errors } = await open();
     await expect.poll(() => terminalText(page), POLL).toContain('shell>');
