@@ -76,6 +76,8 @@ export class ShareHost {
   private build = '';
 
   private pauseAtEnd = true;
+  /** Makes the power-on checkpoint's snapshot (see afterBoot). */
+  private powerOn: (() => Uint8Array) | null = null;
   private readonly setTrace: (on: boolean) => void;
   /** The console's recent output (for snapshots and time travel). */
   readonly console = new ConsoleLog();
@@ -138,7 +140,13 @@ export class ShareHost {
     this.console.clear();
     this.checkpoints.clear();
     this.recorder?.watch(m);
-    this.checkpoints.add({ cycles: m.cycles, instret: m.instret, board: m.snapshot(), console: 0, tasks: [] });
+    // A snapshot scans all of RAM (~100 ms in a fresh worker), which would
+    // delay the guest's first instruction. At power-on the same board built
+    // again from its configuration and the host tree of that instant is in
+    // this state, so that first checkpoint is made only when time travel needs it.
+    const powerOn = m.cycles === 0 && this.recorder ? powerOnBoard(m, this.recorder.tree) : null;
+    this.powerOn = powerOn;
+    this.checkpoints.add({ cycles: m.cycles, instret: m.instret, board: powerOn ? LATER : m.snapshot(), console: 0, tasks: [] });
     if (this.replaying) this.replaying.replayer = new Replayer(m, this.tree, this.replaying.rec.inputs, { setTrace: this.setTrace });
   }
 
@@ -315,6 +323,7 @@ export class ShareHost {
     this.target.pause();
     const cp = this.checkpoints.before(instret);
     if (!cp) return { error: 'No checkpoint that early is kept any more.' };
+    if (cp.board === LATER && this.powerOn) cp.board = this.powerOn();
     const tree = new HostTree();
     const past = this.rebuild(cp.board, tree, 'discard');
     tree.clock = guestClock(past);
@@ -390,6 +399,31 @@ const CONSOLE_KEEP = 64 * 1024;
 const CONSOLE_VIEW = 4 * 1024;
 
 export interface RecordingErrorResult { error: string }
+
+/** The board of the power-on checkpoint until it is made (see afterBoot). */
+const LATER = new Uint8Array(0);
+
+/**
+ * The snapshot `m` had at power-on, made later: the board built again from
+ * m's configuration, with the host tree as `treeState` (saveTree) held then
+ * and the trace switched as m's was.
+ */
+export function powerOnBoard(m: Machine, treeState: Uint8Array): () => Uint8Array {
+  const config = m.config;
+  const traceOn = m.trace?.enabled ?? false;
+  let made: Uint8Array | null = null;
+  return () => {
+    if (made) return made;
+    const tree = new HostTree();
+    tree.restore(new StateReader(treeState));
+    // The snapshot holds the card's MAC, not its backend: this board sends nothing anywhere.
+    const net = config.net ? { backend: { transmit: () => {} }, mac: config.net.mac } : undefined;
+    const fresh = new MachineClass({ ...config, hostFs: config.hostFs ? new NinePServer(tree) : undefined, net });
+    fresh.trace?.setEnabled(traceOn);
+    made = fresh.snapshot();
+    return made;
+  };
+}
 
 export function saveTree(tree: HostTree): Uint8Array {
   const w = new StateWriter();
