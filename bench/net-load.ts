@@ -2,7 +2,9 @@
 // bench/net-benchmark.ts, because benchmarks there are synchronous and this
 // needs the event loop): the whole OS with the user-mode gateway.
 //   download: the shell's `http` fetches 1 MiB from a loopback HTTP server
-//             (node:http -> fetch -> UserNet -> virtio-net -> tcpip -> shell);
+//             (node:http -> fetch -> UserNet -> virtio-net -> tcpip -> shell),
+//             then `http -s` fetches it again and hashes it (FNV-1a, checked
+//             against the host's);
 //   upload:   a host HTTP client fetches 1 MiB from the guest web server
 //             through a port forward (webserver -> tcpip -> virtio-net -> UserNet -> node:net).
 // Prints one JSON line (NetLoadResult).
@@ -11,13 +13,23 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { bootOsAsync } from '../src/cli/os-session.ts';
 import { NodeNet } from '../src/host/net/node-setup.ts';
+import { fnv1a } from '../tests/helpers/fnv1a.ts';
 
 export const SIZE = 1024 * 1024;
+
+/** One `http` download as the benchmark saw it. */
+export interface Download {
+  bytes: number;
+  seconds: number;
+  instructions: number;
+}
 
 export interface NetLoadResult {
   downloadBytes: number;
   downloadSeconds: number;
   downloadInstructions: number;
+  /** The same body fetched with `http -s`: hashed by the shell as it arrives. */
+  hashed: Download;
   uploadBytes: number;
   uploadSeconds: number;
   instret: number;
@@ -36,11 +48,13 @@ async function main(): Promise<void> {
   await node.listen();
   const fwdPort = node.listeners[0]!.port;
   const res: NetLoadResult = {
-    downloadBytes: 0, downloadSeconds: 0, downloadInstructions: 0, uploadBytes: 0, uploadSeconds: 0, instret: 0, errors: [],
+    downloadBytes: 0, downloadSeconds: 0, downloadInstructions: 0, hashed: { bytes: 0, seconds: 0, instructions: 0 },
+    uploadBytes: 0, uploadSeconds: 0, instret: 0, errors: [],
   };
   let out = '';
   let instret = 0;
-  let dlStart: { t: number; i: number } | null = null;
+  // The shell echoes each typed line: a download starts when its \r comes back and ends with the summary line.
+  const downloads: { line: string; start: { t: number; i: number } | null; done: Download | null; hash: string | null }[] = [];
   let uploadStarted = false;
   const debug = process.env.NET_DEBUG !== undefined;
   let lastLog = 0;
@@ -60,20 +74,22 @@ async function main(): Promise<void> {
     }
   };
   const url = `http://10.0.2.2:${port}/1mb`;
+  for (const line of [`http ${url}`, `http -s ${url}`]) downloads.push({ line, start: null, done: null, hash: null });
   const r = await bootOsAsync({
     net: (deliver) => { node.net.deliver = deliver; return node.net; },
-    script: [`http ${url}`, 'start webserver'],
+    script: [...downloads.map((d) => d.line), 'start webserver'],
     maxCycles: 20_000_000_000,
     onOutput: (text) => {
       out += text;
-      // The shell echoes the typed line: the download starts when its \r comes back.
-      if (dlStart === null && out.includes(`http ${url}\r`)) dlStart = { t: performance.now(), i: instret };
-      if (dlStart !== null && res.downloadSeconds === 0) {
-        const m = / (\d+) body bytes/.exec(out);
+      for (const d of downloads) {
+        const at = out.indexOf(`${d.line}\r`);
+        if (at < 0) break;
+        d.start ??= { t: performance.now(), i: instret };
+        if (d.done !== null) continue;
+        const m = / (\d+) body bytes[^,\n]*(?:, fnv1a ([0-9a-f]+))?, \d+ ms/.exec(out.slice(at));
         if (m) {
-          res.downloadSeconds = (performance.now() - dlStart.t) / 1000;
-          res.downloadInstructions = instret - dlStart.i;
-          res.downloadBytes = Number(m[1]);
+          d.done = { bytes: Number(m[1]), seconds: (performance.now() - d.start.t) / 1000, instructions: instret - d.start.i };
+          d.hash = m[2] ?? null;
         }
       }
       if (!uploadStarted && out.includes('listening on port 80')) { uploadStarted = true; void upload(); }
@@ -92,8 +108,12 @@ async function main(): Promise<void> {
     until: () => uploadDone,
   });
   res.instret = r.instret;
-  if (res.downloadSeconds === 0) res.errors.push(`the download did not finish: ${JSON.stringify(out.slice(-200))}`);
-  else if (res.downloadBytes !== SIZE) res.errors.push(`the download got ${res.downloadBytes} bytes`);
+  const [plain, hashed] = downloads;
+  if (plain!.done === null || hashed!.done === null) res.errors.push(`a download did not finish: ${JSON.stringify(out.slice(-200))}`);
+  for (const d of downloads) if (d.done !== null && d.done.bytes !== SIZE) res.errors.push(`${d.line} got ${d.done.bytes} bytes`);
+  if (hashed!.done !== null && hashed!.hash !== fnv1a(payload)) res.errors.push(`http -s printed fnv1a ${hashed!.hash}, the body's is ${fnv1a(payload)}`);
+  if (plain!.done) Object.assign(res, { downloadBytes: plain!.done.bytes, downloadSeconds: plain!.done.seconds, downloadInstructions: plain!.done.instructions });
+  if (hashed!.done) res.hashed = hashed!.done;
   if (!uploadDone) res.errors.push('the upload did not finish');
   else if (res.uploadBytes !== SIZE) res.errors.push(`the upload got ${res.uploadBytes} bytes`);
   if (node.net.stats.errors > 0) res.errors.push(`gateway errors: ${node.net.stats.lastError}`);

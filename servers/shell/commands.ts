@@ -72,7 +72,7 @@ function makeTable(): Command[] {
     new Command("ping", "ping [NAME|HOST]", "ping a service (default pong), or a host (ICMP, HOST has a dot)", ping),
     new Command("ifconfig", "ifconfig", "the network interface: address, gateway, DNS, counters", ifconfig),
     new Command("dns", "dns NAME", "look a host name up (DNS, through tcpip)", dns),
-    new Command("http", "http URL", "GET http://HOST[:PORT]/PATH: status, headers, body", http),
+    new Command("http", "http [-s] URL", "GET http://HOST[:PORT]/PATH: status, headers, body (-s: and its FNV-1a hash)", http),
     new Command("echo", "echo TEXT", "send text through the echo service", echo),
     new Command("uptime", "uptime", "time since boot (guest time)", uptime),
     new Command("mem", "mem", "memory: total, free, kernel heap, tasks", mem),

@@ -59,7 +59,7 @@ describe('the guest network stack on the board with the user-mode gateway', () =
     const r = await bootOsAsync({
       ...n,
       script: ['ifconfig', 'ping 10.0.2.2 2', 'dns loopback.test', 'dns nowhere.test', `http http://10.0.2.2:${port}/`,
-        `http http://loopback.test:${port}/chunked`, `http http://10.0.2.2:${port}/big`],
+        `http http://loopback.test:${port}/chunked`, `http -s http://10.0.2.2:${port}/big`],
     });
     const parts = r.out.split('shell> ');
     expect(r.typed).toBe(7);

@@ -76,7 +76,7 @@ it('downloads and uploads intact through a lossy cable; junk frames are ignored'
     },
     pace: () => new Promise<void>((res) => setTimeout(res, connector.inFlight > 0 ? 5 : 0)),
     maxCycles: 30e9, // guest time: retransmission waits are real waits
-    script: ['start webserver', `http http://10.0.2.2:${port}/`, 'ping 10.0.2.2 6', 'ifconfig'],
+    script: ['start webserver', `http -s http://10.0.2.2:${port}/`, 'ping 10.0.2.2 6', 'ifconfig'],
   });
   const parts = r.out.split('shell> ');
   expect(r.typed).toBe(4);

@@ -47,7 +47,7 @@ describe.runIf(hasQemu())('the guest network stack on QEMU user-mode networking'
   it('gets its address by DHCP, pings the gateway, talks HTTP to a loopback server', async () => {
     const r = await bootOsOnQemu({
       script: ['ifconfig', 'ping 10.0.2.2 2', `http http://10.0.2.2:${port}/`, `http http://10.0.2.2:${port}/chunked`,
-        `http http://10.0.2.2:${port}/big`, `http http://10.0.2.2:${port}/missing`, 'http http://10.0.2.2:1/'],
+        `http -s http://10.0.2.2:${port}/big`, `http http://10.0.2.2:${port}/missing`, 'http http://10.0.2.2:1/'],
       timeoutMs: 50_000,
     });
     const parts = r.out.split('shell> ');
