@@ -64,6 +64,10 @@ struct wcompiler {
   uint32_t nops, opcap;
   uint32_t *brw;  /* (displacement word, its instruction) pairs, for the final self-check */
   uint32_t nbrw, brwcap;
+  uint32_t *heads; /* loop headers (targets of backward branches), for the native tier's probes */
+  uint32_t nheads, headcap;
+  bool jit;          /* the native tier is on: record loop headers, install entry probes */
+  wcode entry_probe;
   wsite *sites;
   uint32_t nsites, sitecap;
   patch *patches;
@@ -626,6 +630,12 @@ static bool check_params(cc *c, uint32_t n, const uint8_t *t) {
     for (uint32_t i = 0; i < n; i++) c->stack[c->sp - n + i].type = t[i];
   }
   return true;
+}
+
+/* A loop header: where the native tier counts iterations (jit.c). Out of line: the translator's
+   main loop stays as tight as without the native tier. */
+static __attribute__((noinline)) void loop_header(cc *c) {
+  if (!c->dead && (c->nheads < c->headcap || GROW(c, heads, headcap, c->nheads + 1))) c->heads[c->nheads++] = c->pc;
 }
 
 static bool enter_block(cc *c, uint8_t opc) {
@@ -1457,8 +1467,12 @@ static bool instruction(cc *c, uint8_t opc) {
   }
   case 0x01: return true;
   case 0x02:
-  case 0x03:
   case 0x04: return enter_block(c, opc);
+  case 0x03: {
+    bool ok = enter_block(c, opc);
+    if (ok && c->jit) loop_header(c);
+    return ok;
+  }
   case 0x05: return do_else(c);
   case 0x0B: return do_end(c);
   case 0x0C: {
@@ -1684,6 +1698,7 @@ void wcompile_end(cc *c) {
   wheap_free(h, c->patches, (size_t)c->patchcap * sizeof *c->patches);
   wheap_free(h, c->opat, (size_t)c->opcap * sizeof *c->opat);
   wheap_free(h, c->brw, (size_t)c->brwcap * sizeof *c->brw);
+  wheap_free(h, c->heads, (size_t)c->headcap * sizeof *c->heads);
   wheap_free(h, c->ltypes, c->ltcap);
   wheap_free(h, c->lrefs, (size_t)c->lrcap * sizeof *c->lrefs);
   wheap_free(h, c, sizeof *c);
@@ -1694,6 +1709,8 @@ cc *wcompile_begin(wasm_module *m) {
   if (!c) return NULL;
   wu_memset(c, 0, sizeof *c);
   c->m = m;
+  c->jit = wjit_available();
+  c->entry_probe = winterp_entry_probe();
   return c;
 }
 
@@ -1764,7 +1781,7 @@ bool wcompile_function(cc *c, uint32_t func_index, wreader *r, const uint8_t *bo
   wasm_module *m = c->m;
   /* Per-function state; the buffers and their capacities carry over from the previous function. */
   c->sp = c->csp = c->pc = c->nsites = c->npatches = c->nops = c->nbrw = 0;
-  c->nvirtual = c->max_height = c->nlocals = c->label_pc = 0;
+  c->nvirtual = c->max_height = c->nlocals = c->label_pc = c->nheads = 0;
   c->dead = false;
   c->last = LAST_NONE;
   c->r = r;
@@ -1799,7 +1816,15 @@ bool wcompile_function(cc *c, uint32_t func_index, wreader *r, const uint8_t *bo
     if (frame_slots < fn->nresults) frame_slots = fn->nresults;
     if (frame_slots > W_MAX_FRAME_SLOTS) ok = fail(c, "function frame too large (implementation limit)");
     fn->frame_bytes = frame_slots * 8u;
-    wcode *code = warena_alloc_raw(&m->arena, (size_t)c->pc * sizeof *code);
+    /* With the native tier: a word before the code names the function, loop headers follow it (jit.c). */
+    bool jit = c->jit;
+    uint32_t extra = jit ? 1 + c->nheads : 0;
+    wcode *code = warena_alloc_raw(&m->arena, (size_t)(c->pc + extra) * sizeof *code);
+    if (code && jit) {
+      *code++ = (wcode)fn;
+      for (uint32_t i = 0; i < c->nheads; i++) code[c->pc + i] = c->heads[i];
+      fn->nheads = c->nheads;
+    }
     wsite *sites = warena_alloc_raw(&m->arena, (size_t)c->nsites * sizeof *sites);
     if (!code || !sites) {
       ok = fail(c, "out of memory (quota exceeded while translating)");
@@ -1807,6 +1832,11 @@ bool wcompile_function(cc *c, uint32_t func_index, wreader *r, const uint8_t *bo
       wu_memcpy(code, c->code, (size_t)c->pc * sizeof *code);
       /* Threaded code: each opcode word becomes the address of its handler. */
       winterp_thread(code, c->opat, c->nops);
+      /* The native tier's hotness probe on the entry. */
+      if (jit) {
+        fn->entry_orig = code[0];
+        code[0] = c->entry_probe;
+      }
       wu_memcpy(sites, c->sites, (size_t)c->nsites * sizeof *sites);
       fn->code = code;
       fn->code_len = c->pc;

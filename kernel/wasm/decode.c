@@ -787,6 +787,7 @@ wasm_module *wasm_load(wasm_heap *heap, const uint8_t *bytes, size_t len, const 
 
 void wasm_module_free(wasm_module *m) {
   if (!m) return;
+  wjit_release(m);
   warena_release(&m->arena);
   wheap_free(m->heap, m, sizeof *m);
 }

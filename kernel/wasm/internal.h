@@ -80,6 +80,10 @@ typedef struct wfunc {
   uint32_t name_len;
   bool imported;
   uint32_t import_index; /* index into imports when imported */
+  /* The native tier (jit.c): code[-1] names this function and code[code_len..+nheads) are its loop headers. */
+  uint32_t heat;       /* entry runs left before compilation (0: never run); WJIT_DONE once it started */
+  uint32_t nheads;
+  wcode entry_orig;    /* the entry's handler, replaced by the entry probe */
 } wfunc;
 
 /* Constant expression, already validated. */
@@ -160,6 +164,9 @@ struct wasm_module {
   bool has_datacount;
   uint32_t datacount;
   uint8_t *declared_funcs; /* bitmap: function may be named by ref.func */
+  struct wprobe *probes;    /* jit.c: loop probes (open addressing on the site's address) */
+  uint32_t probe_cap, nprobes;
+  struct wcode_block *native; /* jit.c: the native code blocks (wasm_code_alloc), a list */
 };
 
 /* --- reader.c: bounds-checked binary reader with error reporting --- */
@@ -251,7 +258,55 @@ struct wasm_instance {
   char trap[320];
 };
 
+/* Interpreter state shared by the handlers (interp.c) and the native code (jit.c) through a4. */
+typedef struct wrun {
+  wasm_instance *inst;
+  const wasm_module *m;
+  wframe *fsp;          /* next free frame record */
+  wframe *frames, *fend; /* the frame stack and its end (the call depth limit) */
+  uint8_t *stack_end;
+  uint64_t *globals;
+  const wcode *trap_ip; /* the trapping instruction; its function is found from it */
+  /* State of the trampoline dispatch (compilers without musttail). */
+  const wcode *ip;
+  uint8_t *fp;
+  uint8_t *mem;
+  uint32_t memsize;
+  uint32_t acc;
+  double facc;
+} wrun;
+
+/* --- jit.c: the native tier (rv32 only; elsewhere wjit_available() is false) --- */
+typedef struct wprobe {
+  const wcode *site; /* a loop header's opcode word, replaced by the loop probe */
+  wcode orig;        /* the handler it replaced */
+  uint32_t func, left; /* left: iterations before compilation */
+} wprobe;
+#define WJIT_DONE 0x80000000u
+/* Whether modules loaded now get the native tier (rv32 threaded build, executable memory, threshold). */
+bool wjit_available(void);
+extern uint32_t wjit_threshold;
+/* The entry probe's slow path (interp.c h_entry_probe): first run (arms the loop probes) or tier-up. */
+void wjit_entry(wasm_module *m, wfunc *fn);
+/* The loop probe's slow path: its countdown ran out. */
+void wjit_loop_hot(wasm_module *m, wprobe *p);
+/* The loop probe at site (open addressing on the address), or NULL. */
+static inline wprobe *wjit_find_probe(const wasm_module *m, const wcode *site) {
+  wprobe *t = m->probes;
+  if (!t) return NULL;
+  uint32_t mask = m->probe_cap - 1;
+  for (uint32_t i = (((uint32_t)(uintptr_t)site >> 2) * 2654435761u) >> 16 & mask;; i = (i + 1) & mask) {
+    if (t[i].site == site) return &t[i];
+    if (!t[i].site) return NULL;
+  }
+}
+void wjit_release(wasm_module *m);
+
 /* interp.c */
+wcode winterp_entry_probe(void);
+wcode winterp_loop_probe(void);
+/* The internal opcode of a handler address, or -1 (not a handler). */
+int32_t winterp_opcode(wcode h);
 wasm_status winterp_run(wasm_instance *inst, const wfunc *fn);
 /* Handler address for an internal opcode (ops.h). */
 wcode winterp_handler(uint32_t op);

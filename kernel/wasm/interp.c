@@ -31,27 +31,8 @@ void wasm_profile_hook(const wcode *ip);
 
 #define W_CONTINUE ((wasm_status)0x7fff)
 
-typedef struct wrun wrun;
 typedef wasm_status (*whandler)(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r, uint32_t acc,
                                 double facc);
-
-struct wrun {
-  wasm_instance *inst;
-  const wasm_module *m;
-  wframe *fsp;          /* next free frame record */
-  wframe *frames, *fend; /* the frame stack and its end (the call depth limit) */
-  uint8_t *stack_end;
-  uint64_t *globals;
-  const wcode *trap_ip; /* the trapping instruction; its function is found from it */
-#ifndef W_THREADED
-  const wcode *ip;
-  uint8_t *fp;
-  uint8_t *mem;
-  uint32_t memsize;
-  uint32_t acc;
-  double facc;
-#endif
-};
 
 #define H(name)                                                                                          \
   static wasm_status name(const wcode *ip, uint8_t *fp, uint8_t *mem, uint32_t memsize, wrun *r, uint32_t acc, \
@@ -1208,6 +1189,72 @@ static const whandler handlers[OP_COUNT] = {
     [OP_ADD_COPY] = h_add_copy,
     [OP_COPY2] = h_copy2,
 };
+
+/*
+ * Hotness probes of the native tier (jit.c). The entry probe stands in for a function's first
+ * opcode word (code[-1] names the function), a loop probe for a loop header's. They count runs;
+ * at wjit_threshold the function is compiled to native code, which patches the words (to native
+ * code, or back to the original handlers), and execution continues with whatever the word holds.
+ */
+#ifdef W_THREADED
+#define PROBE_GO(h) __attribute__((musttail)) return (h)(ip, fp, mem, memsize, r, acc, facc)
+#else
+#define PROBE_GO(h) return (h)(ip, fp, mem, memsize, r, acc, facc)
+#endif
+H(h_entry_probe) {
+  wfunc *fn = (wfunc *)ip[-1];
+  uint32_t n = fn->heat;
+  whandler h = (whandler)fn->entry_orig;
+  if (W_LIKELY(n > 1)) {
+    fn->heat = n - 1;
+  } else {
+    wjit_entry((wasm_module *)(uintptr_t)r->m, fn);
+    if ((whandler)ip[0] != h_entry_probe) h = (whandler)ip[0];
+  }
+  PROBE_GO(h);
+}
+H(h_loop_probe) {
+  wprobe *p = wjit_find_probe(r->m, ip);
+  if (W_UNLIKELY(!p)) TRAP(WASM_TRAP_UNREACHABLE); /* not a probe site: cannot happen */
+  whandler h = (whandler)p->orig;
+  if (W_UNLIKELY(--p->left == 0)) {
+    wjit_loop_hot((wasm_module *)(uintptr_t)r->m, p);
+    if ((whandler)ip[0] != h_loop_probe) h = (whandler)ip[0];
+  }
+  PROBE_GO(h);
+}
+wcode winterp_entry_probe(void) { return (wcode)h_entry_probe; }
+wcode winterp_loop_probe(void) { return (wcode)h_loop_probe; }
+
+/*
+ * Handler address -> internal opcode, for the native compiler (which sees threaded code). Built
+ * on first use; concurrent builders write the same entries in the same order (the opcode before
+ * the key), so a reader never sees a key without its opcode.
+ */
+#define REV_SLOTS 8192u
+static uintptr_t rev_key[REV_SLOTS];
+static uint16_t rev_op[REV_SLOTS];
+static volatile int rev_ready;
+static uint32_t rev_hash(uintptr_t h) { return (uint32_t)((h >> 1) * 2654435761u) >> 19; }
+int32_t winterp_opcode(wcode h) {
+  if (!rev_ready) {
+    for (uint32_t op = 0; op < OP_COUNT; op++) {
+      uintptr_t k = (uintptr_t)handlers[op];
+      if (!k) continue;
+      uint32_t i = rev_hash(k);
+      while (rev_key[i] && rev_key[i] != k) i = (i + 1) & (REV_SLOTS - 1);
+      if (rev_key[i]) continue;
+      rev_op[i] = (uint16_t)op;
+      __atomic_store_n(&rev_key[i], k, __ATOMIC_RELEASE);
+    }
+    __atomic_store_n(&rev_ready, 1, __ATOMIC_RELEASE);
+  }
+  for (uint32_t i = rev_hash(h);; i = (i + 1) & (REV_SLOTS - 1)) {
+    uintptr_t k = __atomic_load_n(&rev_key[i], __ATOMIC_ACQUIRE);
+    if (!k) return -1;
+    if (k == h) return rev_op[i];
+  }
+}
 
 void winterp_thread(wcode *code, const uint32_t *opat, uint32_t nops) {
   for (uint32_t i = 0; i < nops; i++) {

@@ -167,6 +167,27 @@ int wasm_global_get(const wasm_instance *inst, uint32_t global, uint64_t *value)
 void wasm_set_user(wasm_instance *inst, void *user);
 void *wasm_get_user(const wasm_instance *inst);
 
+/*
+ * The native tier (rv32 only). A function whose entry or one of whose loop headers has run
+ * `threshold` times is compiled to rv32 machine code (0 or 1: at the first run; WASM_JIT_OFF:
+ * never). Set it before loading modules; default WASM_JIT_DEFAULT_THRESHOLD.
+ */
+#define WASM_JIT_OFF 0xFFFFFFFFu
+#ifndef WASM_JIT_DEFAULT_THRESHOLD
+#define WASM_JIT_DEFAULT_THRESHOLD 32u
+#endif
+void wasm_set_jit_threshold(uint32_t threshold);
+
+/*
+ * Memory for native code, provided by the embedder (weak symbols: without them there is no native
+ * tier). wasm_code_alloc returns n writable bytes, or NULL, and sets *exec to the address at which
+ * those bytes execute (an executable alias, so no page needs to be writable and executable at
+ * once); wasm_code_free gives them back (wasm_module_free does). The bytes are charged to the
+ * module's wasm_heap (used/quota) while held.
+ */
+void *wasm_code_alloc(size_t n, void **exec);
+void wasm_code_free(void *p, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

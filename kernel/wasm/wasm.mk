@@ -14,12 +14,14 @@ WASM_SRCS := \
 	$(WASM_DIR)/compile.c \
 	$(WASM_DIR)/peephole.c \
 	$(WASM_DIR)/instance.c \
-	$(WASM_DIR)/interp.c
+	$(WASM_DIR)/interp.c \
+	$(WASM_DIR)/jit.c
 WASM_HDRS := \
 	$(WASM_DIR)/wasm.h \
 	$(WASM_DIR)/internal.h \
 	$(WASM_DIR)/ops.h \
-	$(WASM_DIR)/numeric.h
+	$(WASM_DIR)/numeric.h \
+	$(WASM_DIR)/jit_rv32.h
 # Wasm has no fused multiply-add: float expressions must not be contracted. Slots are
 # accessed through a union of all value types.
 WASM_CFLAGS := -std=c11 -I$(WASM_DIR) -ffp-contract=off -fno-strict-aliasing

@@ -2,7 +2,9 @@
 // QEMU's virt machine with the board's ISA: every numeric opcode, the spec corpus and random
 // programs must agree with V8, exactly as the native build does. This checks what only the
 // target exercises: 32-bit code paths (software 64-bit division and conversions), RISC-V float
-// hardware (canonical NaNs, fsqrt, fcvt) and misaligned word accesses.
+// hardware (canonical NaNs, fsqrt, fcvt) and misaligned word accesses. Every function runs as
+// native code (the native tier's threshold is 1: compiled at its first call), so these are also
+// the native tier's conformance tests; the interpreter alone is tested by the native build.
 import { describe, expect, it } from 'vitest';
 import { CONTROL, GLOBALS, HOST, MEMORY, TABLES } from './corpus.ts';
 import { randomProgram } from './gen.ts';
@@ -10,6 +12,9 @@ import { differential, exportSignatures, wat, type Call, type DiffCase } from '.
 import { numericCases } from './numeric-cases.ts';
 import { hex } from './harness.ts';
 import { runRv32, rv32Available } from './rv32.ts';
+
+/** Every function compiled to native code at its first call. */
+const runJit = (lines: string[]) => runRv32(lines, { jit: '1' });
 import { v, valuesOf } from './values.ts';
 
 /** Calls every exported function with arguments drawn from the edge-case value sets. */
@@ -28,7 +33,7 @@ async function corpusCase(name: string, text: string, vectors = 6): Promise<Diff
 
 describe.skipIf(!rv32Available)('rv32 build under QEMU (differential against V8)', () => {
   it('every numeric opcode agrees with V8 on rv32', async () => {
-    const { mismatches, calls } = differential(await numericCases(), runRv32);
+    const { mismatches, calls } = differential(await numericCases(), runJit);
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(calls).toBeGreaterThan(20000);
   }, 900_000);
@@ -40,7 +45,7 @@ describe.skipIf(!rv32Available)('rv32 build under QEMU (differential against V8)
       const p = randomProgram(seed * 6007);
       cases.push({ name: `seed ${seed * 6007}`, bytes: await wat(p.text), calls: p.calls, checkMemory: true });
     }
-    const { mismatches, calls } = differential(cases, runRv32);
+    const { mismatches, calls } = differential(cases, runJit);
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(calls).toBeGreaterThan(1500);
   }, 900_000);
@@ -50,7 +55,7 @@ describe.skipIf(!rv32Available)('rv32 build under QEMU (differential against V8)
     const bad = hex(await wat('(module (func $s (i32.div_s (i32.const 1) (i32.const 0)) (drop)) (start $s))'));
     const lines = [`load ${bad}`, 'unload'];
     for (let i = 0; i < 1000; i++) lines.push(`load ${good}`, `call fib i32:${(i % 12).toString(16)}`, 'unload');
-    const out = runRv32(lines);
+    const out = runJit(lines);
     expect(out[0]).toMatch(/^error start function trapped: integer divide by zero in module 'test', function 's'/);
     expect(out[1]).toBe('used 0');
     const fib = [0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89];

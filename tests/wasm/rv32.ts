@@ -79,8 +79,28 @@ export function answers(text: string, lines: string[]): string[] {
   return out;
 }
 
+/**
+ * The native tier's hotness threshold for a run ('1': every function is compiled at its first
+ * call, so the conformance tests run native code; 'off': the interpreter only; undefined: the
+ * runtime's default). Prepends the driver's `jit` command; its answer is dropped.
+ */
+export type JitMode = string | undefined;
+function withJit(lines: string[], jit: JitMode): string[] {
+  return jit === undefined ? lines : [`jit ${jit}`, ...lines];
+}
+function dropJit(out: string[], jit: JitMode): string[] {
+  if (jit === undefined) return out;
+  if (out[0] !== 'ok') throw new Error(`rv32 driver refused jit ${jit}: ${out[0]}`);
+  return out.slice(1);
+}
+
 /** Links the driver with `lines` as its script and runs it under QEMU; returns the answer lines. */
-export function runRv32(lines: string[], opts: { icount?: boolean; timeoutMs?: number } = {}): string[] {
+export function runRv32(lines: string[], opts: { icount?: boolean; timeoutMs?: number; jit?: JitMode } = {}): string[] {
+  const out = runRv32Raw(withJit(lines, opts.jit), opts);
+  return dropJit(out, opts.jit);
+}
+
+function runRv32Raw(lines: string[], opts: { icount?: boolean; timeoutMs?: number }): string[] {
   const elf = buildRv32Image(lines);
   const args = ['-machine', 'virt', '-cpu', QEMU_CPU, '-bios', 'none', '-m', '128', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-kernel', elf];
   if (opts.icount) args.push('-icount', 'shift=0');
@@ -90,10 +110,11 @@ export function runRv32(lines: string[], opts: { icount?: boolean; timeoutMs?: n
 }
 
 /** Runs the same image on the playground's board (src/board) instead of QEMU. */
-export function runOnBoard(lines: string[], maxCycles = 4_000_000_000): string[] {
-  const image = new Uint8Array(readFileSync(buildRv32Image(lines)));
+export function runOnBoard(lines: string[], maxCycles = 4_000_000_000, jit?: JitMode): string[] {
+  const all = withJit(lines, jit);
+  const image = new Uint8Array(readFileSync(buildRv32Image(all)));
   const r = runBoard(image, { maxCycles, sliceCycles: 5_000_000 });
   if (r.error) throw new Error(`board error: ${r.error}`);
   if (r.poweroffCode !== 0) throw new Error(`board stopped with ${JSON.stringify(r.stop)}`);
-  return answers(new TextDecoder().decode(r.output), lines);
+  return dropJit(answers(new TextDecoder().decode(r.output), all), jit);
 }

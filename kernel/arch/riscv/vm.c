@@ -82,6 +82,116 @@ static void map_identity(uint32_t lo, uint32_t hi, uint32_t perm)
 	}
 }
 
+static inline bool vbit(const uint32_t *bm, uint32_t i) { return bm[i / 32] & (1u << (i % 32)); }
+static inline void vset(uint32_t *bm, uint32_t i, bool v)
+{
+	if (v)
+		bm[i / 32] |= 1u << (i % 32);
+	else
+		bm[i / 32] &= ~(1u << (i % 32));
+}
+
+/*
+ * The code pool: native code of the Wasm runtime's native tier (wasm.h wasm_code_alloc). Reserved
+ * at boot (so compiling never changes the memory figures of a running system), written through
+ * the identity map (read+write, not executable) and run through a read+execute alias at
+ * EXEC_ALIAS_BASE: no page is ever writable and executable at the same address. Blocks are
+ * 256-byte grains, first fit; each starts with its owner's task id, so the blocks of a task that
+ * died without freeing its module are reclaimed when the pool runs out.
+ */
+#define CODE_GRAIN 256u
+#define CODE_GRAINS (CODE_POOL_PAGES * PAGE_SIZE / CODE_GRAIN)
+#define CODE_KERNEL (-1) /* owner of blocks allocated outside any task: never reclaimed */
+struct code_block {
+	int32_t owner;
+	uint32_t grains;
+};
+static uintptr_t code_pa;
+static uint32_t code_busy[CODE_GRAINS / 32], code_start[CODE_GRAINS / 32];
+
+static void code_pool_init(void)
+{
+	uintptr_t pa = pmm_alloc_contig(CODE_POOL_PAGES);
+	if (!pa)
+		return;
+	for (uint32_t i = 0; i < CODE_POOL_PAGES; i++)
+		if (map_page(EXEC_ALIAS_BASE + i * PAGE_SIZE, pa + i * PAGE_SIZE, PTE_R | PTE_X))
+			panic("vm: out of memory for page tables");
+	code_pa = pa;
+}
+
+static void code_mark(uint32_t s, uint32_t g, bool busy)
+{
+	for (uint32_t i = s; i < s + g; i++)
+		vset(code_busy, i, busy);
+	vset(code_start, s, busy);
+}
+
+/* First fit of g free grains, or CODE_GRAINS. */
+static uint32_t code_find(uint32_t g)
+{
+	uint32_t run = 0;
+	for (uint32_t i = 0; i < CODE_GRAINS; i++) {
+		if (!(i & 31) && code_busy[i / 32] == ~0u) {
+			run = 0;
+			i += 31;
+			continue;
+		}
+		run = vbit(code_busy, i) ? 0 : run + 1;
+		if (run == g)
+			return i + 1 - g;
+	}
+	return CODE_GRAINS;
+}
+
+/* Frees the blocks of tasks that no longer exist. */
+static void code_reclaim(void)
+{
+	for (uint32_t i = 0; i < CODE_GRAINS; i++) {
+		if (!vbit(code_start, i))
+			continue;
+		struct code_block *b = (struct code_block *)(code_pa + i * CODE_GRAIN);
+		if (b->owner != CODE_KERNEL && !task_lookup(b->owner))
+			code_mark(i, b->grains, false);
+	}
+}
+
+void *wasm_code_alloc(size_t n, void **exec)
+{
+	if (!code_pa || n == 0 || n > CODE_GRAINS * CODE_GRAIN - sizeof(struct code_block))
+		return 0;
+	uint32_t g = (uint32_t)((n + sizeof(struct code_block) + CODE_GRAIN - 1) / CODE_GRAIN);
+	uint32_t f = irq_save();
+	uint32_t s = code_find(g);
+	if (s == CODE_GRAINS) {
+		code_reclaim();
+		s = code_find(g);
+	}
+	if (s == CODE_GRAINS) {
+		irq_restore(f);
+		return 0;
+	}
+	code_mark(s, g, true);
+	struct code_block *b = (struct code_block *)(code_pa + s * CODE_GRAIN);
+	struct task *t = current_task();
+	b->owner = t ? t->id : CODE_KERNEL;
+	b->grains = g;
+	irq_restore(f);
+	*exec = (void *)(EXEC_ALIAS_BASE + s * CODE_GRAIN + sizeof *b);
+	return b + 1;
+}
+
+void wasm_code_free(void *p, size_t n)
+{
+	(void)n;
+	struct code_block *b = (struct code_block *)p - 1;
+	uintptr_t off = (uintptr_t)b - code_pa;
+	uint32_t f = irq_save();
+	if (code_pa && off < CODE_GRAINS * CODE_GRAIN && !(off % CODE_GRAIN) && vbit(code_start, off / CODE_GRAIN))
+		code_mark(off / CODE_GRAIN, b->grains, false);
+	irq_restore(f);
+}
+
 void vm_init(const struct fdt_info *info)
 {
 	uint32_t kstart = (uint32_t)__kernel_start;
@@ -101,6 +211,7 @@ void vm_init(const struct fdt_info *info)
 	if (mem_lo < (kstart & ~(MEGA - 1)))
 		map_identity(mem_lo, kstart & ~(MEGA - 1), PTE_R | PTE_W);
 	map_identity(kblock_end, mem_hi, PTE_R | PTE_W);
+	code_pool_init();
 	vm_map_mmio(info->uart_base, PAGE_SIZE);
 	vm_map_mmio(info->plic_base, info->plic_size);
 	if (info->trace_base)
@@ -137,15 +248,6 @@ int vm_map_mmio(uint32_t pa, uint32_t size)
 	sfence_vma_all();
 	irq_restore(f);
 	return err;
-}
-
-static inline bool vbit(const uint32_t *bm, uint32_t i) { return bm[i / 32] & (1u << (i % 32)); }
-static inline void vset(uint32_t *bm, uint32_t i, bool v)
-{
-	if (v)
-		bm[i / 32] |= 1u << (i % 32);
-	else
-		bm[i / 32] &= ~(1u << (i % 32));
 }
 
 void *vmem_alloc(uint32_t pages, uint32_t guard)

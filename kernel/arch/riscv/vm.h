@@ -10,12 +10,16 @@
 #ifndef ARCH_RISCV_VM_H
 #define ARCH_RISCV_VM_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include "core/fdt.h"
 
 #define VMEM_BASE 0xc0000000u
 #define VMEM_SIZE 0x04000000u
+/* The code pool (native code of Wasm tasks): reserved at boot, executed at this read+execute alias. */
+#define EXEC_ALIAS_BASE 0xd0000000u
+#define CODE_POOL_PAGES 64u
 
 void vm_init(const struct fdt_info *info);
 /* Identity-maps a device window read/write. Returns 0 or E_NO_MEMORY/E_INVALID. */
@@ -29,6 +33,9 @@ void vmem_free(void *va, uint32_t pages, uint32_t guard);
 bool vm_check(uintptr_t va, uint32_t len, bool write);
 /* True when a NUL-terminated string of at most max bytes (NUL included) is readable at va. */
 bool vm_check_str(uintptr_t va, uint32_t max);
+/* wasm.h: n writable bytes of the code pool (NULL when full), *exec where they run; and their release. */
+void *wasm_code_alloc(size_t n, void **exec);
+void wasm_code_free(void *p, size_t n);
 /* True when va lies in an unmapped guard page of the vmem area. */
 bool vm_is_guard(uintptr_t va);
 uint32_t vmem_pages_in_use(void);

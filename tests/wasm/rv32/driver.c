@@ -306,6 +306,15 @@ static void cmd_native(void) {
   out_c('\n');
 }
 
+/* Native code from the same bump heap (the runtime charges it to heap.used); bare metal, no
+   paging: it runs where it is written. */
+void *wasm_code_alloc(size_t n, void **exec) {
+  void *p = h_alloc(NULL, n);
+  *exec = p;
+  return p;
+}
+void wasm_code_free(void *p, size_t n) { h_free(NULL, p, n); }
+
 int main(void) {
   sp_ = script_start;
   while (sp_ < script_end) {
@@ -379,6 +388,11 @@ int main(void) {
     } else if (eq(w, n, "quota")) {
       uint32_t k = word(&w);
       heap.quota = parse_dec(w, k);
+      out_s("ok\n");
+    } else if (eq(w, n, "jit")) {
+      /* jit <threshold>|off: when the native tier compiles a function (before loading modules). */
+      uint32_t k = word(&w);
+      wasm_set_jit_threshold(eq(w, k, "off") ? WASM_JIT_OFF : parse_dec(w, k));
       out_s("ok\n");
     } else if (eq(w, n, "limits")) {
       uint32_t k = word(&w);
