@@ -103,9 +103,9 @@ export class Executor {
     while (h.instret < h.limit) {
       const pc = h.pc;
       let b: Block | null = null;
-      // Chained: the same successor as last time, and nothing that could change it happened since.
-      if (prev !== null && prev.nextPc === pc && prev.epoch === h.codeEpoch) {
-        b = prev.next;
+      // Chained: a successor seen before, and nothing that could change it happened since.
+      if (prev !== null) {
+        b = prev.successor(pc, h.codeEpoch);
         if (b !== null && h.instret + b.length > h.limit) b = null;
       }
       if (b === null) {
@@ -134,11 +134,7 @@ export class Executor {
             b = blocks[(off & 4095) >>> 1] = this.translate(off);
           }
         }
-        if (prev !== null && b.linkable && h.exit === 0) {
-          prev.next = b;
-          prev.nextPc = pc;
-          prev.epoch = h.codeEpoch;
-        }
+        if (prev !== null && b.linkable && h.exit === 0) prev.link(pc, b, h.codeEpoch);
         if (h.instret + b.length > h.limit) {
           const lo = u16[off >>> 1]!;
           if ((lo & 3) !== 3) b = this.single(lo);

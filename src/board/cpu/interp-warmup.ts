@@ -36,7 +36,7 @@ const SCRATCH_RAM = 64 * 1024;
 const PC = (RAM_BASE + 0x1000) | 0;
 
 /** Block sequences to run: each scenario is a list of blocks (chained in order) and its options. */
-export interface Scenario { blocks: number[][]; fp?: boolean; limit?: number; budget?: number; translated?: boolean }
+export interface Scenario { blocks: number[][]; fp?: boolean; limit?: number; budget?: number; translated?: boolean; slot?: number }
 
 export function scenarios(): Scenario[] {
   const out: Scenario[] = [];
@@ -89,7 +89,7 @@ export function scenarios(): Scenario[] {
   }
   // Chains: blocks that fall through into the next one; the last is over the limit, out of budget, translated.
   const fall = [I(1, 1, 0, 1), I(2, 2, 0, 2)];
-  out.push({ blocks: [fall, fall, fall] });
+  for (let slot = 0; slot < 4; slot++) out.push({ blocks: [fall, fall, fall], slot });
   out.push({ blocks: [fall, fall], limit: 3 });
   out.push({ blocks: [fall, fall], budget: -1 });
   out.push({ blocks: [fall, fall], translated: true });
@@ -111,10 +111,11 @@ function run(h: Hart, interpret: Interpreter, s: Scenario): void {
   for (let n = 0; n + 1 < blocks.length; n++) {
     const b = blocks[n]!;
     pc = (pc + b.bytes) | 0;
-    b.next = null; b.nextPc = -1; b.epoch = -1;
-    b.next = blocks[n + 1]!;
-    b.nextPc = pc;
-    b.epoch = h.codeEpoch;
+    // A link of an older epoch (dropped by the next), the real one, then as
+    // many others as it takes to move the real one down to slot `s.slot`.
+    b.link((pc + 64) | 0, b, h.codeEpoch - 1);
+    b.link(pc, blocks[n + 1]!, h.codeEpoch);
+    for (let k = 0; k < (s.slot ?? 0); k++) b.link((pc + 2 + 2 * k) | 0, b, h.codeEpoch);
     b.fn = null;
   }
   if (s.translated) blocks[blocks.length - 1]!.fn = stubTranslation;

@@ -91,7 +91,7 @@ return 0;`;
 
 /**
  * The source of the interpreter's body; `b` is the Block. It runs `b`, then
- * the block `b` chains to while the link is valid (same pc, same code epoch),
+ * the block linked from `b` at the pc it left for (same code epoch) while
  * that block is still interpreted, has budget left and fits below c.limit;
  * it returns the last block it ran for the executor to link from.
  */
@@ -116,9 +116,8 @@ ${cases}
     }
   }
   if (c.exit !== 0 || c.wfi) return b;
-  const nb = b.next;
-  if (nb === null || b.nextPc !== c.pc || b.epoch !== c.codeEpoch || nb.fn !== null || nb.budget <= 0 ||
-    c.instret + nb.length > c.limit) return b;
+  const nb = b.successor(c.pc, c.codeEpoch);
+  if (nb === null || nb.fn !== null || nb.budget <= 0 || c.instret + nb.length > c.limit) return b;
   nb.budget -= nb.length + entryCost;
   b = nb;
 }`;
