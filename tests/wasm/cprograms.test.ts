@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { differential, repoRoot, type Call, type DiffCase } from './harness.ts';
-import { runOnBoard, rv32Available } from './rv32.ts';
+import { runOnBoard, runRv32, rv32Available } from './rv32.ts';
 import { v } from './values.ts';
 
 const i32 = (x: number) => v('i32', BigInt.asUintN(32, BigInt(x)));
@@ -51,8 +51,15 @@ describe.skipIf(!hasClang)('C programs compiled by clang-19', () => {
     expect(n).toBe(levels.length * calls().length);
   }, 900_000);
 
-  it.skipIf(!rv32Available)('agree with V8 on the board (-O2)', () => {
-    const { mismatches } = differential([{ name: 'programs.c -O2 board', bytes: compile('-O2'), calls: calls(), checkMemory: true }], (lines) => runOnBoard(lines));
+  it.skipIf(!rv32Available)('agree with V8 on the board (-O2), every function compiled to native code', () => {
+    const { mismatches } = differential([{ name: 'programs.c -O2 board', bytes: compile('-O2'), calls: calls(), checkMemory: true }], (lines) => runOnBoard(lines, undefined, '1'));
     expect(mismatches.slice(0, 10)).toEqual([]);
+  }, 900_000);
+
+  it.skipIf(!rv32Available)(`agree with V8 at ${levels.join(' ')} on rv32 (QEMU), every function compiled to native code`, () => {
+    const cases: DiffCase[] = levels.map((o) => ({ name: `programs.c ${o} rv32`, bytes: compile(o), calls: calls(), checkMemory: true }));
+    const { mismatches, calls: n } = differential(cases, (lines) => runRv32(lines, { jit: '1' }));
+    expect(mismatches.slice(0, 10)).toEqual([]);
+    expect(n).toBe(levels.length * calls().length);
   }, 900_000);
 });
