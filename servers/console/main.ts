@@ -9,7 +9,7 @@ import {
   ConsoleRead, ConsoleReadLineReply, ConsoleReadReply, ConsoleSetForeground, ConsoleSetForegroundReply,
   ConsoleWrite, ConsoleWriteReply, E_END, E_INTERRUPTED, E_INVALID, E_IO, E_UNSUPPORTED, E_WOULD_BLOCK,
   IPC_ANY, MSG_CONSOLE_READ, MSG_CONSOLE_READ_LINE, MSG_CONSOLE_SET_FOREGROUND, MSG_CONSOLE_WRITE, MSG_NOTIFY,
-  Message, NOTIFY_IRQ, Notify, ProcKill, TASK_KERNEL, call, errorText, exit, kill, lookupTimeout, println, recv,
+  Message, NOTIFY_IRQ, Notify, ProcKill, TASK_KERNEL, call, collectBetweenMessages, errorText, exit, kill, lookupTimeout, println, recv,
   register, reply, replyError, wasmos_debug_print,
 } from "../sdk/assembly";
 import { KEY_NONE, KeyDecoder } from "./keys";
@@ -252,6 +252,7 @@ export function main(): i32 {
     exit(1);
   }
   for (;;) {
+    collectBetweenMessages();
     if (recv(IPC_ANY, req) < 0) continue;
     const src = req.src;
     if (src == TASK_KERNEL) {

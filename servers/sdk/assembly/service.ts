@@ -12,6 +12,26 @@ export const NO_REPLY: i32 = 1;
 
 export type Handler = (m: Message) => i32;
 
+/** AssemblyScript's Runtime.Minimal (ASC_RUNTIME's value with `--runtime minimal`). */
+const RUNTIME_MINIMAL = 1;
+/** Messages between two collections. */
+const COLLECT_EVERY = 16;
+let sinceCollect = 0;
+
+/**
+ * For programs built with the minimal runtime (a smaller module, no shadow
+ * stack: an asc.json with `--runtime minimal`), which collects garbage only
+ * when asked and only from globals. Call it between messages, where no local
+ * holds a managed object: it collects every COLLECT_EVERY calls. With the
+ * other runtimes it compiles to nothing.
+ */
+export function collectBetweenMessages(): void {
+  if (ASC_RUNTIME != RUNTIME_MINIMAL) return;
+  if (++sinceCollect < COLLECT_EVERY) return;
+  sinceCollect = 0;
+  __collect();
+}
+
 /**
  * Registers `name` (skipped if empty) and serves forever: each message is
  * received into one buffer, passed to `handler`, and answered according to its
@@ -23,6 +43,7 @@ export function serve(name: string, handler: Handler): void {
   if (name.length > 0) check(register(name), "register " + name);
   const m = Message.alloc();
   for (;;) {
+    collectBetweenMessages();
     const r = recv(IPC_ANY, m);
     if (r < 0) panic("recv: " + errorText(r));
     const src = m.src;
