@@ -3,6 +3,7 @@
 #include "core/trace.h"
 #include "core/panic.h"
 #include "arch/riscv/csr.h"
+#include "arch/riscv/irq.h"
 #include "arch/riscv/switch.h"
 
 #define NPRIO (TASK_PRIO_HIGHEST + 1)
@@ -56,6 +57,15 @@ static struct task *pick_next(void)
 	if (list_empty(&ready[p]))
 		ready_mask &= ~(1u << p);
 	return list_entry(n, struct task, run_link);
+}
+
+uint64_t sched_current_instret(void)
+{
+	uint32_t f = irq_save();
+	struct task *me = current_task();
+	uint64_t n = me->instret + (rd_instret() - me->instret_in);
+	irq_restore(f);
+	return n;
 }
 
 static void switch_to(struct task *prev, struct task *next)

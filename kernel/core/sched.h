@@ -12,6 +12,8 @@
 #define SLICE_MS 10
 
 void sched_init(uint32_t timebase_hz);
+/* Instructions the running task has retired so far (interrupts may be on). */
+uint64_t sched_current_instret(void);
 /* Makes t runnable and queues it (at the tail of its priority). */
 void sched_make_ready(struct task *t);
 /* Takes t off the ready queue (it is being destroyed). */

@@ -163,11 +163,7 @@ static wasm_status os_clock_ns(wasm_instance *inst, void *ctx, uint64_t *slots)
 
 static wasm_status os_instret(wasm_instance *inst, void *ctx, uint64_t *slots)
 {
-	uint32_t f = irq_save();
-	struct task *me = current_task();
-	uint64_t n = me->instret + (rd_instret() - me->instret_in);
-	irq_restore(f);
-	return RET64(n);
+	return RET64(sched_current_instret());
 }
 
 static wasm_status os_debug_print(wasm_instance *inst, void *ctx, uint64_t *slots)
