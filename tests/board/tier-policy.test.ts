@@ -1,8 +1,9 @@
 // When the executor translates a block (cpu/executor.ts): once it has spent its
 // interpreter budget while taking a large share of the run (a hot loop, a
 // function called back to back), but not when it spends the same budget spread
-// thinly over a long run (the OS boot's pattern). And the interpreter's warm-up
-// (cpu/interp-warmup.ts) runs every instruction kind.
+// thinly over a long run (the OS boot's pattern), unless it keeps doing so for
+// long. And the interpreter's warm-up (cpu/interp-warmup.ts) runs every
+// instruction kind.
 import { afterEach, describe, expect, it } from 'vitest';
 import { addi, bne, jal, jalr, li, lui, sw } from '../../src/board/cpu/encode.ts';
 import { COLD_BUDGET, type Executor, setColdBudget } from '../../src/board/cpu/executor.ts';
@@ -52,6 +53,17 @@ describe('tier-up policy', () => {
     expect(m.hart.x[A0]).toBe(calls);
     // Only the counting loop: f and the blocks around the call each take under a tenth of the run.
     expect(translated).toBe(1);
+  });
+
+  it('translates thinly spread code too once it has run for 16 budgets', () => {
+    // Budget 1,000: f spends one every 100 calls, over about 20 K instructions (more than 10 budgets);
+    // the 11-instruction block after the call (it runs on through the not-taken branches) every 52.
+    const short = run(program(600, 100), 1_000);
+    expect(short.m.hart.x[A0]).toBe(600);
+    expect(short.translated).toBe(1); // the counting loop
+    const long = run(program(4_000, 100), 1_000);
+    expect(long.m.hart.x[A0]).toBe(4_000);
+    expect(long.translated).toBeGreaterThanOrEqual(4); // also f, the call, the code after the return
   });
 
   it('translates a function called back to back once it has spent its budget', () => {

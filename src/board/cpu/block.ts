@@ -28,8 +28,9 @@ export class Block {
   epoch = -1;
   /** The translated function, or null while the block is interpreted. */
   fn: (() => void) | null = null;
-  /** hart.instret when the budget was last (re)filled. */
+  /** hart.instret when the budget was last (re)filled, and how many times it was refilled. */
   since = 0;
+  refills = 0;
 
   constructor(
     /** The interpreter's form (interp.ts: CODE_STRIDE words per instruction). */

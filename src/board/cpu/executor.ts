@@ -47,6 +47,13 @@ const ENTRY_COST = 8;
  * never repays; a benchmark's inner loops take most of the run while they run.
  */
 const WINDOW = 10;
+/**
+ * However thinly spread, a block that keeps running for MAX_REFILLS budgets
+ * (3.2 M instructions at the default) is translated: over a long run even a
+ * few per cent of the time repays the compile. The boot's busiest blocks are
+ * refilled up to 8 times.
+ */
+const MAX_REFILLS = 16;
 /** The budget of blocks under budget Infinity: large, a small integer for V8, refilled when spent. */
 const NEVER = 1 << 29;
 let defaultColdBudget = COLD_BUDGET;
@@ -160,16 +167,17 @@ export class Executor {
     }
     if (b.budget <= 0) {
       const now = this.hart.instret;
-      if (this.coldBudget !== Infinity && now - b.since > this.window) {
-        // Lukewarm: it used its budget, but over a long stretch of the run. Another window.
+      if (this.coldBudget === Infinity) {
+        b.budget = NEVER; // never translate: just keep interpreting
+      } else if (now - b.since > this.window && ++b.refills < MAX_REFILLS) {
+        // Lukewarm: it used its budget, but over a long stretch of the run. Another budget.
         b.budget = this.coldBudget;
         b.since = now;
-      } else if (this.coldBudget !== Infinity) {
+      } else {
         const fn = b.fn = this.compile(translateBlock(b.read, b.room, b.maxLen).body);
         fn();
         return b;
       }
-      b.budget = NEVER; // never translate: just keep interpreting
     }
     b.budget -= b.length + ENTRY_COST;
     return this.interpret(b);
