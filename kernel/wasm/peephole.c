@@ -74,6 +74,22 @@ static int latch_index(const wcode *w) {
   return (int)((o & 0xF) * 4 + ((o & OP_BR_ADD_BIMM) ? 1 : 0) + ((o & OP_BR_ADD_CIMM) ? 2 : 0) + (w[2] == w[3] ? 40 : 0));
 }
 
+/*
+ * The opcodes that can start any rewrite below: pre_latch_kind's and load_kind's (first halves),
+ * i32.add with an immediate and copy32 (pairs), FUSE2 pairs to the accumulator, and single()'s
+ * candidates (in-place i32 operations in every operand form, loop latches, loads with update,
+ * f64.mul/f64.add to a slot or the accumulator). Most instructions are none of these: one bit test
+ * skips them (this pass runs at every spawn). A superset is safe; a rule added below must add its
+ * first opcode here.
+ */
+static const uint32_t candidates[(OP_COUNT + 31) / 32] = {
+    [0] = 0x0000007eu,  [1] = 0x00000105u,  [3] = 0x007e1c00u,  [5] = 0x00000005u,  [8] = 0x0000007eu,
+    [9] = 0x00000100u,  [11] = 0x007e1c00u, [15] = 0x00100000u, [19] = 0x007e1c00u, [32] = 0x0000007eu,
+    [37] = 0x00000005u, [40] = 0x0000007eu, [66] = 0xffffffffu, [67] = 0xffffffffu, [74] = 0xffffffffu,
+    [75] = 0xffffffffu,
+};
+static inline bool candidate(uint32_t op) { return op < OP_COUNT && (candidates[op >> 5] >> (op & 31)) & 1u; }
+
 void wpeep_function(wcode *code, uint32_t len, const uint32_t *opat, uint32_t nops, const uint32_t *brw, uint32_t nbrw) {
   for (uint32_t i = 0; i < nops; i++) {
     uint32_t p = opat[i];
@@ -83,6 +99,7 @@ void wpeep_function(wcode *code, uint32_t len, const uint32_t *opat, uint32_t no
        rejection, as this runs at every spawn: every single form repeats an operand word, and
        pairs start with one of three opcodes. */
     if (p + 4 > len) break;
+    if (!candidate((uint32_t)w[0])) continue;
     uint32_t kind, n;
     /* A simple instruction then a loop latch: one dispatch. */
     n = has_next ? pre_latch_kind(w, &kind) : 0;
