@@ -1138,7 +1138,16 @@ BRCMP(DEF_PRELATCH)
 #define T_PL1(k, i, name) T_PL2(k, g, 0, i, name) T_PL2(k, x, 40, i, name)
 #define T_PRELATCH(i, name, cond) T_PL1(0, i, name) T_PL1(1, i, name) T_PL1(2, i, name) T_PL1(3, i, name)
 
+/* Every entry defaults to h_bad (a range designator, then the handlers): threading needs no NULL test. */
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winitializer-overrides"
+#elif defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+#endif
 static const whandler handlers[OP_COUNT] = {
+    [0 ... OP_COUNT - 1] = h_bad,
     [OP_UNREACHABLE] = h_unreachable,
     [OP_BR] = h_br,
     [OP_BR_IF] = h_br_if,
@@ -1189,6 +1198,11 @@ static const whandler handlers[OP_COUNT] = {
     [OP_ADD_COPY] = h_add_copy,
     [OP_COPY2] = h_copy2,
 };
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#elif defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 /*
  * Hotness probes of the native tier (jit.c). The entry probe stands in for a function's first
@@ -1240,7 +1254,7 @@ int32_t winterp_opcode(wcode h) {
   if (!rev_ready) {
     for (uint32_t op = 0; op < OP_COUNT; op++) {
       uintptr_t k = (uintptr_t)handlers[op];
-      if (!k) continue;
+      if (handlers[op] == h_bad) continue;
       uint32_t i = rev_hash(k);
       while (rev_key[i] && rev_key[i] != k) i = (i + 1) & (REV_SLOTS - 1);
       if (rev_key[i]) continue;
@@ -1259,15 +1273,11 @@ int32_t winterp_opcode(wcode h) {
 void winterp_thread(wcode *code, const uint32_t *opat, uint32_t nops) {
   for (uint32_t i = 0; i < nops; i++) {
     uint32_t op = (uint32_t)code[opat[i]];
-    whandler h = op < OP_COUNT ? handlers[op] : NULL;
-    code[opat[i]] = (wcode)(h ? h : h_bad);
+    code[opat[i]] = (wcode)(op < OP_COUNT ? handlers[op] : h_bad);
   }
 }
 
-wcode winterp_handler(uint32_t op) {
-  whandler h = op < OP_COUNT ? handlers[op] : NULL;
-  return (wcode)(h ? h : h_bad);
-}
+wcode winterp_handler(uint32_t op) { return (wcode)(op < OP_COUNT ? handlers[op] : h_bad); }
 
 wasm_status winterp_run(wasm_instance *inst, const wfunc *fn) {
   wrun r;
