@@ -53,6 +53,10 @@ function runLine(line: string): void {
 export function main(): i32 {
   println("WasmOS shell: type help for the commands.");
   while (true) {
+    // Built with the minimal runtime (asc.json: a smaller module, so a faster
+    // boot), which collects only when asked and only from globals: here, between
+    // commands, no local holds a managed object.
+    __collect();
     print(PROMPT);
     const line = readLine();
     if (line !== null) runLine(line);
