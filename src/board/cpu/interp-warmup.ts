@@ -96,27 +96,32 @@ export function scenarios(): Scenario[] {
   return out;
 }
 
-function run(h: Hart, interpret: Interpreter, s: Scenario): void {
-  const blocks = s.blocks.map((words) => {
+/** A scenario's blocks, decoded once for all passes. */
+function prepare(s: Scenario): Block[] {
+  return s.blocks.map((words) => {
     const parcels = new Uint16Array(Int32Array.from(words).buffer);
     const read = (o: number): number => parcels[o >>> 1] ?? 0;
     const d = decodeBlock(read, words.length * 4, 64);
-    return new Block(d.code, d.length, d.bytes, true, s.budget ?? 1 << 20,
-      read, words.length * 4, 64);
+    return new Block(d.code, d.length, d.bytes, true, 0, read, words.length * 4, 64);
   });
+}
+
+function run(h: Hart, interpret: Interpreter, s: Scenario, blocks: Block[]): void {
   // The executor rewrites a block's links and may translate it: write those
   // fields twice here too, or V8 would treat them as constants and throw its
   // code away when the first real block changes them.
   let pc = PC;
-  for (let n = 0; n + 1 < blocks.length; n++) {
+  for (let n = 0; n < blocks.length; n++) {
     const b = blocks[n]!;
+    b.budget = s.budget ?? 1 << 20;
+    b.fn = null;
     pc = (pc + b.bytes) | 0;
+    if (n + 1 === blocks.length) break;
     // A link of an older epoch (dropped by the next), the real one, then as
     // many others as it takes to move the real one down to slot `s.slot`.
     b.link((pc + 64) | 0, b, h.codeEpoch - 1);
     b.link(pc, blocks[n + 1]!, h.codeEpoch);
     for (let k = 0; k < (s.slot ?? 0); k++) b.link((pc + 2 + 2 * k) | 0, b, h.codeEpoch);
-    b.fn = null;
   }
   if (s.translated) blocks[blocks.length - 1]!.fn = stubTranslation;
   for (let r = 0; r < VALUES.length; r++) h.x[V0 + r] = VALUES[r]!;
@@ -145,7 +150,7 @@ export function warmInterpreter(): void {
   // (and calls from one to its helper by function literal) rather than code
   // specialised to one closure, which the machines made later could not use.
   const interpreters = [makeInterpreter(h, 0), makeInterpreter(h, 0)];
-  const list = scenarios();
+  const list = scenarios().map((s) => ({ s, blocks: prepare(s) }));
   // Three passes: V8 collects no feedback during a function's first few calls.
-  for (let pass = 0; pass < 3; pass++) list.forEach((s, n) => { run(h, interpreters[n & 1]!, s); });
+  for (let pass = 0; pass < 3; pass++) list.forEach(({ s, blocks }, n) => { run(h, interpreters[n & 1]!, s, blocks); });
 }
