@@ -278,6 +278,71 @@ static void cmd_mem(void) {
   out_c('\n');
 }
 
+static uint32_t fnv(uint32_t h, const void *p, uint32_t n) {
+  const uint8_t *b = p;
+  for (uint32_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
+  return h;
+}
+
+/*
+ * fuzz <hex>: everything a hostile module can make the runtime do, as the native driver's fuzz
+ * (without a sandbox: the test only sends modules that end): load, instantiate, call up to 16
+ * exported functions with zero arguments, then unload. Answers invalid/unlinkable <message>, or
+ * ran <calls> <digest of every status, result and trap message, and the memory>, or leak <bytes>.
+ */
+static void cmd_fuzz(void) {
+  uint32_t len = read_module();
+  unload();
+  mod = wasm_load(&heap, module_bytes, len, "fuzz", err, sizeof err);
+  if (!mod) {
+    out_s("invalid ");
+    out_s(err);
+    out_c('\n');
+    return;
+  }
+  inst = wasm_instantiate(mod, &heap, &limits, resolve, NULL, err, sizeof err);
+  if (!inst) {
+    unload();
+    out_s("unlinkable ");
+    out_s(err);
+    out_c('\n');
+    return;
+  }
+  uint32_t count = wasm_export_count(mod), ran = 0, h = 2166136261u;
+  for (uint32_t i = 0; i < count && ran < 16; i++) {
+    const char *nm;
+    uint32_t nl, idx;
+    uint8_t kind;
+    wasm_export_info(mod, i, &nm, &nl, &kind, &idx);
+    if (kind != WASM_EXTERN_FUNC) continue;
+    static uint64_t args[1024], res[1024];
+    wasm_functype t;
+    wasm_func_type(mod, idx, &t);
+    if (t.nparams > 1024 || t.nresults > 1024) continue;
+    for (uint32_t k = 0; k < t.nparams; k++) args[k] = 0;
+    wasm_status st = wasm_call(inst, idx, args, res);
+    h = fnv(h, &st, sizeof st);
+    if (st == WASM_OK) h = fnv(h, res, t.nresults * 8u);
+    else h = fnv(h, wasm_trap_message(inst), (uint32_t)__builtin_strlen(wasm_trap_message(inst)));
+    ran++;
+  }
+  uint32_t size = 0;
+  uint8_t *m = wasm_memory(inst, &size);
+  h = fnv(h, m, size);
+  unload();
+  if (heap.used) {
+    out_s("leak ");
+    out_dec(heap.used);
+    out_c('\n');
+    return;
+  }
+  out_s("ran ");
+  out_dec(ran);
+  out_c(' ');
+  out_hex(h);
+  out_c('\n');
+}
+
 /* Natively compiled benchmarks (bench.c), looked up by name. */
 typedef uint32_t (*native_fn)(uint32_t);
 extern const struct native_bench {
@@ -389,6 +454,8 @@ int main(void) {
       uint32_t k = word(&w);
       heap.quota = parse_dec(w, k);
       out_s("ok\n");
+    } else if (eq(w, n, "fuzz")) {
+      cmd_fuzz();
     } else if (eq(w, n, "jit")) {
       /* jit <threshold>|off: when the native tier compiles a function (before loading modules). */
       uint32_t k = word(&w);
