@@ -22,7 +22,7 @@
 import type { Block } from './block.ts';
 import type { Hart } from './hart.ts';
 import { mulh, mulhsu, mulhu } from './muldiv.ts';
-import { type Decoded, KINDS, type ParcelReader, scanBlock, type Site } from './ops.ts';
+import { type Decoded, type Kind, KINDS, type ParcelReader, scanBlock, type Site } from './ops.ts';
 
 /** Int32 words per instruction in a block's `code`: header, imm, offsets, word. */
 export const CODE_STRIDE = 4;
@@ -31,7 +31,7 @@ export const CODE_STRIDE = 4;
  * The header word: kind in bits 0-7, rd 8-15, rs1 16-23, rs2 24-31. A write to
  * x0 goes to the scratch register 32 (see Hart.x), which nothing reads.
  */
-const header = (d: Decoded): number => d.kind | ((d.rd === 0 ? X0_SINK : d.rd) << 8) | (d.rs1 << 16) | (d.rs2 << 24);
+const header = (d: Decoded): number => CASE_OF[d.kind]! | ((d.rd === 0 ? X0_SINK : d.rd) << 8) | (d.rs1 << 16) | (d.rs2 << 24);
 const X0_SINK = 32;
 
 /** Decodes the block at offset 0 of `read` (same boundaries as translateBlock). */
@@ -75,8 +75,17 @@ const RARE_SITE: Site = { ...VAR_SITE, leave: 'return 1;', jump: () => { throw n
 const HOT = new Set(['lui', 'auipc', 'jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu', 'lb', 'lw',
   'lbu', 'sb', 'sw', 'addi', 'slli', 'sltiu', 'srli', 'andi', 'srai', 'add', 'or', 'and', 'sub']);
 
-const caseOf = (i: number, site: Site, after: string): string => `case ${i}: {\n${KINDS[i]!.emit(site)}\n${after}\n}`;
 const kindsWhere = (hot: boolean): number[] => KINDS.flatMap((k, i) => (HOT.has(k.name) === hot ? [i] : []));
+/**
+ * Case numbers (the kind field of a decoded instruction): the hot kinds
+ * first, then the rare ones, so that each function's switch is one dense
+ * jump table.
+ */
+const ORDER = [...kindsWhere(true), ...kindsWhere(false)];
+const CASE_OF = Int32Array.from(KINDS, (_, i) => ORDER.indexOf(i));
+/** The kind of a decoded instruction's header word. */
+export const kindOfHeader = (hd: number): Kind => KINDS[ORDER[hd & 255]!]!;
+const caseOf = (i: number, site: Site, after: string): string => `case ${CASE_OF[i]}: {\n${KINDS[i]!.emit(site)}\n${after}\n}`;
 
 /** The rare kinds, as `rare(D, j, k, p)`: 0 when the instruction completed, 1 when the block leaves. */
 function rareSource(): string {
