@@ -22,7 +22,8 @@
 #include "internal.h"
 #include "ops.h"
 
-#if defined(__riscv) && __riscv_xlen == 32 && defined(__has_attribute) && !defined(WASM_PROFILE)
+/* rv32 with musttail dispatch only; not with WASM_STRICT_ALIGN (native accesses are plain words). */
+#if defined(__riscv) && __riscv_xlen == 32 && defined(__has_attribute) && !defined(WASM_PROFILE) && !defined(WASM_STRICT_ALIGN)
 #if __has_attribute(musttail)
 #define WJIT 1
 #endif
@@ -49,12 +50,43 @@ static uint32_t budget(uint32_t base, const wfunc *fn, uint32_t div) {
   return n < 1 ? 1 : n >= WJIT_DONE ? WJIT_DONE - 1 : (uint32_t)n;
 }
 
+/* ---- memory ---- */
+
+/* A native code block, at the start of the memory wasm_code_alloc returned. */
+typedef struct wcode_block {
+  struct wcode_block *next;
+  size_t size;
+} wcode_block;
+
+extern void *wasm_code_alloc(size_t n, void **exec) __attribute__((weak));
+extern void wasm_code_free(void *p, size_t n) __attribute__((weak));
+
+/*
+ * The native tier's other memory (loop probe tables, a compilation's scratch) comes from the
+ * embedder's code memory too, charged to the quota while held: in the kernel that pool is
+ * reserved at boot, so tiering up never changes a running system's memory figures, and kernel
+ * heap allocations of these sizes are whole pages found by a first-fit scan of all memory, several
+ * times the cost of a compilation on a busy system (measured on the OS boot).
+ */
+static void *scratch_alloc(wasm_heap *h, size_t n) {
+  void *xv;
+  if (n > h->quota || h->used > h->quota - n) return NULL;
+  void *p = wasm_code_alloc(n, &xv);
+  if (p) h->used += n;
+  return p;
+}
+static void scratch_free(wasm_heap *h, void *p, size_t n) {
+  if (!p) return;
+  h->used -= n;
+  wasm_code_free(p, n);
+}
+
 /* ---- loop probes: open addressing on the site's address, armed at a function's first run ---- */
 
 static void add_probe(wasm_module *m, wfunc *fn, wcode *site) {
   if ((m->nprobes + 1) * 2 > m->probe_cap) {
     uint32_t ncap = m->probe_cap ? m->probe_cap * 2 : 64;
-    wprobe *np = wheap_alloc(m->heap, (size_t)ncap * sizeof *np);
+    wprobe *np = scratch_alloc(m->heap, (size_t)ncap * sizeof *np);
     if (!np) return; /* no probe: this loop does not count */
     wu_memset(np, 0, (size_t)ncap * sizeof *np);
     wprobe *old = m->probes;
@@ -67,7 +99,7 @@ static void add_probe(wasm_module *m, wfunc *fn, wcode *site) {
       while (np[k].site) k = (k + 1) & (ncap - 1);
       np[k] = old[i];
     }
-    wheap_free(m->heap, old, (size_t)ocap * sizeof *old);
+    scratch_free(m->heap, old, (size_t)ocap * sizeof *old);
   }
   if (wjit_find_probe(m, site)) return;
   uint32_t k = (((uint32_t)(uintptr_t)site >> 2) * 2654435761u) >> 16 & (m->probe_cap - 1);
@@ -77,17 +109,8 @@ static void add_probe(wasm_module *m, wfunc *fn, wcode *site) {
   *site = winterp_loop_probe();
 }
 
-/* A native code block, at the start of the memory wasm_code_alloc returned. */
-typedef struct wcode_block {
-  struct wcode_block *next;
-  size_t size;
-} wcode_block;
-
-extern void *wasm_code_alloc(size_t n, void **exec) __attribute__((weak));
-extern void wasm_code_free(void *p, size_t n) __attribute__((weak));
-
 void wjit_release(wasm_module *m) {
-  wheap_free(m->heap, m->probes, (size_t)m->probe_cap * sizeof *m->probes);
+  scratch_free(m->heap, m->probes, (size_t)m->probe_cap * sizeof *m->probes);
   m->probes = NULL;
   m->probe_cap = m->nprobes = 0;
   while (m->native) {
@@ -848,15 +871,7 @@ static bool resolve(jc *j) {
       }
       bits = rv_benc(d, 0, 0, 0) ^ 0x63u;
     }
-    if (f->at + 4 <= j->b.cap) {
-      uint8_t *p = j->b.buf + f->at;
-      uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-      w |= bits;
-      p[0] = (uint8_t)w;
-      p[1] = (uint8_t)(w >> 8);
-      p[2] = (uint8_t)(w >> 16);
-      p[3] = (uint8_t)(w >> 24);
-    }
+    if (f->at + 4 <= j->b.cap) *(uint32_t *)(void *)(j->b.buf + f->at) |= bits;
   }
   return ok;
 }
@@ -867,24 +882,6 @@ static bool resolve(jc *j) {
  * none is), then copied to the module's arena: it only holds pc-relative branches and absolute
  * addresses, so it runs anywhere.
  */
-/*
- * Scratch memory of a compilation, from the embedder's code memory too: kernel heap allocations of
- * this size are whole pages, found by a first-fit scan of all memory, several times the cost of
- * the compilation itself on a busy system (measured on the OS boot). Charged to the quota while held.
- */
-static void *scratch_alloc(wasm_heap *h, size_t n) {
-  void *xv;
-  if (n > h->quota || h->used > h->quota - n) return NULL;
-  void *p = wasm_code_alloc(n, &xv);
-  if (p) h->used += n;
-  return p;
-}
-static void scratch_free(wasm_heap *h, void *p, size_t n) {
-  if (!p) return;
-  h->used -= n;
-  wasm_code_free(p, n);
-}
-
 static bool compile(wasm_module *m, wfunc *fn) {
   wasm_heap *h = m->heap;
   jc j;
@@ -903,8 +900,10 @@ static bool compile(wasm_module *m, wfunc *fn) {
   j.native = (uint8_t *)(j.ops + j.len);
   bool ok = false;
   uint32_t count = discover(&j, work);
-  j.fixcap = count * 5 + 4;
-  j.stubcap = count * 2 + 2;
+  /* Typical functions need about one fixup and half a trap stub per instruction: a function
+     beyond these bounds (say, nothing but two-load multiplications) is left to the interpreter. */
+  j.fixcap = count * 3 + 16;
+  j.stubcap = count + 16;
   /* One block: fixups, stubs, far flags, then the code buffer (sized by an estimate). */
   size_t fbytes = (size_t)j.fixcap * sizeof *j.fix, sbytes = (size_t)j.stubcap * sizeof *j.stubs;
   size_t cbytes = (size_t)count * 80 + 64, more = fbytes + sbytes + ((j.fixcap + 7u) & ~7u) + cbytes;

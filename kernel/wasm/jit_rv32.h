@@ -19,13 +19,9 @@ enum { ZERO = 0, RA = 1, T0 = 5, T1 = 6, T2 = 7, A0 = 10, A1 = 11, A2 = 12, A3 =
 /* Float registers: ft0..ft2, fa0. */
 enum { FT0 = 0, FT1 = 1, FT2 = 2, FA0 = 10 };
 
+/* buf is word-aligned (rv32 is little-endian, like the instruction encoding). */
 static inline void e32(jbuf *b, uint32_t w) {
-  if (b->n + 4 <= b->cap) {
-    b->buf[b->n] = (uint8_t)w;
-    b->buf[b->n + 1] = (uint8_t)(w >> 8);
-    b->buf[b->n + 2] = (uint8_t)(w >> 16);
-    b->buf[b->n + 3] = (uint8_t)(w >> 24);
-  }
+  if (b->n + 4 <= b->cap) *(uint32_t *)(void *)(b->buf + b->n) = w;
   b->n += 4;
 }
 static inline bool fits12(int32_t v) { return v >= -2048 && v <= 2047; }

@@ -127,7 +127,7 @@ static void code_mark(uint32_t s, uint32_t g, bool busy)
 	vset(code_start, s, busy);
 }
 
-/* First fit of g free grains, or CODE_GRAINS. */
+/* First fit of g free grains, or CODE_GRAINS (full words are skipped whole). */
 static uint32_t code_find(uint32_t g)
 {
 	uint32_t run = 0;
