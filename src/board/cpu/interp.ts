@@ -34,17 +34,39 @@ export const CODE_STRIDE = 4;
 const header = (d: Decoded): number => CASE_OF[d.kind]! | ((d.rd === 0 ? X0_SINK : d.rd) << 8) | (d.rs1 << 16) | (d.rs2 << 24);
 const X0_SINK = 32;
 
+/**
+ * Decoded blocks live in views of large shared buffers: a boot decodes
+ * thousands of blocks, and a typed array with a buffer of its own costs an
+ * allocation outside V8's heap each (in Chromium, slow enough to show in a
+ * boot's profile). A dropped block's words stay in their buffer until every
+ * block in it is gone.
+ */
+const ARENA_WORDS = 1 << 16;
+let arena = new Int32Array(ARENA_WORDS);
+let arenaUsed = 0;
+/** Where a block is decoded before it is copied to its exact size. */
+let scratch = new Int32Array(64 * CODE_STRIDE);
+
 /** Decodes the block at offset 0 of `read` (same boundaries as translateBlock). */
 export function decodeBlock(read: ParcelReader, pageRoom: number, maxLen: number): { code: Int32Array; length: number; bytes: number } {
-  const code = new Int32Array(maxLen * CODE_STRIDE);
+  if (scratch.length < maxLen * CODE_STRIDE) scratch = new Int32Array(maxLen * CODE_STRIDE);
+  const buf = scratch;
   const { length, bytes } = scanBlock(read, pageRoom, maxLen, (d, k) => {
     const j = k * CODE_STRIDE;
-    code[j] = header(d);
-    code[j + 1] = d.imm;
-    code[j + 2] = d.off | (d.next << 16);
-    code[j + 3] = d.word;
+    buf[j] = header(d);
+    buf[j + 1] = d.imm;
+    buf[j + 2] = d.off | (d.next << 16);
+    buf[j + 3] = d.word;
   });
-  return { code: length === maxLen ? code : code.slice(0, length * CODE_STRIDE), length, bytes };
+  const words = length * CODE_STRIDE;
+  if (arenaUsed + words > arena.length) {
+    arena = new Int32Array(Math.max(ARENA_WORDS, words));
+    arenaUsed = 0;
+  }
+  const code = arena.subarray(arenaUsed, arenaUsed + words);
+  arenaUsed += words;
+  code.set(buf.subarray(0, words));
+  return { code, length, bytes };
 }
 
 const OFF = '(D[j + 2] & 65535)';
