@@ -35,13 +35,14 @@ const header = (d: Decoded): number => CASE_OF[d.kind]! | ((d.rd === 0 ? X0_SINK
 const X0_SINK = 32;
 
 /**
- * Decoded blocks live in views of large shared buffers: a boot decodes
+ * Decoded blocks live in views of shared 64 KiB buffers: a boot decodes
  * thousands of blocks, and a typed array with a buffer of its own costs an
  * allocation outside V8's heap each (in Chromium, slow enough to show in a
  * boot's profile). A dropped block's words stay in their buffer until every
- * block in it is gone.
+ * block in it is gone; small buffers keep what a few long-lived blocks can
+ * hold on to small.
  */
-const ARENA_WORDS = 1 << 16;
+const ARENA_WORDS = 1 << 14;
 let arena = new Int32Array(ARENA_WORDS);
 let arenaUsed = 0;
 /** Where a block is decoded before it is copied to its exact size. */
