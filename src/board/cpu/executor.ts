@@ -7,8 +7,8 @@
 //
 // Two tiers: a new block is first run by the interpreter (interp.ts) from its
 // decoded instructions; once it has retired about `coldBudget` instructions
-// there it is translated in place (the same Block object, so chains to it stay
-// valid). Both tiers run the same
+// there while taking a good share of the run (see WINDOW) it is translated in
+// place (the same Block object, so links to it stay valid). Both tiers run the same
 // templates with the same block boundaries, so the machine's state never
 // depends on the tier: only host time does. When a block would overshoot the limit,
 // single-instruction translations (cached by instruction word, since
@@ -30,12 +30,12 @@ const { EXIT_RESCHEDULE } = hart;
 const MAX_SINGLES = 1 << 16;
 
 /**
- * How much a block runs in the interpreter before it is translated, in
- * instructions, where entering the interpreter counts ENTRY_COST more (its
- * per-block overhead, so short blocks run often are translated sooner).
- * Compiling a block costs V8 about as much as interpreting tens of thousands
- * of instructions, and most boot code never runs that much (measured on the
- * OS boot and the CPU benchmark: docs/board.md).
+ * How much a block runs in the interpreter before it may be translated, in
+ * instructions, where each entry counts ENTRY_COST more (short blocks run
+ * often are translated sooner). Translating a block costs V8 2-3 ms of CPU,
+ * about what the interpreter needs for a few hundred thousand instructions,
+ * and most boot code never runs that much (measured on the OS boot and the
+ * CPU benchmark: docs/board.md).
  */
 export const COLD_BUDGET = 200_000;
 const ENTRY_COST = 8;
@@ -43,7 +43,7 @@ const ENTRY_COST = 8;
  * A block is translated when it spends its budget within WINDOW times the
  * budget of the whole run's instructions, i.e. while it takes at least a tenth
  * of the run; otherwise it gets a new budget. The OS boot's busiest blocks
- * retire up to 0.9 M instructions each, spread over 36 M, which translating
+ * retire up to 0.9 M instructions each, spread over 27-36 M, which translating
  * never repays; a benchmark's inner loops take most of the run while they run.
  */
 const WINDOW = 10;
