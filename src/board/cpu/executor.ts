@@ -141,7 +141,8 @@ export class Executor {
             b = blocks[(off & 4095) >>> 1] = this.translate(off);
           }
         }
-        if (prev !== null && b.linkable && h.exit === 0) prev.link(pc, b, h.codeEpoch);
+        // (Already linked when it was only too long for what is left of the slice.)
+        if (prev !== null && b.linkable && h.exit === 0 && prev.successor(pc, h.codeEpoch) !== b) prev.link(pc, b, h.codeEpoch);
         if (h.instret + b.length > h.limit) {
           const lo = u16[off >>> 1]!;
           if ((lo & 3) !== 3) b = this.single(lo);
