@@ -46,6 +46,7 @@ void wasm_set_jit_threshold(uint32_t threshold) { wjit_threshold = threshold; }
 #endif
 
 static uint32_t budget(uint32_t base, const wfunc *fn, uint32_t div) {
+  if (base <= 1) return 1; /* 0 or 1: every function at its first run, whatever its size (tests) */
   uint64_t n = (uint64_t)base + fn->code_len / div;
   return n < 1 ? 1 : n >= WJIT_DONE ? WJIT_DONE - 1 : (uint32_t)n;
 }
@@ -188,6 +189,7 @@ typedef struct jc {
   uint32_t nstubs, stubcap;
   uint8_t *far;    /* per fixup (in emission order): a conditional branch out of reach of B-type, emitted as
                       an inverted branch over a jal */
+  uint32_t cur;    /* the code position being compiled */
   bool failed;
 } jc;
 
@@ -210,8 +212,21 @@ static uint32_t new_stub(jc *j, const wcode *site, uint32_t status) {
   return j->len + j->nstubs++;
 }
 /* Conditional branch (funct3) to a label. */
+/*
+ * Whether a conditional branch from here to label must be far: exactly for a backward branch
+ * (its target is already placed in this pass); for a forward one (or a trap stub, placed after
+ * the code) from an estimate of the native bytes per code word, or because the last pass found
+ * it out of reach.
+ */
+#define BYTES_PER_WORD 10u
+static bool far_branch(jc *j, uint32_t label) {
+  if (j->nfix < j->fixcap && j->far[j->nfix]) return true;
+  if (label < j->len && label <= j->cur) return j->b.n - j->lab[label] > 4000u;
+  uint32_t to = label < j->len ? label : j->len + 16 * (label - j->len);
+  return (to - j->cur) * BYTES_PER_WORD > 3500u;
+}
 static void br_to(jc *j, uint32_t f3, uint32_t rs1, uint32_t rs2, uint32_t label) {
-  if (j->nfix >= j->fixcap || !j->far[j->nfix]) {
+  if (!far_branch(j, label)) {
     add_fix(j, label, 0);
     e32(&j->b, rv_benc(0, rs2, rs1, f3));
   } else {
@@ -818,6 +833,7 @@ static void generate(jc *j) {
   for (uint32_t pos = 0; pos < j->len && !j->failed; pos++) {
     if (!j->ops[pos]) continue;
     j->lab[pos] = j->b.n;
+    j->cur = pos;
     uint32_t op = j->ops[pos] - 1u, n0 = j->b.n, f0 = j->nfix, s0 = j->nstubs;
     j->native[pos] = j->ops[pos] != EXIT_ONLY && emit_op(j, pos, op);
     if (j->native[pos]) {

@@ -5,9 +5,10 @@
 // the cost of spawning the ~93 KB benchmark module instead.
 //   npx tsx tests/wasm/bench/rv32-profile.ts bench_sort 1     # one benchmark (export, argument)
 //   npx tsx tests/wasm/bench/rv32-profile.ts load             # spawning the big module
+//   npx tsx tests/wasm/bench/rv32-profile.ts script FILE      # any driver script (e.g. `jit 1`, load, callc)
 // The driver's own start-up (decoding the hex script) shows up as _start/read_module.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +44,9 @@ export async function profile(args: string[]): Promise<{ name: string; instructi
   const lines =
     args[0] === 'load'
       ? [`loadc ${hex(await wat(bigModuleText()))}`, 'unload']
-      : [`load ${hex(benchWasm())}`, `callc ${args[0]} i32:${Number(args[1] ?? 1).toString(16)}`, 'unload'];
+      : args[0] === 'script'
+        ? readFileSync(args[1], 'utf8').split('\n').filter((l) => l.length > 0)
+        : [`load ${hex(benchWasm())}`, `callc ${args[0]} i32:${Number(args[1] ?? 1).toString(16)}`, 'unload'];
   const elf = buildRv32Image(lines);
   const dir = mkdtempSync(join(tmpdir(), 'wasmos-rv32-profile-'));
   const log = join(dir, 'qemu.log');
