@@ -30,6 +30,7 @@ export const amoType = (f5: number, rs2: number, rs1: number, rd: number, f3 = 2
 export const addi = (rd: number, rs1: number, imm: number): number => iType(imm, rs1, 0, rd);
 export const lui = (rd: number, imm20: number): number => uType(imm20, rd, 0x37);
 export const sw = (rs2: number, rs1: number, imm: number): number => sType(imm, rs2, rs1, 2);
+export const lw = (rd: number, rs1: number, imm: number): number => iType(imm, rs1, 2, rd, 0x03);
 export const bne = (rs1: number, rs2: number, offset: number): number => bType(offset, rs2, rs1, 1);
 export const jal = (rd: number, offset: number): number => jType(offset, rd);
 export const jalr = (rd: number, rs1: number, imm: number): number => iType(imm, rs1, 0, rd, 0x67);

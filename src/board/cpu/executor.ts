@@ -19,6 +19,7 @@ import * as hart from './hart.ts';
 import type { Hart } from './hart.ts';
 import { Block, NO_CODE } from './block.ts';
 import { decodeBlock, makeInterpreter, type Interpreter } from './interp.ts';
+import { warmExecutor } from './executor-warmup.ts';
 import { warmInterpreter } from './interp-warmup.ts';
 import { mulh, mulhsu, mulhu } from './muldiv.ts';
 import { MAX_BLOCK, translateBlock, type ParcelReader } from './translate.ts';
@@ -70,6 +71,12 @@ export function setColdBudget(n: number): number {
   return old;
 }
 
+/** An executor for the warm-up: a small budget, so that its program gets blocks translated. */
+function warmupExecutor(h: Hart): Executor {
+  const old = setColdBudget(500);
+  try { return new Executor(h); } finally { setColdBudget(old); }
+}
+
 export class Executor {
   private pages: Array<Array<Block | undefined> | undefined>;
   private singles = new Map<number, Block>();
@@ -87,6 +94,7 @@ export class Executor {
     hart.onCodeWrite = (page) => this.invalidatePage(page);
     warmInterpreter();
     this.interpret = makeInterpreter(hart, ENTRY_COST);
+    warmExecutor(warmupExecutor);
   }
 
   invalidatePage(page: number): void {
