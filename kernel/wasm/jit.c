@@ -416,6 +416,49 @@ static uint32_t fsrc_b(jc *j, bool imm, uint32_t w) {
   return FT1;
 }
 
+/*
+ * A call of a Wasm function [op callee frame_off], as h_call: the frame record (continuation, the
+ * caller's frame), the call depth and value stack limits (the same trap at the same site), the
+ * callee's declared locals zeroed (its sizes are known: every function is translated at load),
+ * then the callee's entry through its opcode word (native code, a probe or a handler).
+ */
+static bool emit_call(jc *j, uint32_t pos) {
+  jbuf *o = &j->b;
+  const wfunc *callee = (const wfunc *)j->code[pos + 1];
+  uint32_t off = W(2);
+  uint32_t stub = new_stub(j, j->code + pos, WASM_TRAP_STACK_EXHAUSTED);
+  rv_load(o, 2, T0, A4, (int32_t)__builtin_offsetof(wrun, fsp));
+  rv_load(o, 2, T1, A4, (int32_t)__builtin_offsetof(wrun, fend));
+  br_to(j, BEQ, T0, T1, stub);
+  if (fits12((int32_t)off)) rv_addi(o, T2, A1, (int32_t)off);
+  else ALU(o, RV_ADD, T2, A1, imm_reg(j, off, T3));
+  rv_load(o, 2, T3, A4, (int32_t)__builtin_offsetof(wrun, stack_end));
+  ALU(o, RV_SUB, T3, T3, T2);
+  br_to(j, BLTU, T3, imm_reg(j, callee->frame_bytes, T4), stub);
+  rv_li(o, T5, (uint32_t)(uintptr_t)(j->code + pos + 3));
+  rv_store(o, 2, T5, T0, (int32_t)__builtin_offsetof(wframe, ret_ip));
+  rv_store(o, 2, A1, T0, (int32_t)__builtin_offsetof(wframe, fp));
+  rv_addi(o, T0, T0, (int32_t)sizeof(wframe));
+  rv_store(o, 2, T0, A4, (int32_t)__builtin_offsetof(wrun, fsp));
+  rv_addi(o, A1, T2, 0);
+  uint32_t from = callee->nparams * 8u, to = callee->nlocals * 8u;
+  if (to > from && to - from <= 64 && to <= 2048) {
+    for (uint32_t k = from; k < to; k += 4) rv_store(o, 2, ZERO, A1, (int32_t)k);
+  } else if (to > from) {
+    ALU(o, RV_ADD, T1, A1, imm_reg(j, from, T1));
+    ALU(o, RV_ADD, T3, A1, imm_reg(j, to, T3));
+    uint32_t loop = o->n;
+    rv_store(o, 2, ZERO, T1, 0);
+    rv_store(o, 2, ZERO, T1, 4);
+    rv_addi(o, T1, T1, 8);
+    e32(o, rv_benc((int32_t)(loop - o->n), T3, T1, BLTU));
+  }
+  rv_li(o, A0, (uint32_t)(uintptr_t)callee->code);
+  rv_load(o, 2, T0, A0, 0);
+  rv_jalr(o, ZERO, T0, 0);
+  return true;
+}
+
 /* Native code for the instruction at pos; false when it is not compiled (the caller exits there). */
 static bool emit_op(jc *j, uint32_t pos, uint32_t op) {
   jbuf *o = &j->b;
@@ -480,6 +523,20 @@ static bool emit_op(jc *j, uint32_t pos, uint32_t op) {
     fld_slot(j, FT0, W(2));
     rv_fop(o, op <= OP_F64_SQ + 1 ? RV_FMUL_D : RV_FADD_D, dacc ? FA0 : FT0, FT0, FT0);
     if (!dacc) fsd_slot(j, FT0, W(1));
+    return true;
+  }
+  case OP_CALL: return emit_call(j, pos);
+  case OP_RETURN: {
+    /* h_return: pop a frame record and continue at its return address, or finish the call. */
+    rv_load(o, 2, T0, A4, (int32_t)__builtin_offsetof(wrun, fsp));
+    rv_load(o, 2, T1, A4, (int32_t)__builtin_offsetof(wrun, frames));
+    br_to(j, BEQ, T0, T1, new_stub(j, ip, WASM_OK));
+    rv_addi(o, T0, T0, -(int32_t)sizeof(wframe));
+    rv_store(o, 2, T0, A4, (int32_t)__builtin_offsetof(wrun, fsp));
+    rv_load(o, 2, A1, T0, (int32_t)__builtin_offsetof(wframe, fp));
+    rv_load(o, 2, A0, T0, (int32_t)__builtin_offsetof(wframe, ret_ip));
+    rv_load(o, 2, T1, A0, 0);
+    rv_jalr(o, ZERO, T1, 0);
     return true;
   }
   case OP_MUL_LOADS: case OP_MUL_LOADS | W_DACC:
