@@ -1,23 +1,25 @@
 /*
  * The native tier: compiles a hot function's internal form (after the peephole pass, already
- * threaded) to rv32 machine code, one template per internal instruction.
+ * threaded) to rv32 machine code, one template per internal instruction (docs/wasm-runtime.md).
  *
  * Interop without on-stack replacement: native code follows the handlers' calling convention
  * (a0 ip, a1 fp, a2 memory base, a3 memory size, a4 the wrun, a5 the i32 accumulator, fa0 the
  * f64 accumulator) at every instruction boundary, and every compiled instruction's opcode word is
  * patched to the address of its native code. So the interpreter enters native code wherever it
  * dispatches next (a loop header, a call's continuation, a function entry), and native code
- * leaves for the interpreter at any instruction it does not compile (calls, returns, rare
- * operations): it loads that instruction's handler from its opcode word and jumps to it, as a
- * handler would. Traps store the trap site in wrun.trap_ip and return the status, exactly as the
- * handlers' TRAP does (ra still holds winterp_run's return address: native code calls nothing).
+ * leaves for the interpreter at any instruction it does not compile (host and indirect calls,
+ * br_table, rare operations): it loads that instruction's handler from its opcode word and jumps
+ * to it, as a handler would. Traps store the trap site in wrun.trap_ip and return the status,
+ * exactly as the handlers' TRAP does (ra still holds winterp_run's return address: native code
+ * calls nothing).
  *
- * Tier-up: compile.c replaces the opcode word of each function entry and loop header by a probe
- * (interp.c h_probe) that counts runs; at wjit_threshold the function is compiled. Probes cost
- * nothing at spawn beyond recording them, and nothing once their function is compiled.
+ * Tier-up: compile.c replaces each function's entry opcode word by the entry probe and records its
+ * loop headers; the first run arms loop probes on them (interp.c h_entry_probe, h_loop_probe).
+ * They count down; when one runs out the function is compiled. Probes cost nothing at spawn but a
+ * few stores, and nothing once their function is compiled.
  *
- * Code memory comes from the module's arena (so the task's quota bounds it and freeing the module
- * frees it) and runs at the embedder's executable alias of that memory (wasm_exec_alias).
+ * Memory (code, probe tables, scratch) comes from the embedder's wasm_code_alloc, charged to the
+ * module's quota and released with the module; code runs at the executable alias it returns.
  */
 #include "internal.h"
 #include "ops.h"
@@ -950,10 +952,10 @@ static bool resolve(jc *j) {
 }
 
 /*
- * Compiles and patches; false when nothing was patched (out of memory, no executable alias). Code
- * is generated into a scratch buffer (again, with the branches found out of reach made far, until
- * none is), then copied to the module's arena: it only holds pc-relative branches and absolute
- * addresses, so it runs anywhere.
+ * Compiles and patches; false when nothing was patched (out of code memory or quota, a function
+ * beyond the fixup or size estimates). Code is generated into a scratch buffer (again if a forward
+ * branch turned out to be out of reach), then copied to a block of its exact size: it only holds
+ * pc-relative branches and absolute addresses, so it runs anywhere.
  */
 static bool compile(wasm_module *m, wfunc *fn) {
   wasm_heap *h = m->heap;
