@@ -147,7 +147,7 @@ ${cases}
       break;
     }
   }
-  if (c.exit !== 0 || c.wfi) return b;
+  if (c.exit !== 0) return b; // (WFI leaves with exit 2 too)
   const nb = b.successor(c.pc, c.codeEpoch);
   if (nb === null || nb.fn !== null || nb.budget <= 0 || c.instret + nb.length > c.limit) return b;
   nb.budget -= nb.length + entryCost;
