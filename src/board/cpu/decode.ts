@@ -1,5 +1,6 @@
 // Instruction decoding helpers. Compressed instructions are expanded to their
 // 32-bit equivalents so the translator handles one encoding per operation.
+import * as encode from './encode.ts';
 
 /** Sign-extends the low `bits` bits of v. */
 export function sext(v: number, bits: number): number {
@@ -15,19 +16,9 @@ export const immU = (i: number): number => i & 0xfffff000;
 export const immJ = (i: number): number =>
   ((i >> 31) << 20) | (((i >>> 12) & 255) << 12) | (((i >>> 20) & 1) << 11) | (((i >>> 21) & 1023) << 1);
 
-// Builders for the 32-bit forms produced by the expansion.
-const rType = (f7: number, rs2: number, rs1: number, f3: number, rd: number, op: number): number =>
-  ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) | 0;
-const iType = (imm: number, rs1: number, f3: number, rd: number, op: number): number =>
-  (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) | 0;
-const sType = (imm: number, rs2: number, rs1: number, f3: number, op: number): number =>
-  ((((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | op) | 0;
-const bType = (imm: number, rs2: number, rs1: number, f3: number): number =>
-  ((((imm >> 12) & 1) << 31) | (((imm >> 5) & 63) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
-    (((imm >> 1) & 15) << 8) | (((imm >> 11) & 1) << 7) | 0x63) | 0;
-const jType = (imm: number, rd: number): number =>
-  ((((imm >> 20) & 1) << 31) | (((imm >> 1) & 1023) << 21) | (((imm >> 11) & 1) << 20) |
-    (((imm >> 12) & 255) << 12) | (rd << 7) | 0x6f) | 0;
+// Builders for the 32-bit forms produced by the expansion (module-local
+// copies: see hart.ts on imports under tsx).
+const { rType, iType, sType, bType, jType } = encode;
 
 /** An encoding guaranteed illegal, used for reserved compressed forms. */
 export const ILLEGAL = 0;
