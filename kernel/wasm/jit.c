@@ -500,6 +500,29 @@ static bool emit_op(jc *j, uint32_t pos, uint32_t op) {
     }
     return true;
   }
+  case OP_SELECT32: case OP_SELECT64: /* [op dst a b cond]: b ^ ((a ^ b) & (cond ? ~0 : 0)), branch-free */
+    ld32(j, T1, W(4));
+    ALU(o, RV_SLTU, T1, ZERO, T1);
+    ALU(o, RV_SUB, T1, ZERO, T1);
+    for (uint32_t k = 0; k < (op == OP_SELECT64 ? 8u : 4u); k += 4) {
+      ld32(j, T0, W(2) + k);
+      ld32(j, T3, W(3) + k);
+      ALU(o, RV_XOR, T2, T0, T3);
+      ALU(o, RV_AND, T2, T2, T1);
+      ALU(o, RV_XOR, T0, T3, T2);
+      st32(j, T0, W(1) + k);
+    }
+    return true;
+  case OP_MEMORY_SIZE: /* [op dst]: pages */
+    rv_opi(o, 5, T0, A3, 16);
+    st32(j, T0, W(1));
+    return true;
+  case 0xAC: case 0xAD: /* i64.extend_i32_s / _u [op dst a] */
+    ld32(j, T0, W(2));
+    if (op == 0xAC) rv_opi(o, 5, T1, T0, 0x400 | 31);
+    st32(j, T0, W(1));
+    st32(j, op == 0xAC ? T1 : ZERO, W(1) + 4);
+    return true;
   case 0x45: /* i32.eqz */
     ld32(j, T0, W(2));
     rv_opi(o, 3, T0, T0, 1);
