@@ -180,9 +180,10 @@ void wasm_set_jit_threshold(uint32_t threshold);
 
 /*
  * Memory for native code, provided by the embedder (weak symbols: without them there is no native
- * tier). wasm_code_alloc returns n writable bytes, or NULL, and sets *exec to the address at which
- * those bytes execute (an executable alias, so no page needs to be writable and executable at
- * once); wasm_code_free gives them back (wasm_module_free does). The bytes are charged to the
+ * tier). wasm_code_alloc returns n writable bytes (8-byte aligned), or NULL, and sets *exec to
+ * the address at which those bytes execute (an executable alias, so no page needs to be writable
+ * and executable at once); wasm_code_free gives them back (wasm_module_free does). The runtime
+ * also keeps its loop probe tables and compiler scratch there. The bytes are charged to the
  * module's wasm_heap (used/quota) while held.
  */
 void *wasm_code_alloc(size_t n, void **exec);

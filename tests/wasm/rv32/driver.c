@@ -6,6 +6,9 @@
  *   callc <export> <args>   -> like call, plus " n=<retired instructions>"
  *   native <name> <hex arg> -> ok <hex result> n=<retired instructions>
  *   loadc <hex>             -> ok load=<instr> instantiate=<instr> module=<bytes> instance=<bytes>
+ * and for the native tier:
+ *   jit <threshold>|off     -> ok (before loading: 1 compiles every function at its first call)
+ *   fuzz <hex>              -> invalid/unlinkable <msg> | ran <calls> <digest> | leak <bytes>
  */
 #include <stddef.h>
 #include <stdint.h>
