@@ -174,7 +174,7 @@ void *wasm_code_alloc(size_t n, void **exec)
 	code_mark(s, g, true);
 	struct code_block *b = (struct code_block *)(code_pa + s * CODE_GRAIN);
 	struct task *t = current_task();
-	b->owner = t ? t->id : CODE_KERNEL;
+	b->owner = t && t->id > 0 ? t->id : CODE_KERNEL; /* the kernel's own (id 0) are never reclaimed */
 	b->grains = g;
 	irq_restore(f);
 	*exec = (void *)(EXEC_ALIAS_BASE + s * CODE_GRAIN + sizeof *b);
