@@ -8,6 +8,7 @@ import {
   EXIT_FAULT, EXIT_KILLED, EXIT_NO_MEMORY, EXIT_STACK_OVERFLOW, EXIT_WASM_TRAP,
 } from '../../idl/generated/messages.ts';
 import type { TraceEvent } from './trace-event.ts';
+import { formatCount } from '../app/format.ts';
 
 export type TaskNames = ReadonlyMap<number, string>;
 
@@ -87,7 +88,7 @@ export function eventDetail(rec: TraceRecord, names: TaskNames): string {
     case 'denied': return `${rec.what} ${rec.name ? `"${rec.name}"` : ''} target ${rec.target}`.replace(/\s+/g, ' ');
     case 'fault': return `${taskLabel(rec.id, names)}: ${CAUSES[rec.cause] ?? `cause ${rec.cause}`} at ${hex(rec.epc)} (tval ${hex(rec.tval)})`;
     case 'task-stats':
-      return `${taskLabel(rec.id, names)}: state ${rec.state}, ${rec.instret.toLocaleString('en-US')} instructions, ${rec.memBytes} bytes, ${rec.switches} switches`;
+      return `${taskLabel(rec.id, names)}: state ${rec.state}, ${formatCount(rec.instret)} instructions, ${rec.memBytes} bytes, ${rec.switches} switches`;
     case 'service': return `${rec.op} "${rec.name}": ${rec.result < 0 ? messageName(rec.result) : rec.op === 'lookup' ? `task ${rec.result}` : 'ok'}`;
     case 'switch': return `${taskLabel(rec.from, names)} → ${taskLabel(rec.to, names)}`;
     case 'log': return rec.text.replace(/\s+$/, '');
