@@ -16,6 +16,7 @@ import { OutputBatcher, type BatchSink } from './output-batcher.ts';
 import type { BootOptions, KillResult, MachineStatus, PromptTiming, RunState, SpawnResult, TaskRow } from './protocol.ts';
 import { RunPacer } from './run-pacer.ts';
 import { ShareHost } from './replay/share-host.ts';
+import { runWithDrains } from './replay/trace-drain.ts';
 import { SliceSizer } from './slice-sizer.ts';
 import { TaskTracker } from './task-tracker.ts';
 
@@ -406,13 +407,13 @@ export class MachineController {
       }
       const instret0 = m.instret;
       const t0 = this.timers.now();
-      const stop: StopReason = m.run(skip + this.sizer.cycles);
+      // The trace is drained at guest-time instants only (replay/trace-drain.ts): the guest sees its ring emptied.
+      const stop: StopReason = runWithDrains(m, skip + this.sizer.cycles, () => this.drainTrace(m));
       skip = 0;
       const t1 = this.timers.now();
       if (epoch !== this.epochNo) return;
       this.meter.record(t1, m.instret, t1 - t0);
       if (stop.kind === 'budget') this.sizer.record(m.instret - instret0, t1 - t0);
-      this.drainTrace(m);
       this.share.afterSlice(m);
       switch (stop.kind) {
         case 'poweroff':

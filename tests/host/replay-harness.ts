@@ -1,5 +1,6 @@
 // A whole-OS session for the replay tests, driven like the page's worker
-// drives it: slices of varying size, the trace drained after every slice, host
+// drives it: slices of varying size, the trace drained at the drain instants
+// (src/host/replay/trace-drain.ts) as the worker does, host
 // input only between slices, host-tree writes and trace switches told to a
 // Recorder. Replays go through the real Replayer on a fresh machine.
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { osArchive } from '../../src/host/os-archive.ts';
 import { buildId } from '../../src/host/replay/build-id.ts';
 import { Recorder } from '../../src/host/replay/recorder.ts';
 import { Replayer } from '../../src/host/replay/replayer.ts';
+import { runWithDrains } from '../../src/host/replay/trace-drain.ts';
 import type { Recording } from '../../src/host/replay/recording.ts';
 import { StateReader, StateWriter } from '../../src/board/state-stream.ts';
 import { TaskTracker } from '../../src/host/task-tracker.ts';
@@ -24,7 +26,7 @@ export const app = (name: string): Uint8Array =>
 
 const MEM = 64;
 
-/** A machine with its host tree, console text, task table and trace, drained after each run. */
+/** A machine with its host tree, console text, task table and trace (drained at the drain instants). */
 export class Rig {
   readonly tree = new HostTree();
   readonly machine: Machine;
@@ -62,7 +64,7 @@ export class Rig {
     return this.tracker.rows().map((t) => `${t.id} ${t.name} ${t.state}`);
   }
 
-  /** The final drain happens in the slice loop; the hash is of the state between slices. */
+  /** The hash is of the state between slices. */
   hash(): string { return this.machine.stateHash(); }
 }
 
@@ -83,8 +85,7 @@ export class LiveSession extends Rig {
     const sizes = [1_000_003, 2_500_000, 377_777, 4_000_000];
     while (this.out.split(text).length - 1 < times) {
       if (this.machine.cycles > maxCycles) throw new Error(`"${text}" did not appear; output:\n${this.out}`);
-      const stop = this.machine.run(sizes[this.slice++ % sizes.length]!);
-      this.drain();
+      const stop = runWithDrains(this.machine, sizes[this.slice++ % sizes.length]!, () => this.drain());
       if (stop.kind === 'poweroff') throw new Error('powered off');
     }
   }
@@ -93,8 +94,7 @@ export class LiveSession extends Rig {
   runFor(cycles: number): void {
     const end = this.machine.cycles + cycles;
     while (this.machine.cycles < end) {
-      this.machine.run(Math.min(end - this.machine.cycles, 1_234_567 + (this.slice++ % 3) * 1_000_000));
-      this.drain();
+      runWithDrains(this.machine, Math.min(end - this.machine.cycles, 1_234_567 + (this.slice++ % 3) * 1_000_000), () => this.drain());
     }
   }
 
@@ -120,7 +120,7 @@ export function replay(rec: Recording, budget = 3_000_000): { rig: Rig; replayer
   const rig = new Rig(rec.board.bootargs);
   rig.tree.restore(new StateReader(rec.tree));
   rig.setTrace(rec.board.trace);
-  const replayer = new Replayer(rig.machine, rig.tree, rec.inputs, { afterRun: () => rig.drain(), setTrace: (on) => rig.setTrace(on) });
+  const replayer = new Replayer(rig.machine, rig.tree, rec.inputs, { drain: () => rig.drain(), setTrace: (on) => rig.setTrace(on) });
   while (!replayer.step({ cycles: rec.end.cycles }, budget));
   return { rig, replayer };
 }

@@ -2,11 +2,14 @@
 // given to the board at exactly the cycle count it was recorded at (Machine.run
 // stops exactly at its budget, and input enters at the start of a run), then
 // the machine runs on to the target (a cycle count, or an instruction count
-// for trace events, which carry instret). Works in bounded steps so a worker
-// can yield between them.
+// for trace events, which carry instret). Runs also stop at every drain
+// instant (trace-drain.ts), where the trace is drained exactly as live, so the
+// guest sees its ring emptied at the same instants. Works in bounded steps so
+// a worker can yield between them.
 import type { Machine, StopReason } from '../../board/machine.ts';
 import type { HostTree } from '../9p/index.ts';
 import type { RecordedInput } from './recording.ts';
+import { drainDue, nextDrainAt } from './trace-drain.ts';
 
 export interface ReplayTarget {
   cycles?: number;
@@ -14,7 +17,9 @@ export interface ReplayTarget {
 }
 
 export interface ReplayHooks {
-  /** After every run (the controller drains the trace here, as it does live). */
+  /** At every drain instant (trace-drain.ts): empty the trace ring here, as live. */
+  drain?: () => void;
+  /** After every run (for whatever is not guest-visible; never drain the trace here). */
   afterRun?: (stop: StopReason) => void;
   /** A recorded trace switch. */
   setTrace?: (on: boolean) => void;
@@ -51,7 +56,7 @@ export class Replayer {
    * Runs at most about `budget` cycles toward `target`; true once there (or
    * once the guest powered off, which nothing follows).
    */
-  step(target: ReplayTarget, budget = Infinity, afterRun = this.hooks.afterRun): boolean {
+  step(target: ReplayTarget, budget = Infinity, drain = this.hooks.drain): boolean {
     const m = this.m;
     const stopAt = m.cycles + budget;
     for (;;) {
@@ -66,8 +71,9 @@ export class Replayer {
       if (target.cycles !== undefined) n = Math.min(n, target.cycles - m.cycles);
       if (target.instret !== undefined) n = Math.min(n, target.instret - m.instret);
       if (n <= 0) return false; // the budget is spent
-      const stop = m.run(n);
-      afterRun?.(stop);
+      const stop = m.run(Math.min(n, nextDrainAt(m.cycles) - m.cycles));
+      if (drainDue(m.cycles, stop)) drain?.();
+      this.hooks.afterRun?.(stop);
       if (stop.kind === 'poweroff') return true;
     }
   }

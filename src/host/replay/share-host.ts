@@ -3,10 +3,9 @@
 // (Replayer, at full speed, then hands the machine to the user) and answers
 // for links. The controller calls its hooks at boot, in its slice loop and
 // when the host changes something; the page reaches it as controller.share.
-import type { Machine, StopReason } from '../../board/machine.ts';
+import type { Machine } from '../../board/machine.ts';
 import { StateReader, StateWriter } from '../../board/state-stream.ts';
 import { BoardError, Machine as MachineClass } from '../../board/machine.ts';
-import { readTraceRing } from '../../board/devices/trace.ts';
 import { HostTree, NinePServer, guestClock } from '../9p/index.ts';
 import type { TaskRow } from '../protocol.ts';
 import { TaskTracker } from '../task-tracker.ts';
@@ -59,10 +58,8 @@ const DEFAULT_MEM_MIB = 128;
 const linkCodec = (): Promise<typeof import('./link.ts')> => import('./link.ts');
 const snapshotCodec = (): Promise<typeof import('./snapshot-bundle.ts')> => import('./snapshot-bundle.ts');
 /**
- * Guest cycles per replay run: the trace ring is drained after each, more
- * often than live slices do, so the ring cannot fill in a replay where it did
- * not fill live (a full ring drops records: guest state that depends on when
- * the host drained). Several runs make one slice between yields.
+ * Guest cycles per replay step; several steps make one slice between yields.
+ * (The trace is drained at the drain instants of trace-drain.ts, as live.)
  */
 export const REPLAY_STEP_CYCLES = 250_000;
 const REPLAY_RUNS_PER_SLICE = 40;
@@ -159,13 +156,13 @@ export class ShareHost {
   /** Host input is refused while replaying: it would not be in the recording. */
   get acceptsInput(): boolean { return this.replaying === null; }
 
-  /** One bounded step of the replay; `afterRun` drains the trace as in a live slice. */
-  replaySlice(afterRun: (stop: StopReason) => void): void {
+  /** One bounded step of the replay; `drain` empties the trace ring at each drain instant, as live. */
+  replaySlice(drain: () => void): void {
     const r = this.replaying;
     if (!r?.replayer) return;
     const m = r.replayer.machine;
     let done = false;
-    for (let i = 0; i < REPLAY_RUNS_PER_SLICE && !done; i++) done = r.replayer.step({ cycles: r.rec.end.cycles }, REPLAY_STEP_CYCLES, afterRun);
+    for (let i = 0; i < REPLAY_RUNS_PER_SLICE && !done; i++) done = r.replayer.step({ cycles: r.rec.end.cycles }, REPLAY_STEP_CYCLES, drain);
     this.checkpoint(m);
     this.progress = { ...this.progress!, cycles: m.cycles };
     if (!done) return;
@@ -207,20 +204,8 @@ export class ShareHost {
     const fragment = recordingFragment(packed);
     return {
       fragment: fragment.length <= MAX_LINK_CHARS ? fragment : null, packed, inputs: rec.inputs.length,
-      cycles: rec.end.cycles, hash: rec.end.hash, warning: this.recorder?.inexact ?? this.traceLoss(),
+      cycles: rec.end.cycles, hash: rec.end.hash, warning: this.recorder?.inexact ?? null,
     };
-  }
-
-  /**
-   * A full trace ring makes the kernel drop records, and when it fills depends
-   * on when the host drained it (between slices, not an input): a replay may
-   * then differ.
-   */
-  private traceLoss(): string | null {
-    const ring = this.machine?.trace?.ring;
-    if (!ring || !this.machine) return null;
-    const { dropped } = readTraceRing(this.machine.dma, ring.base, { consume: false, max: 0 });
-    return dropped > 0 ? `the kernel trace lost ${dropped} records to a full ring (replays drain it at other instants)` : null;
   }
 
   /** The current machine's state hash (tests and the e2e compare it). */
@@ -334,7 +319,7 @@ export class ShareHost {
     let traceOn = past.trace?.enabled ?? false;
     const replayer = new Replayer(past, tree, this.recorder?.all() ?? [], {
       setTrace: (on) => { traceOn = on; past.trace?.setEnabled(on); },
-      afterRun: () => {
+      drain: () => {
         if (!past.trace || !traceOn) return;
         tracker.feed(past.trace.drain().records);
       },
