@@ -10,6 +10,11 @@ export const TIMEBASE_HZ = 10_000_000;
 export const CPU_HZ = 100_000_000;
 export const CYCLES_PER_TICK = CPU_HZ / TIMEBASE_HZ;
 
+/** Nanoseconds since power-on at a cycle count. */
+export function nanosAt(cycles: number): number {
+  return Math.floor((cycles * 1e9) / CPU_HZ);
+}
+
 export class Clock {
   /** Cycles since power-on (a float64 integer, exact up to 2^53). */
   cycles = 0;
@@ -29,7 +34,7 @@ export class Clock {
 
   /** Wall-clock-free nanoseconds since power-on (for the RTC). */
   nanos(): number {
-    return Math.floor((this.cycles * 1e9) / CPU_HZ);
+    return nanosAt(this.cycles);
   }
 }
 

@@ -111,6 +111,19 @@ describe('a bare-metal 9P client on the board', () => {
     expect(tree.readText('/out.txt')).toBe(WRITTEN);
   });
 
+  it('a file the host writes right after a restore gets the time it gets on the original board', () => {
+    // The board syncs its clock lazily (timer deadlines, device access); the host's
+    // writes between slices must read guest time exactly, as a restore or replay sees it.
+    const first = boot('legacy');
+    const rtc = (cycles: number): number => Date.UTC(2026, 0, 1) + Math.floor(cycles * 10) / 1e6;
+    for (let i = 0; i < 200 && first.m.cycles < 5_000_000; i++) {
+      first.m.run(12_345);
+      expect(guestClock(first.m)()).toBe(rtc(first.m.cycles));
+    }
+    const resumed = Machine.fromSnapshot(first.m.snapshot(), { hostFs: new NinePServer(new HostTree()) });
+    expect(guestClock(resumed)()).toBe(guestClock(first.m)());
+  });
+
   it('a snapshot of a board with hostFs needs the hostFs object back', () => {
     const { m } = boot('legacy');
     runUntilStopped(m, 100_000);

@@ -146,7 +146,8 @@ describe('host tree: clock', () => {
   });
 
   it('guestClock reads the board RTC: epoch plus guest time', () => {
-    const fake = { config: { rtcEpochNs: 1_767_225_600_000 * 1e6 }, clock: { nanos: () => 2_500_000_000 } };
+    // 250 M cycles at 100 MHz: 2.5 s after the epoch.
+    const fake = { config: { rtcEpochNs: 1_767_225_600_000 * 1e6 }, cycles: 250_000_000 };
     expect(guestClock(fake as never)()).toBe(1_767_225_600_000 + 2500);
   });
 });
