@@ -162,7 +162,19 @@ export class ShareHost {
     if (!r?.replayer) return;
     const m = r.replayer.machine;
     let done = false;
-    for (let i = 0; i < REPLAY_RUNS_PER_SLICE && !done; i++) done = r.replayer.step({ cycles: r.rec.end.cycles }, REPLAY_STEP_CYCLES, drain);
+    try {
+      for (let i = 0; i < REPLAY_RUNS_PER_SLICE && !done; i++) done = r.replayer.step({ cycles: r.rec.end.cycles }, REPLAY_STEP_CYCLES, drain);
+    } catch (e) {
+      // An input the machine ran past (ReplayDiverged) or a broken recording: say so and hand over,
+      // rather than leave the page replaying forever.
+      this.progress = {
+        state: 'diverged', cycles: m.cycles, endCycles: r.rec.end.cycles, hash: m.stateHash(), expectedHash: r.rec.end.hash,
+        message: `The replay stopped at cycle ${m.cycles}: ${(e as Error).message}`,
+      };
+      this.replaying = null;
+      this.target.pause();
+      return;
+    }
     this.checkpoint(m);
     this.progress = { ...this.progress!, cycles: m.cycles };
     if (!done) return;
