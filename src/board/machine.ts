@@ -300,7 +300,10 @@ export class Machine {
       }
       const now = h.cycles;
       if (now >= this.nextDeadline) this.updateTimers();
-      h.checkInterrupts();
+      // Entering a trap costs a cycle, so it waits for a run with budget left: a
+      // run never ends past its end (a replay stops exactly where an input is due).
+      if (now >= end) { reason = { kind: 'budget' }; break; }
+      if (h.checkInterrupts()) continue; // from the trap's cycle: deadlines and budget again
       if (h.wfi) {
         if ((h.mip & h.mie) !== 0) {
           h.wfi = false;
@@ -315,7 +318,6 @@ export class Machine {
           break;
         }
       }
-      if (now >= end) { reason = { kind: 'budget' }; break; }
       h.limit = h.instret + (Math.min(end, this.nextDeadline) - now);
       this.exec.run();
       if (h.exit === EXIT_RESCHEDULE) this.updateTimers();

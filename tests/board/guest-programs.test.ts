@@ -49,6 +49,23 @@ describe('board runs are reproducible', () => {
     expect(b.machine!.stateHash()).toBe(a.machine!.stateHash());
   });
 
+  it.each(['interrupts', 'traps'])('%s: runs of 1-3 cycles never end past their budget, trap entries included', (name) => {
+    // A replay stops exactly where each input is due: a run that took an
+    // interrupt (a cycle) after spending its budget would overshoot it.
+    const m = new Machine({ image: image(name) });
+    let out = '';
+    m.onSerial = (b) => { out += text(b); };
+    let overshoots = 0;
+    for (let k = 1; m.cycles < 200_000_000; k = (k % 3) + 1) {
+      const before = m.cycles;
+      const stop = m.run(k);
+      if (m.cycles > before + k) overshoots++;
+      if (stop.kind === 'poweroff') break;
+    }
+    expect(overshoots).toBe(0);
+    expect(out).toBe(text(recorded(name)));
+  });
+
   it.each(['interrupts', 'sv32', 'smc'])('%s: a snapshot taken mid-run resumes to the same end', (name) => {
     const whole = runBoard(image(name));
     expect(whole.error).toBeNull();
