@@ -6,10 +6,8 @@
 // Only modules whose calls end are sent (bare metal has no sandbox or timeout): the native
 // driver's sandboxed fuzz command (a 2 s alarm) picks them.
 import { describe, expect, it } from 'vitest';
-import { CONTROL, GLOBALS, HOST, MEMORY, TABLES } from './corpus.ts';
-import { randomProgram } from './gen.ts';
-import { Rng, compiler, hex, runDriver, wat } from './harness.ts';
-import { mutate } from './mutate.ts';
+import { compiler, hex, runDriver } from './harness.ts';
+import { mutantsOf } from './mutate.ts';
 import { runRv32, rv32Available } from './rv32.ts';
 
 const CASES = Number(process.env.WASM_NATIVE_FUZZ_CASES ?? 4000);
@@ -17,12 +15,7 @@ const SEED = Number(process.env.WASM_FUZZ_SEED ?? 20261127);
 
 describe.skipIf(!compiler || !rv32Available)('mutation fuzzing of the native tier (rv32)', () => {
   it(`${CASES} mutated modules: native code and the interpreter agree, nothing crashes or leaks`, async () => {
-    const corpus: Uint8Array[] = [];
-    for (const t of [CONTROL, MEMORY, TABLES, GLOBALS, HOST]) corpus.push(await wat(t));
-    for (let seed = 1; seed <= 25; seed++) corpus.push(await wat(randomProgram(seed * 7919, 3, 1).text));
-    const rng = new Rng(SEED);
-    const mutants: Uint8Array[] = [];
-    for (let i = 0; i < CASES; i++) mutants.push(mutate(corpus[i % corpus.length], rng));
+    const mutants = await mutantsOf(CASES, SEED, 7919);
 
     const limits = 'limits 65536 200 64';
     const host = runDriver([limits, ...mutants.map((m) => `fuzz ${hex(m)}`)], { timeoutMs: 900_000 }).slice(1);

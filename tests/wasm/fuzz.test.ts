@@ -7,10 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTROL, GLOBALS, HOST, MEMORY, TABLES } from './corpus.ts';
-import { randomProgram } from './gen.ts';
-import { Rng, compiler, hex, runDriver, wat } from './harness.ts';
-import { EXTENSION, mutate } from './mutate.ts';
+import { compiler, hex, runDriver } from './harness.ts';
+import { EXTENSION, mutantsOf } from './mutate.ts';
 
 // WASM_FUZZ_CASES / WASM_FUZZ_SEED run longer campaigns locally.
 const CASES = Number(process.env.WASM_FUZZ_CASES ?? 4000);
@@ -18,12 +16,7 @@ const SEED = Number(process.env.WASM_FUZZ_SEED ?? 20260427);
 
 describe.skipIf(!compiler)('mutation fuzzing', () => {
   it(`${CASES} mutated modules are refused or run cleanly, and agree with V8 on validity`, async () => {
-    const corpus: Uint8Array[] = [];
-    for (const t of [CONTROL, MEMORY, TABLES, GLOBALS, HOST]) corpus.push(await wat(t));
-    for (let seed = 1; seed <= 25; seed++) corpus.push(await wat(randomProgram(seed * 104729, 3, 1).text));
-    const rng = new Rng(SEED);
-    const mutants: Uint8Array[] = [];
-    for (let i = 0; i < CASES; i++) mutants.push(mutate(corpus[i % corpus.length], rng));
+    const mutants = await mutantsOf(CASES, SEED, 104729);
 
     const out = runDriver(['limits 65536 200 64', ...mutants.map((m) => `fuzz ${hex(m)}`)], { sanitize: true, timeoutMs: 900_000 }).slice(1);
     const stats: Record<string, number> = {};

@@ -1,6 +1,8 @@
 // The mutation fuzzer's mutations (fuzz.test.ts, and the native tier's fuzz run in
 // fuzz-native.test.ts), and the refusals allowed where V8 accepts.
-import type { Rng } from './harness.ts';
+import { CONTROL, GLOBALS, HOST, MEMORY, TABLES } from './corpus.ts';
+import { randomProgram } from './gen.ts';
+import { Rng, wat } from './harness.ts';
 
 // Refusals allowed when V8 accepts: features beyond WebAssembly 2.0 that V8 ships (SIMD,
 // threads, exception handling, tail calls, typed function references/GC, memory64, multi-memory,
@@ -48,3 +50,17 @@ export function mutate(src: Uint8Array, rng: Rng): Uint8Array {
   return new Uint8Array(b.map((x) => x & 0xff));
 }
 
+
+/**
+ * `cases` mutants of the fuzzing corpus (the hand-written modules and 25
+ * random programs, the k-th from seed k * programStride), drawn with `seed`.
+ */
+export async function mutantsOf(cases: number, seed: number, programStride: number): Promise<Uint8Array[]> {
+  const corpus: Uint8Array[] = [];
+  for (const t of [CONTROL, MEMORY, TABLES, GLOBALS, HOST]) corpus.push(await wat(t));
+  for (let k = 1; k <= 25; k++) corpus.push(await wat(randomProgram(k * programStride, 3, 1).text));
+  const rng = new Rng(seed);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < cases; i++) out.push(mutate(corpus[i % corpus.length], rng));
+  return out;
+}

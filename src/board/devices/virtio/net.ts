@@ -103,8 +103,7 @@ export class VirtioNet implements VirtioBackend {
   writeConfig(_offset: number, _value: number, _width: Width): void {}
 
   private headerLength(): number {
-    const h = this.host;
-    return h !== null && (h.driverFeatures & VIRTIO_F_VERSION_1) !== 0n ? NET_HDR_MODERN : NET_HDR_LEGACY;
+    return this.negotiated(VIRTIO_F_VERSION_1) ? NET_HDR_MODERN : NET_HDR_LEGACY;
   }
 
   private negotiated(feature: bigint): boolean {
